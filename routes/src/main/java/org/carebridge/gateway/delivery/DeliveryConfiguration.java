@@ -1,0 +1,36 @@
+package org.carebridge.gateway.delivery;
+
+import org.apache.camel.Processor;
+import org.carebridge.connectors.https.PartnerHttpsTransport;
+import org.carebridge.gateway.CarebridgeProperties;
+import org.carebridge.gateway.fhir.OperationOutcomes;
+import org.carebridge.gateway.intake.PartnerCertificateFilter;
+import org.carebridge.gateway.pki.GatewayPki;
+import org.carebridge.security.partner.PartnerRegistry;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+@Configuration(proxyBeanMethods = false)
+public class DeliveryConfiguration {
+
+    @Bean
+    PartnerHttpsTransport partnerHttpsTransport(GatewayPki pki, CarebridgeProperties properties) {
+        return new PartnerHttpsTransport(pki.clientContext(), properties.delivery().connectTimeout(), properties.delivery().timeout());
+    }
+
+    @Bean
+    Processor deliveryRedeliveryRecorder(DeliveryAttempts attempts) {
+        return attempts::failed;
+    }
+
+    @Bean
+    FilterRegistrationBean<PartnerCertificateFilter> partnerCertificateFilter(PartnerRegistry registry, OperationOutcomes outcomes) {
+        FilterRegistrationBean<PartnerCertificateFilter> registration =
+                new FilterRegistrationBean<>(new PartnerCertificateFilter(registry, outcomes));
+        registration.addUrlPatterns("/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+}

@@ -1,0 +1,186 @@
+package org.carebridge.gateway.delivery;
+
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import org.carebridge.gateway.CarebridgeProperties;
+import org.carebridge.gateway.record.DeliveryOrder;
+import org.carebridge.gateway.record.DeliveryStore;
+import org.carebridge.gateway.record.StoredRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.jms.core.JmsTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Hands stored copies to the partners' durable queues. The database commit at intake is what makes a record safe, so
+ * the request does not wait for the broker: orders are batched into one broker transaction (one journal sync for many
+ * records) on a background thread. Orders that never reach the broker, after a crash or a broker outage, are still
+ * marked undispatched in the database and are swept up at start and at intervals.
+ */
+@Component("deliveryDispatcher")
+public class DeliveryDispatcher implements SmartLifecycle {
+
+    public static final String QUEUE_PREFIX = "carebridge.delivery.";
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryDispatcher.class);
+
+    private final BlockingQueue<DeliveryOrder> pending = new LinkedBlockingQueue<>();
+    private final JmsTemplate jms;
+    private final DeliveryStore store;
+    private final int batchSize;
+    private final Duration sweepAfter;
+    private volatile boolean running;
+    private Thread worker;
+
+    public DeliveryDispatcher(ConnectionFactory connectionFactory, DeliveryStore store, CarebridgeProperties properties) {
+        this.jms = new JmsTemplate(connectionFactory);
+        this.jms.setSessionTransacted(true);
+        this.store = store;
+        this.batchSize = properties.delivery().dispatchBatch();
+        this.sweepAfter = properties.delivery().sweepAfter();
+    }
+
+    public static String queueFor(String partnerId) {
+        return QUEUE_PREFIX + partnerId;
+    }
+
+    public static String deadLetterQueueFor(String partnerId) {
+        return queueFor(partnerId) + ".dlq";
+    }
+
+    public StoredRecord dispatch(StoredRecord record) {
+        pending.addAll(record.deliveries());
+        return record;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    public void recoverAfterStart() {
+        List<DeliveryOrder> left = store.undispatched(Duration.ZERO, 100_000);
+        if (!left.isEmpty()) {
+            log.info("Re-dispatching {} stored copies that had not reached the broker", left.size());
+            pending.addAll(left);
+        }
+    }
+
+    @Scheduled(initialDelayString = "${carebridge.delivery.sweep-interval}", fixedDelayString = "${carebridge.delivery.sweep-interval}")
+    public void sweep() {
+        List<DeliveryOrder> left = store.undispatched(sweepAfter, 10_000);
+        if (!left.isEmpty()) {
+            log.warn("Re-dispatching {} stored copies that had not reached the broker after {}", left.size(), sweepAfter);
+            pending.addAll(left);
+        }
+    }
+
+    private void run() {
+        while (running || !pending.isEmpty()) {
+            List<DeliveryOrder> batch = new ArrayList<>(batchSize);
+            try {
+                DeliveryOrder first = pending.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                pending.drainTo(batch, batchSize - 1);
+                send(batch);
+                store.markDispatched(batch.stream().map(DeliveryOrder::deliveryId).toList());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // Left undispatched in the database; the sweep hands them over once the broker is back.
+                log.warn("Could not hand {} copies to the broker ({}); they will be swept up", batch.size(), e.getClass().getSimpleName());
+                pause();
+            }
+        }
+    }
+
+    private void send(List<DeliveryOrder> batch) {
+        jms.execute(session -> {
+            Map<String, MessageProducer> producers = new HashMap<>();
+            try {
+                for (DeliveryOrder order : batch) {
+                    MessageProducer producer = producers.computeIfAbsent(order.recipient(), r -> producer(session, r));
+                    producer.send(message(session, order), DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY, 0);
+                }
+                session.commit();
+            } finally {
+                for (MessageProducer producer : producers.values()) {
+                    producer.close();
+                }
+            }
+            return null;
+        }, true);
+    }
+
+    static Message message(Session session, DeliveryOrder order) throws JMSException {
+        Message message = session.createTextMessage(order.deliveryId().toString());
+        message.setStringProperty("deliveryId", order.deliveryId().toString());
+        message.setStringProperty("trackingId", order.trackingId().toString());
+        message.setStringProperty("recipient", order.recipient());
+        message.setStringProperty("event", order.event());
+        message.setStringProperty("messageId", order.messageId());
+        return message;
+    }
+
+    private static MessageProducer producer(Session session, String recipient) {
+        try {
+            return session.createProducer(session.createQueue(queueFor(recipient)));
+        } catch (JMSException e) {
+            throw new IllegalStateException("cannot create producer", e);
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        worker = new Thread(this::run, "delivery-dispatcher");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        try {
+            worker.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        // Stops after the web server (which stops taking records) and before the broker.
+        return Integer.MAX_VALUE - 2048;
+    }
+}

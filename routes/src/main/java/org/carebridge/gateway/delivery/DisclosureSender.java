@@ -1,0 +1,42 @@
+package org.carebridge.gateway.delivery;
+
+import org.carebridge.connectors.https.DeliveryFailure;
+import org.carebridge.connectors.https.PartnerHttpsTransport;
+import org.carebridge.gateway.metrics.GatewayMetrics;
+import org.carebridge.gateway.record.DeliveryStore;
+import org.carebridge.gateway.record.PendingDelivery;
+import org.carebridge.security.partner.Partner;
+import org.carebridge.security.partner.PartnerRegistry;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/** Sends one copy to its recipient and records that it arrived. */
+@Component("disclosureSender")
+public class DisclosureSender {
+
+    private final PartnerRegistry registry;
+    private final PartnerHttpsTransport transport;
+    private final DeliveryStore store;
+    private final GatewayMetrics metrics;
+
+    public DisclosureSender(PartnerRegistry registry, PartnerHttpsTransport transport, DeliveryStore store, GatewayMetrics metrics) {
+        this.registry = registry;
+        this.transport = transport;
+        this.store = store;
+        this.metrics = metrics;
+    }
+
+    public void send(PendingDelivery delivery) throws DeliveryFailure {
+        Partner partner = registry.byId(delivery.order().recipient())
+                .orElseThrow(() -> new DeliveryFailure(delivery.order().recipient(), 0, "partner is no longer registered"));
+        transport.deliver(partner, delivery.payload(), "application/fhir+json", Map.of(
+                PartnerHttpsTransport.MESSAGE_ID_HEADER, delivery.order().messageId(),
+                PartnerHttpsTransport.TRACKING_ID_HEADER, delivery.order().trackingId().toString(),
+                PartnerHttpsTransport.EVENT_HEADER, delivery.order().event()));
+        store.markDelivered(delivery.deliveryId());
+        metrics.delivered(partner.id(), delivery.order().event(), Duration.between(delivery.receivedAt(), Instant.now()));
+    }
+}

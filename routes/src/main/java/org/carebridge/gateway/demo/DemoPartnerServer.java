@@ -1,0 +1,123 @@
+package org.carebridge.gateway.demo;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import jakarta.servlet.ServletRegistration;
+import org.carebridge.gateway.CarebridgeProperties;
+import org.carebridge.gateway.pki.GatewayPki;
+import org.carebridge.security.crypto.KeyMaterial;
+import org.carebridge.security.crypto.TlsContexts;
+import org.carebridge.security.partner.Partner;
+import org.carebridge.security.partner.PartnerRegistry;
+import org.carebridge.security.partner.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ssl.DefaultSslBundleRegistry;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundleKey;
+import org.springframework.boot.ssl.SslOptions;
+import org.springframework.boot.ssl.SslStoreBundle;
+import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.Ssl;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.context.SmartLifecycle;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Simulated partner agencies, in process, on their own HTTPS port with mutual TLS: a HAPI FHIR server per health
+ * partner and an HTTPS inbox for every other partner. Dev and demo only; off in the production profile.
+ */
+public class DemoPartnerServer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoPartnerServer.class);
+    private static final String IN_MEMORY = "in-memory";
+
+    private final CarebridgeProperties properties;
+    private final PartnerRegistry registry;
+    private final GatewayPki pki;
+    private final FhirContext fhir;
+    private final Map<String, DemoInbox> inboxes = new LinkedHashMap<>();
+    private WebServer server;
+
+    public DemoPartnerServer(CarebridgeProperties properties, PartnerRegistry registry, GatewayPki pki, FhirContext fhir) {
+        this.properties = properties;
+        this.registry = registry;
+        this.pki = pki;
+        this.fhir = fhir;
+    }
+
+    public Optional<DemoInbox> inbox(String partnerId) {
+        return Optional.ofNullable(inboxes.get(partnerId));
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void start() {
+        if (pki.devPki() == null) {
+            throw new IllegalStateException("demo partners need the dev PKI (carebridge.pki.dev-generate=true)");
+        }
+        Path root = properties.dataDir().resolve("demo-partners");
+        try {
+            for (Partner partner : registry.all()) {
+                inboxes.put(partner.id(), new DemoInbox(partner.id(), root.resolve(partner.id()).resolve("inbox")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the demo partners' inboxes under " + root, e);
+        }
+        KeyMaterial identity = KeyMaterial.load(pki.devPki().demoPartnersCertificate(), pki.devPki().demoPartnersKey());
+        DefaultSslBundleRegistry bundles = new DefaultSslBundleRegistry();
+        bundles.registerBundle("demo-partners", SslBundle.of(
+                SslStoreBundle.of(identity.toKeyStore("demo", IN_MEMORY.toCharArray()), IN_MEMORY, TlsContexts.trustStore(pki.trustAnchors())),
+                SslBundleKey.of(IN_MEMORY, "demo"),
+                SslOptions.of(TlsContexts.CIPHER_SUITES, TlsContexts.PROTOCOLS)));
+        Ssl ssl = new Ssl();
+        ssl.setBundle("demo-partners");
+        ssl.setClientAuth(Ssl.ClientAuth.NEED);
+        TomcatServletWebServerFactory factory = new TomcatServletWebServerFactory(properties.demoPartners().port());
+        factory.setSsl(ssl);
+        factory.setSslBundles(bundles);
+        factory.setDisplayName("carebridge-demo-partners");
+        server = factory.getWebServer(context -> {
+            context.addServlet("demo-inboxes", new InboxServlet(inboxes)).addMapping("/partners/*");
+            for (Partner partner : registry.all()) {
+                if (partner.endpoint().transport() == Transport.FHIR_REST) {
+                    RestfulServer fhirServer = new RestfulServer(fhir);
+                    fhirServer.registerProvider(new HealthMessageProvider(inboxes.get(partner.id()), fhir));
+                    ServletRegistration.Dynamic registration = context.addServlet("demo-fhir-" + partner.id(), fhirServer);
+                    registration.addMapping("/fhir/" + partner.id() + "/*");
+                    registration.setLoadOnStartup(1);
+                }
+            }
+        });
+        server.start();
+        log.info("Demo partner agencies listening on https://localhost:{} (inboxes under {})", server.getPort(), root);
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.stop();
+            server = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    @Override
+    public int getPhase() {
+        // Up before the gateway takes records, down after it stops delivering.
+        return Integer.MAX_VALUE - 4096;
+    }
+}

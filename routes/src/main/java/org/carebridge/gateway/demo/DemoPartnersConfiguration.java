@@ -1,0 +1,19 @@
+package org.carebridge.gateway.demo;
+
+import ca.uhn.fhir.context.FhirContext;
+import org.carebridge.gateway.CarebridgeProperties;
+import org.carebridge.gateway.pki.GatewayPki;
+import org.carebridge.security.partner.PartnerRegistry;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "carebridge.demo-partners.enabled", havingValue = "true")
+public class DemoPartnersConfiguration {
+
+    @Bean
+    DemoPartnerServer demoPartnerServer(CarebridgeProperties properties, PartnerRegistry registry, GatewayPki pki, FhirContext fhir) {
+        return new DemoPartnerServer(properties, registry, pki, fhir);
+    }
+}

@@ -1,0 +1,21 @@
+package org.carebridge.gateway.intake;
+
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.stereotype.Component;
+
+/** Intake: check, decide recipients, store durably, hand each copy to delivery. Runs on the caller's thread. */
+@Component
+public class IntakeRoute extends RouteBuilder {
+
+    public static final String ENDPOINT = "direct:intake";
+
+    @Override
+    public void configure() {
+        from(ENDPOINT).routeId("intake")
+                .routeConfigurationId("intake-errors")
+                .bean("messageBundleReader", "read")
+                .bean("recipientResolver", "resolve")
+                .bean("recordStore", "store")
+                .bean("deliveryDispatcher", "dispatch");
+    }
+}

@@ -1,0 +1,130 @@
+package org.carebridge.gateway.intake;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.StrictErrorHandler;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import org.carebridge.gateway.CarebridgeProperties;
+import org.carebridge.security.fhir.EventCatalogue;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.MessageHeader;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * Intake checks, cheapest first: content type, nesting depth and JSON syntax in one streaming pass, then a strict HAPI
+ * FHIR parse, then the messaging rules (a message Bundle with an id, MessageHeader first, a known event, a source that
+ * is the caller).
+ */
+@Component("messageBundleReader")
+public class MessageBundleReader {
+
+    public static final String PARTNER_ENDPOINT_PREFIX = "urn:carebridge:partner:";
+
+    private final FhirContext fhir;
+    private final EventCatalogue events;
+    private final int maxDepth;
+    private final JsonFactory json = new JsonFactory();
+
+    public MessageBundleReader(FhirContext fhir, EventCatalogue events, CarebridgeProperties properties) {
+        this.fhir = fhir;
+        this.events = events;
+        this.maxDepth = properties.intake().maxJsonDepth();
+    }
+
+    public IncomingMessage read(IntakeRequest request) {
+        checkContentType(request.contentType());
+        checkJson(request.body());
+        Bundle bundle = parseBundle(request.body());
+        if (bundle.getType() != Bundle.BundleType.MESSAGE) {
+            throw reject(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.INVALID, "not-a-message",
+                    "Bundle.type must be 'message' but is '" + (bundle.hasType() ? bundle.getType().toCode() : "absent") + "'");
+        }
+        if (!bundle.hasIdElement() || bundle.getIdElement().getIdPart() == null) {
+            throw reject(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.REQUIRED, "no-message-id",
+                    "Bundle.id is required: it is the message id carried to every recipient");
+        }
+        if (bundle.getEntry().isEmpty() || !(bundle.getEntryFirstRep().getResource() instanceof MessageHeader header)) {
+            throw reject(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.STRUCTURE, "no-message-header",
+                    "The first entry of a message Bundle must be a MessageHeader");
+        }
+        if (!(header.getEvent() instanceof Coding event) || !events.contains(event.getSystem(), event.getCode())) {
+            throw reject(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.CODEINVALID, "unknown-event",
+                    "MessageHeader.eventCoding must be a code from " + events.system());
+        }
+        String expectedSource = PARTNER_ENDPOINT_PREFIX + request.sender().id();
+        if (!expectedSource.equals(header.getSource().getEndpoint())) {
+            throw reject(HttpStatus.FORBIDDEN, IssueType.SECURITY, "source-mismatch",
+                    "MessageHeader.source.endpoint must be '" + expectedSource + "', the partner your client certificate identifies");
+        }
+        return new IncomingMessage(request.sender(), bundle.getIdElement().getIdPart(), event.getCode(), bundle,
+                request.body(), Instant.now());
+    }
+
+    private static void checkContentType(String contentType) {
+        MediaType type;
+        try {
+            type = contentType == null ? null : MediaType.parseMediaType(contentType);
+        } catch (IllegalArgumentException e) {
+            type = null;
+        }
+        if (type == null || !("application".equals(type.getType())
+                && ("fhir+json".equals(type.getSubtype()) || "json".equals(type.getSubtype())))) {
+            throw reject(HttpStatus.UNSUPPORTED_MEDIA_TYPE, IssueType.NOTSUPPORTED, "content-type",
+                    "Content-Type must be application/fhir+json");
+        }
+    }
+
+    private void checkJson(byte[] body) {
+        try (JsonParser parser = json.createParser(body)) {
+            int depth = 0;
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                    if (++depth > maxDepth) {
+                        throw reject(HttpStatus.BAD_REQUEST, IssueType.TOOCOSTLY, "too-deep",
+                                "JSON nesting is deeper than the limit of " + maxDepth);
+                    }
+                } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+                    depth--;
+                }
+            }
+        } catch (JsonParseException e) {
+            throw reject(HttpStatus.BAD_REQUEST, IssueType.STRUCTURE, "bad-json", "The body is not valid JSON (line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        } catch (IOException e) {
+            throw reject(HttpStatus.BAD_REQUEST, IssueType.STRUCTURE, "bad-json", "The body cannot be read as JSON");
+        }
+    }
+
+    private Bundle parseBundle(byte[] body) {
+        IParser parser = fhir.newJsonParser().setParserErrorHandler(new StrictErrorHandler());
+        IBaseResource resource;
+        try {
+            resource = parser.parseResource(new String(body, StandardCharsets.UTF_8));
+        } catch (DataFormatException e) {
+            throw reject(HttpStatus.BAD_REQUEST, IssueType.STRUCTURE, "not-fhir", "The body is not a valid FHIR R4 resource: " + e.getMessage());
+        }
+        if (!(resource instanceof Bundle bundle)) {
+            throw reject(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.INVALID, "not-a-message",
+                    "The body must be a FHIR Bundle of type message, not a " + resource.fhirType());
+        }
+        return bundle;
+    }
+
+    private static IntakeRejected reject(HttpStatus status, IssueType type, String reason, String diagnostics) {
+        return new IntakeRejected(status, type, reason, diagnostics);
+    }
+}

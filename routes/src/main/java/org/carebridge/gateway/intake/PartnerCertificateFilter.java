@@ -1,0 +1,59 @@
+package org.carebridge.gateway.intake;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.carebridge.gateway.fhir.OperationOutcomes;
+import org.carebridge.security.partner.Partner;
+import org.carebridge.security.partner.PartnerRegistry;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import java.io.IOException;
+import java.security.cert.X509Certificate;
+
+/**
+ * Every request on the partner port must come from a registered partner: the TLS client certificate is looked up in
+ * the registry before anything else happens. The partner is then available as a request attribute.
+ */
+public class PartnerCertificateFilter extends OncePerRequestFilter {
+
+    public static final String PARTNER_ATTRIBUTE = "carebridge.partner";
+
+    private final PartnerRegistry registry;
+    private final OperationOutcomes outcomes;
+
+    public PartnerCertificateFilter(PartnerRegistry registry, OperationOutcomes outcomes) {
+        this.registry = registry;
+        this.outcomes = outcomes;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        X509Certificate[] chainPresented = (X509Certificate[]) request.getAttribute("jakarta.servlet.request.X509Certificate");
+        if (chainPresented == null || chainPresented.length == 0) {
+            write(response, outcomes.error(HttpStatus.UNAUTHORIZED, IssueType.LOGIN,
+                    "A TLS client certificate issued to a registered partner is required"));
+            return;
+        }
+        Partner partner = registry.byCertificate(chainPresented[0]).orElse(null);
+        if (partner == null) {
+            write(response, outcomes.error(HttpStatus.FORBIDDEN, IssueType.SECURITY,
+                    "The TLS client certificate is not registered to any partner"));
+            return;
+        }
+        request.setAttribute(PARTNER_ATTRIBUTE, partner);
+        chain.doFilter(request, response);
+    }
+
+    private static void write(HttpServletResponse response, ResponseEntity<String> entity) throws IOException {
+        response.setStatus(entity.getStatusCode().value());
+        response.setContentType(OperationOutcomes.FHIR_JSON.toString());
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write(entity.getBody());
+    }
+}

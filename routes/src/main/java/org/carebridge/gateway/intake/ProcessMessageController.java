@@ -1,0 +1,104 @@
+package org.carebridge.gateway.intake;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
+import org.carebridge.gateway.CarebridgeProperties;
+import org.carebridge.gateway.fhir.OperationOutcomes;
+import org.carebridge.gateway.metrics.GatewayMetrics;
+import org.carebridge.gateway.record.StoredRecord;
+import org.carebridge.security.partner.Partner;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/** FHIR messaging intake on the partner port. Answers 202 only once the record is committed to the database. */
+@RestController
+public class ProcessMessageController {
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessMessageController.class);
+
+    private final ProducerTemplate intake;
+    private final OperationOutcomes outcomes;
+    private final GatewayMetrics metrics;
+    private final int maxBodyBytes;
+
+    public ProcessMessageController(ProducerTemplate intake, OperationOutcomes outcomes, GatewayMetrics metrics,
+                                    CarebridgeProperties properties) {
+        this.intake = intake;
+        this.outcomes = outcomes;
+        this.metrics = metrics;
+        this.maxBodyBytes = properties.intake().maxBodyBytes();
+    }
+
+    @PostMapping("/fhir/$process-message")
+    public ResponseEntity<String> processMessage(HttpServletRequest request,
+                                                 @RequestAttribute(PartnerCertificateFilter.PARTNER_ATTRIBUTE) Partner sender) throws IOException {
+        byte[] body = readBounded(request);
+        StoredRecord stored;
+        try {
+            stored = intake.requestBody(IntakeRoute.ENDPOINT, new IntakeRequest(sender, request.getContentType(), body), StoredRecord.class);
+        } catch (CamelExecutionException e) {
+            if (e.getCause() instanceof IntakeRejected rejected) {
+                throw rejected;
+            }
+            throw e;
+        }
+        if (!stored.duplicate()) {
+            metrics.received(sender.id(), stored.event());
+        }
+        HttpHeaders headers = new HttpHeaders();
+        headers.setLocation(ServletUriComponentsBuilder.fromCurrentContextPath()
+                .path("/records/{trackingId}").buildAndExpand(stored.trackingId()).toUri());
+        headers.add("X-CareBridge-Tracking-Id", stored.trackingId().toString());
+        String text = stored.duplicate()
+                ? "This message id was already accepted as record " + stored.trackingId() + "; it was not stored again"
+                : "Accepted as record " + stored.trackingId() + " for " + stored.deliveries().size() + " recipient(s)";
+        return outcomes.response(HttpStatus.ACCEPTED, IssueSeverity.INFORMATION, IssueType.INFORMATIONAL, text, headers);
+    }
+
+    @ExceptionHandler(IntakeRejected.class)
+    ResponseEntity<String> rejected(IntakeRejected rejected) {
+        metrics.rejected(rejected.reason());
+        log.info("Intake refused a record: {}", rejected.reason());
+        return outcomes.error(rejected.status(), rejected.issueType(), rejected.getMessage());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<String> failed(Exception e) {
+        metrics.rejected("internal-error");
+        log.error("Intake failed ({}); the record was not accepted", e.getClass().getSimpleName());
+        return outcomes.error(HttpStatus.SERVICE_UNAVAILABLE, IssueType.TRANSIENT,
+                "The gateway could not store the record; it was not accepted. Send it again later.");
+    }
+
+    private byte[] readBounded(HttpServletRequest request) throws IOException {
+        if (request.getContentLengthLong() > maxBodyBytes) {
+            throw tooLarge();
+        }
+        try (InputStream in = request.getInputStream()) {
+            byte[] body = in.readNBytes(maxBodyBytes + 1);
+            if (body.length > maxBodyBytes) {
+                throw tooLarge();
+            }
+            return body;
+        }
+    }
+
+    private IntakeRejected tooLarge() {
+        return new IntakeRejected(HttpStatus.PAYLOAD_TOO_LARGE, IssueType.TOOCOSTLY, "too-large",
+                "The body is larger than the limit of " + maxBodyBytes + " bytes");
+    }
+}

@@ -1,0 +1,30 @@
+package org.carebridge.security.partner;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** How a partner's copies are delivered. */
+public enum Transport {
+    /** HTTPS POST of the copy to the endpoint URL, mutual TLS. */
+    HTTPS("https"),
+    /** FHIR messaging: HTTPS POST to {@code [base]/$process-message}, mutual TLS. */
+    FHIR_REST("fhir-rest");
+
+    private final String code;
+
+    Transport(String code) {
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public static Optional<Transport> fromCode(String code) {
+        return Arrays.stream(values()).filter(t -> t.code.equals(code)).findFirst();
+    }
+
+    public static String codes() {
+        return Arrays.stream(values()).map(Transport::code).toList().toString();
+    }
+}
