@@ -1,0 +1,121 @@
+package org.carebridge.gateway.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.carebridge.gateway.demo.DemoInbox;
+import org.carebridge.gateway.demo.DemoPartnerServer;
+import org.carebridge.security.crypto.DevPki;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * The whole gateway on the real stack: embedded Artemis and PostgreSQL under a fresh data directory, HTTPS with mutual
+ * TLS on a random partner port, and the demo partners as the receiving agencies. One context is shared by every test
+ * class that extends this, so tests use fresh message ids and never assume an empty database.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureObservability
+public abstract class GatewayTest {
+
+    protected static final Path DATA_DIR = createDataDir();
+    protected static final int DEMO_PARTNERS_PORT = freePort();
+    protected static final DevPki PKI = new DevPki(DATA_DIR.resolve("pki"));
+    protected static final ObjectMapper JSON = new ObjectMapper();
+
+    @LocalServerPort
+    protected int port;
+
+    @LocalManagementPort
+    protected int managementPort;
+
+    @Autowired
+    protected JdbcTemplate jdbc;
+
+    @Autowired
+    protected DemoPartnerServer demoPartners;
+
+    @DynamicPropertySource
+    static void gatewayProperties(DynamicPropertyRegistry registry) {
+        registry.add("carebridge.data-dir", DATA_DIR::toString);
+        registry.add("carebridge.config-dir", Examples.CONFIG::toString);
+        registry.add("carebridge.demo-partners.port", () -> DEMO_PARTNERS_PORT);
+        registry.add("server.port", () -> "0");
+        registry.add("management.server.port", () -> "0");
+        registry.add("carebridge.delivery.initial-delay", () -> "200ms");
+        registry.add("carebridge.delivery.max-delay", () -> "1s");
+        registry.add("carebridge.delivery.max-attempts", () -> "6");
+        registry.add("carebridge.delivery.sweep-interval", () -> "2s");
+        registry.add("carebridge.intake.max-body-bytes", () -> "262144");
+    }
+
+    protected PartnerClient as(String partnerId) throws Exception {
+        return PartnerClient.withCertificate(PKI.partnerCertificate(partnerId), PKI.partnerKey(partnerId), PKI.caCertificate(), baseUrl());
+    }
+
+    protected String baseUrl() {
+        return "https://localhost:" + port;
+    }
+
+    protected DemoInbox inbox(String partnerId) {
+        return demoPartners.inbox(partnerId).orElseThrow();
+    }
+
+    protected Path inboxFile(String partnerId, String messageId) {
+        return inbox(partnerId).dir().resolve(messageId + ".json");
+    }
+
+    protected long records() {
+        return jdbc.queryForObject("select count(*) from intake_record", Long.class);
+    }
+
+    protected long deliveries() {
+        return jdbc.queryForObject("select count(*) from delivery", Long.class);
+    }
+
+    protected static JsonNode json(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    protected static JsonNode recipient(JsonNode status, String partnerId) {
+        for (JsonNode r : status.path("recipients")) {
+            if (partnerId.equals(r.path("recipient").asText())) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private static Path createDataDir() {
+        try {
+            Path base = Files.createDirectories(Paths.get("target", "it-data"));
+            return Files.createTempDirectory(base, "gateway-").toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package org.carebridge.gateway.support;
+
+import org.carebridge.security.crypto.KeyMaterial;
+import org.carebridge.security.crypto.Pem;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+
+/** A partner system as a test sees it: an HTTPS client presenting a partner's certificate (or none). */
+public final class PartnerClient {
+
+    private final HttpClient client;
+    private final String baseUrl;
+
+    private PartnerClient(SSLContext tls, String baseUrl) {
+        this.client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build();
+        this.baseUrl = baseUrl;
+    }
+
+    /** Presents the certificate and key in PEM files; trusts the CA in {@code caFile}. */
+    public static PartnerClient withCertificate(Path certificate, Path key, Path caFile, String baseUrl) throws Exception {
+        KeyMaterial identity = KeyMaterial.load(certificate, key);
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(identity.toKeyStore("partner", "test".toCharArray()), "test".toCharArray());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(keys.getKeyManagers(), trust(caFile), null);
+        return new PartnerClient(tls, baseUrl);
+    }
+
+    /** Presents no client certificate at all. */
+    public static PartnerClient anonymous(Path caFile, String baseUrl) throws Exception {
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trust(caFile), null);
+        return new PartnerClient(tls, baseUrl);
+    }
+
+    public HttpResponse<String> post(String path, String contentType, byte[] body) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> processMessage(byte[] body) throws Exception {
+        return post("/fhir/$process-message", "application/fhir+json", body);
+    }
+
+    public HttpResponse<String> get(String pathOrUrl) throws Exception {
+        URI uri = pathOrUrl.startsWith("https://") ? URI.create(pathOrUrl) : URI.create(baseUrl + pathOrUrl);
+        return client.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static javax.net.ssl.TrustManager[] trust(Path caFile) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        int i = 0;
+        for (var cert : Pem.readCertificates(caFile)) {
+            store.setCertificateEntry("ca-" + i++, cert);
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+        trust.init(store);
+        return trust.getTrustManagers();
+    }
+}
