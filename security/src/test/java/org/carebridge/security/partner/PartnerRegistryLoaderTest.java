@@ -1,0 +1,194 @@
+package org.carebridge.security.partner;
+
+import org.carebridge.security.RealConfig;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.carebridge.security.config.ConfigurationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.entry;
+
+class PartnerRegistryLoaderTest {
+
+    private static final Map<String, String> VALUES = Map.of(
+            "carebridge.demo-partners.base-url", "https://localhost:9443",
+            "carebridge.pki.dir", "/tmp/pki");
+
+    private final PartnerRegistryLoader loader = new PartnerRegistryLoader(VALUES::get);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theRealPartnersFileLoads() {
+        List<Partner> partners = loader.read(RealConfig.partnersYaml());
+
+        assertThat(partners).extracting(Partner::id).containsExactly(
+                "cs-suffolk", "cs-norfolk", "health-norfolk", "health-suffolk",
+                "vs-suffolk", "vs-norfolk", "police-norfolk", "yjs-norfolk");
+        assertThat(partners.stream().collect(Collectors.toMap(Partner::id, Partner::kind))).containsOnly(
+                entry("cs-suffolk", AgencyKind.CHILDRENS_SERVICES), entry("cs-norfolk", AgencyKind.CHILDRENS_SERVICES),
+                entry("health-norfolk", AgencyKind.HEALTH), entry("health-suffolk", AgencyKind.HEALTH),
+                entry("vs-suffolk", AgencyKind.VIRTUAL_SCHOOL), entry("vs-norfolk", AgencyKind.VIRTUAL_SCHOOL),
+                entry("police-norfolk", AgencyKind.POLICE), entry("yjs-norfolk", AgencyKind.YOUTH_JUSTICE));
+        assertThat(partners.stream().collect(Collectors.toMap(Partner::id, Partner::area))).containsOnly(
+                entry("cs-suffolk", "E10000029"), entry("health-suffolk", "E10000029"), entry("vs-suffolk", "E10000029"),
+                entry("cs-norfolk", "E10000020"), entry("health-norfolk", "E10000020"), entry("vs-norfolk", "E10000020"),
+                entry("police-norfolk", "E10000020"), entry("yjs-norfolk", "E10000020"));
+        assertThat(partners).allSatisfy(p -> {
+            assertThat(p.name()).isNotBlank();
+            assertThat(p.endpoint().format()).isEqualTo("fhir-json");
+            assertThat(p.endpoint().url().toString()).startsWith("https://localhost:9443/");
+            assertThat(p.certificate()).isEqualTo(Path.of("/tmp/pki/partners/" + p.id() + ".crt.pem"));
+            assertThat(p.endpoint().transport())
+                    .isEqualTo(p.kind() == AgencyKind.HEALTH ? Transport.FHIR_REST : Transport.HTTPS);
+        });
+    }
+
+    @Test
+    void fhirRestPartnersAreSentToProcessMessageAndHttpsPartnersToTheirUrl() {
+        Map<String, Partner> byId = loader.read(RealConfig.partnersYaml()).stream()
+                .collect(Collectors.toMap(Partner::id, Function.identity()));
+
+        PartnerEndpoint health = byId.get("health-norfolk").endpoint();
+        assertThat(health.deliveryUri()).isEqualTo(URI.create("https://localhost:9443/fhir/health-norfolk/$process-message"));
+        assertThat(health.deliveryUri().toString()).endsWith("/$process-message");
+        PartnerEndpoint cs = byId.get("cs-norfolk").endpoint();
+        assertThat(cs.deliveryUri()).isEqualTo(URI.create("https://localhost:9443/partners/cs-norfolk"));
+    }
+
+    @Test
+    void aTrailingSlashIsNotDoubled() {
+        PartnerEndpoint endpoint = new PartnerEndpoint(URI.create("https://h/fhir/"), Transport.FHIR_REST, "fhir-json");
+        assertThat(endpoint.deliveryUri()).isEqualTo(URI.create("https://h/fhir/$process-message"));
+    }
+
+    @Test
+    void aValidSmallFileLoads() throws IOException {
+        Path file = write(partner("p-one", "health", "E10000020", "https://h/fhir", "fhir-rest", "/c/p-one.pem"));
+
+        assertThat(loader.read(file)).singleElement().satisfies(p -> {
+            assertThat(p.id()).isEqualTo("p-one");
+            assertThat(p.kind()).isEqualTo(AgencyKind.HEALTH);
+            assertThat(p.endpoint().transport()).isEqualTo(Transport.FHIR_REST);
+        });
+    }
+
+    @Test
+    void anUnknownKindIsRefused() throws IOException {
+        Path file = write(partner("x", "spy-agency", "E10000020", "https://h/x", "https", "/c/x.pem"));
+
+        assertProblem(file, "partner 'x'", "kind 'spy-agency' is not one of");
+    }
+
+    @Test
+    void aDuplicateIdIsRefused() throws IOException {
+        Path file = write(partner("dup", "police", "E10000020", "https://h/a", "https", "/c/a.pem")
+                + partner("dup", "health", "E10000020", "https://h/b", "https", "/c/b.pem"));
+
+        assertProblem(file, "partner 'dup'", "id is used by another partner");
+    }
+
+    @Test
+    void aNonHttpsUrlIsRefused() throws IOException {
+        Path file = write(partner("plain", "police", "E10000020", "http://h/plain", "https", "/c/p.pem"));
+
+        assertProblem(file, "partner 'plain'", "endpoint.url must be an https:// URL");
+    }
+
+    @Test
+    void aBadAreaIsRefused() throws IOException {
+        Path file = write(partner("x", "police", "Norfolk", "https://h/x", "https", "/c/x.pem"));
+
+        assertProblem(file, "partner 'x'", "area 'Norfolk' is not a local authority code");
+    }
+
+    @Test
+    void aMissingCertificateIsRefused() throws IOException {
+        Path file = write(partner("x", "police", "E10000020", "https://h/x", "https", null));
+
+        assertProblem(file, "partner 'x'", "certificate is missing");
+    }
+
+    @Test
+    void anUnresolvedPlaceholderIsRefused() throws IOException {
+        Path file = write(partner("x", "police", "E10000020", "https://h/x", "https", "${carebridge.nowhere}/x.pem"));
+
+        assertProblem(file, "partner 'x'", "unresolved placeholder ${carebridge.nowhere}");
+    }
+
+    @Test
+    void anUnknownTransportIsRefused() throws IOException {
+        Path file = write(partner("x", "police", "E10000020", "https://h/x", "carrier-pigeon", "/c/x.pem"));
+
+        assertProblem(file, "partner 'x'", "endpoint.transport 'carrier-pigeon' is not one of");
+    }
+
+    @Test
+    void everyProblemInTheFileIsReportedTogether() throws IOException {
+        Path file = write(partner("fine", "police", "E10000020", "https://h/fine", "https", "/c/fine.pem")
+                + partner("bad-kind", "spy-agency", "E10000020", "https://h/a", "https", "/c/a.pem")
+                + partner("bad-url", "health", "E10000020", "http://h/b", "https", "/c/b.pem")
+                + partner("two-faults", "health", "somewhere", "https://h/c", "https", null));
+
+        ConfigurationException e = failure(() -> loader.read(file));
+
+        assertThat(e.problems()).containsExactly(
+                "partner 'bad-kind': kind 'spy-agency' is not one of " + AgencyKind.codes(),
+                "partner 'bad-url': endpoint.url must be an https:// URL",
+                "partner 'two-faults': area 'somewhere' is not a local authority code (e.g. E10000020)",
+                "partner 'two-faults': certificate is missing (path of the partner's PEM client certificate)");
+        assertThat(e.getMessage()).startsWith(file + ": ").doesNotContain("'fine'");
+    }
+
+    @Test
+    void aFileWithoutPartnersIsRefused() throws IOException {
+        Path file = write("partners: []\n");
+
+        ConfigurationException e = failure(() -> loader.read(file));
+
+        assertThat(e).hasMessageContaining(file.toString()).hasMessageContaining("expected a non-empty list under 'partners'");
+    }
+
+    private void assertProblem(Path file, String partner, String problem) {
+        ConfigurationException e = failure(() -> loader.read(file));
+        assertThat(e.getMessage()).contains(file.toString()).contains(partner + ": " + problem);
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith(partner + ": ").contains(problem));
+    }
+
+    static ConfigurationException failure(ThrowingCallable call) {
+        Throwable thrown = catchThrowable(call);
+        assertThat(thrown).isInstanceOf(ConfigurationException.class);
+        return (ConfigurationException) thrown;
+    }
+
+    private Path write(String partners) throws IOException {
+        Path file = dir.resolve("partners.yaml");
+        Files.writeString(file, "partners:\n" + partners);
+        return file;
+    }
+
+    /** One partner entry; a null value leaves its line out. */
+    private static String partner(String id, String kind, String area, String url, String transport, String certificate) {
+        StringBuilder yaml = new StringBuilder("  - id: " + id + "\n    name: Partner " + id + "\n");
+        yaml.append("    kind: ").append(kind).append('\n');
+        yaml.append("    area: ").append(area).append('\n');
+        yaml.append("    endpoint:\n      url: ").append(url).append("\n      transport: ").append(transport)
+                .append("\n      format: fhir-json\n");
+        if (certificate != null) {
+            yaml.append("    certificate: ").append(certificate).append('\n');
+        }
+        return yaml.toString();
+    }
+}
