@@ -62,7 +62,7 @@ public final class AgreementLoader {
         if (id == null) {
             problems.add("id is missing");
         }
-        int version = root.path("version").asInt(0);
+        int version = root.path("version").isInt() ? root.path("version").asInt() : 0;
         if (version < 1) {
             problems.add("version must be a whole number from 1");
         }

@@ -80,25 +80,29 @@ public final class DevPki {
         return dir.resolve("partners").resolve(partnerId + ".key.pem");
     }
 
-    /** Creates whatever is missing; existing files are kept, so certificates survive restarts. */
+    /**
+     * Creates whatever is missing; existing files are kept, so certificates survive restarts. A new CA (its file was
+     * deleted) re-issues every certificate, since the old ones no longer chain to it.
+     */
     public synchronized void ensure(Collection<String> partnerIds) {
         try {
             Files.createDirectories(dir.resolve("partners"));
-            if (!Files.exists(caCertificate()) || !Files.exists(caKey())) {
+            boolean newCa = !Files.exists(caCertificate()) || !Files.exists(caKey());
+            if (newCa) {
                 KeyPair ca = keyPair();
                 X509Certificate caCert = issue(new X500Name("CN=CareBridge DEV-ONLY CA,O=CareBridge DEV-ONLY"), ca, null, ca, true, null, null);
                 write(caKey(), ca.getPrivate());
                 write(caCertificate(), caCert);
             }
             KeyMaterial ca = KeyMaterial.load(caCertificate(), caKey());
-            if (!Files.exists(gatewayCertificate()) || !Files.exists(gatewayKey())) {
+            if (newCa || !Files.exists(gatewayCertificate()) || !Files.exists(gatewayKey())) {
                 issueLeaf(ca, "carebridge-gateway", true, gatewayCertificate(), gatewayKey());
             }
-            if (!Files.exists(demoPartnersCertificate()) || !Files.exists(demoPartnersKey())) {
+            if (newCa || !Files.exists(demoPartnersCertificate()) || !Files.exists(demoPartnersKey())) {
                 issueLeaf(ca, "carebridge-demo-partners", true, demoPartnersCertificate(), demoPartnersKey());
             }
             for (String id : partnerIds) {
-                if (!Files.exists(partnerCertificate(id)) || !Files.exists(partnerKey(id))) {
+                if (newCa || !Files.exists(partnerCertificate(id)) || !Files.exists(partnerKey(id))) {
                     issueLeaf(ca, id, false, partnerCertificate(id), partnerKey(id));
                 }
             }

@@ -43,8 +43,9 @@ public final class MessageAreas {
         for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
             if (entry.getResource() instanceof Location location && location.hasAddress()) {
                 Extension area = location.getAddress().getExtensionByUrl(AREA_EXTENSION);
-                if (area != null && area.getValue() != null && !area.getValue().primitiveValue().isBlank()) {
-                    return Optional.of(area.getValue().primitiveValue());
+                String code = area == null || area.getValue() == null ? null : area.getValue().primitiveValue();
+                if (code != null && !code.isBlank()) {
+                    return Optional.of(code);
                 }
             }
         }
@@ -55,6 +56,7 @@ public final class MessageAreas {
         return organization.getIdentifier().stream()
                 .filter(i -> LOCAL_AUTHORITY_SYSTEM.equals(i.getSystem()))
                 .map(Identifier::getValue)
+                .filter(v -> v != null && !v.isBlank())
                 .findFirst();
     }
 

@@ -98,6 +98,19 @@ class DevPkiTest {
     }
 
     @Test
+    void aRegeneratedCaReissuesEveryCertificateSoTheyStillChain() throws Exception {
+        DevPki pki = new DevPki(dir);
+        pki.ensure(List.of("cs-suffolk"));
+        Files.delete(pki.caKey());
+
+        pki.ensure(List.of("cs-suffolk"));
+
+        X509Certificate ca = Pem.readCertificates(pki.caCertificate()).get(0);
+        assertThatCode(() -> Pem.readCertificates(pki.partnerCertificate("cs-suffolk")).get(0).verify(ca.getPublicKey())).doesNotThrowAnyException();
+        assertThatCode(() -> Pem.readCertificates(pki.gatewayCertificate()).get(0).verify(ca.getPublicKey())).doesNotThrowAnyException();
+    }
+
+    @Test
     void thePartnerKeyMatchesItsCertificate() throws Exception {
         DevPki pki = new DevPki(dir);
         pki.ensure(List.of("cs-suffolk", "cs-norfolk"));

@@ -1,0 +1,118 @@
+package org.carebridge.gateway.load;
+
+import org.carebridge.gateway.support.Examples;
+import org.carebridge.gateway.support.GatewayTest;
+import org.carebridge.gateway.support.PartnerClient;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Posts N placement notifications from C concurrent partner connections to the gateway on its real embedded stack
+ * (Artemis and PostgreSQL persistent, fsync on, HTTPS with mutual TLS both ways, demo partners writing every copy to
+ * disk) and prints accept throughput, end-to-end throughput and p50/p99 latencies. Not part of the normal build:
+ * {@code ./mvnw -pl routes -am -Pload verify -Dload.records=5000 -Dload.concurrency=32}.
+ */
+@Tag("load")
+class LoadHarnessTest extends GatewayTest {
+
+    @Test
+    void carryRecordsEndToEnd() throws Exception {
+        int records = Integer.getInteger("load.records", 5000);
+        int concurrency = Integer.getInteger("load.concurrency", 32);
+        String template = Examples.placementNotification("load-template");
+        long deliveriesBefore = delivered();
+        warmUp(template);
+        deliveriesBefore = delivered();
+
+        long[] acceptNanos = new long[records];
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        List<PartnerClient> clients = new ArrayList<>();
+        for (int i = 0; i < concurrency; i++) {
+            clients.add(as("cs-suffolk"));
+        }
+        long start = System.nanoTime();
+        List<Future<?>> workers = new ArrayList<>();
+        for (int c = 0; c < concurrency; c++) {
+            PartnerClient client = clients.get(c);
+            workers.add(pool.submit(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < records) {
+                    byte[] body = Examples.bytes(Examples.withMessageId(template, "load-" + start + "-" + i));
+                    long t0 = System.nanoTime();
+                    int status = client.processMessage(body).statusCode();
+                    acceptNanos[i] = System.nanoTime() - t0;
+                    if (status != 202) {
+                        refused.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> worker : workers) {
+            worker.get();
+        }
+        long accepted = System.nanoTime();
+        long expected = deliveriesBefore + 3L * records;
+        await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200)).until(() -> delivered() >= expected);
+        long done = System.nanoTime();
+        pool.shutdown();
+        pool.awaitTermination(1, TimeUnit.MINUTES);
+
+        List<Double> endToEnd = jdbc.queryForList("""
+                select extract(epoch from (d.delivered_at - r.received_at)) * 1000
+                from delivery d join intake_record r using (tracking_id) where r.message_id like ?""",
+                Double.class, "load-" + start + "-%");
+        double[] e2e = endToEnd.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] accept = Arrays.stream(acceptNanos).mapToDouble(n -> n / 1e6).sorted().toArray();
+        String report = String.format(Locale.ROOT, """
+                CareBridge load harness: %d records x 3 recipients, %d concurrent senders, %d cores
+                  accepted (202):       %d (refused %d) in %.2f s = %.0f records/s
+                  accept latency:       p50 %.1f ms, p99 %.1f ms, max %.1f ms
+                  delivered end to end: %d copies in %.2f s = %.0f records/s (%.0f copies/s)
+                  intake to delivery:   p50 %.1f ms, p99 %.1f ms, max %.1f ms
+                """, records, concurrency, Runtime.getRuntime().availableProcessors(),
+                records - refused.get(), refused.get(), (accepted - start) / 1e9, records / ((accepted - start) / 1e9),
+                pct(accept, 50), pct(accept, 99), accept[accept.length - 1],
+                e2e.length, (done - start) / 1e9, records / ((done - start) / 1e9), e2e.length / ((done - start) / 1e9),
+                pct(e2e, 50), pct(e2e, 99), e2e[e2e.length - 1]);
+        System.out.println(report);
+        Files.writeString(Path.of("target", "load-report.txt"), report);
+        assertThat(refused.get()).isZero();
+        assertThat(e2e.length).isEqualTo(3 * records);
+    }
+
+    private void warmUp(String template) throws Exception {
+        PartnerClient client = as("cs-suffolk");
+        long before = delivered();
+        for (int i = 0; i < 200; i++) {
+            client.processMessage(Examples.bytes(Examples.withMessageId(template, "warm-" + System.nanoTime() + "-" + i)));
+        }
+        await().atMost(Duration.ofMinutes(2)).until(() -> delivered() >= before + 600);
+    }
+
+    private long delivered() {
+        return jdbc.queryForObject("select count(*) from delivery where state = 'DELIVERED'", Long.class);
+    }
+
+    private static double pct(double[] sorted, int p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+}
