@@ -111,6 +111,14 @@ class IntakeRefusalTest extends GatewayTest {
         assertRefused(as("cs-suffolk").processMessage(Examples.bytes(body)), 422, "Bundle.id is required");
     }
 
+    @Test
+    void anIncompleteSafeguardingOverride() throws Exception {
+        String body = Examples.withMessageId(java.nio.file.Files.readString(Examples.CONFIG.resolve(
+                "examples/liaison-diversion-health-summary-override.json")), Examples.newMessageId())
+                .replace("\"url\": \"role\"", "\"url\": \"rank\"");
+        assertRefused(as("health-norfolk").processMessage(Examples.bytes(body)), 422, "needs assertedBy, role and reason");
+    }
+
     private void assertRefused(HttpResponse<String> response, int status, String diagnostics) {
         assertThat(response.statusCode()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/fhir+json");

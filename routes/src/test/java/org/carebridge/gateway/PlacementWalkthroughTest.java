@@ -29,9 +29,13 @@ class PlacementWalkthroughTest extends GatewayTest {
 
         for (String recipient : new String[]{"cs-norfolk", "health-norfolk", "vs-suffolk"}) {
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(inboxFile(recipient, messageId)));
-            // Delivered as received: no minimisation applies to this flow's agreement yet.
-            assertThat(Files.readAllBytes(inboxFile(recipient, messageId))).isEqualTo(body);
+            String copy = Files.readString(inboxFile(recipient, messageId));
+            assertThat(json(copy).path("id").asText()).isEqualTo(messageId);
+            assertThat(copy).doesNotContain("Never shared");
         }
+        // Each copy is minimised to its recipient's profile: health detail for health, none for the virtual school.
+        assertThat(Files.readString(inboxFile("health-norfolk", messageId))).contains("\"Condition\"").contains("9434765919");
+        assertThat(Files.readString(inboxFile("vs-suffolk", messageId))).doesNotContain("\"Condition\"").doesNotContain("Asthma");
         for (String notRecipient : new String[]{"police-norfolk", "cs-suffolk", "health-suffolk", "vs-norfolk", "yjs-norfolk"}) {
             assertThat(inboxFile(notRecipient, messageId)).doesNotExist();
         }
@@ -44,6 +48,34 @@ class PlacementWalkthroughTest extends GatewayTest {
         JsonNode status = json(as("cs-suffolk").get(location).body());
         assertThat(recipient(status, "health-norfolk").path("rule").asText()).isEqualTo("receiving-area-health");
         assertThat(recipient(status, "vs-suffolk").path("agreement").asText()).isEqualTo("placement-notification");
+        JsonNode police = decision(status, "police-norfolk");
+        assertThat(police.path("outcome").asText()).isEqualTo("DENY");
+        assertThat(police.path("reason").asText()).isEqualTo("condition-not-met");
+        assertThat(police.path("explanation").asText()).contains("current risk flag");
+        assertThat(decision(status, "vs-suffolk").path("profile").asText()).isEqualTo("placement-virtual-school");
+        assertThat(decision(status, "vs-suffolk").path("lawfulBasis").asText()).contains("UK GDPR 6(1)(c)");
+    }
+
+    @Test
+    void withACurrentRiskFlagThePoliceGetThePlacementButNoHealthDetail() throws Exception {
+        String messageId = Examples.newMessageId();
+        String message = Examples.withMessageId(Files.readString(Examples.CONFIG.resolve("examples/placement-notification-risk-flag.json")), messageId);
+
+        var response = as("cs-suffolk").processMessage(Examples.bytes(message));
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(inboxFile("police-norfolk", messageId)));
+        String copy = Files.readString(inboxFile("police-norfolk", messageId));
+        assertThat(copy).contains("child-exploitation").doesNotContain("\"Condition\"").doesNotContain("Asthma");
+    }
+
+    private static JsonNode decision(JsonNode status, String recipient) {
+        for (JsonNode d : status.path("decisions")) {
+            if (recipient.equals(d.path("recipient").asText())) {
+                return d;
+            }
+        }
+        throw new AssertionError("no decision for " + recipient);
     }
 
     @Test

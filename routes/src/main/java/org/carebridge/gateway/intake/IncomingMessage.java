@@ -1,10 +1,16 @@
 package org.carebridge.gateway.intake;
 
+import org.carebridge.security.decision.SafeguardingOverride;
 import org.carebridge.security.partner.Partner;
 import org.hl7.fhir.r4.model.Bundle;
 
 import java.time.Instant;
 
-/** A message that passed intake checks: a FHIR message Bundle from the partner it says it is from. */
-public record IncomingMessage(Partner sender, String messageId, String event, Bundle bundle, byte[] body, Instant receivedAt) {
+/**
+ * A message that passed intake checks: a FHIR message Bundle from the partner it says it is from.
+ *
+ * @param override the sender's safeguarding override, or null
+ */
+public record IncomingMessage(Partner sender, String messageId, String event, Bundle bundle, byte[] body, Instant receivedAt,
+                              SafeguardingOverride override) {
 }

@@ -14,7 +14,7 @@ public class IntakeRoute extends RouteBuilder {
         from(ENDPOINT).routeId("intake")
                 .routeConfigurationId("intake-errors")
                 .bean("messageBundleReader", "read")
-                .bean("recipientResolver", "resolve")
+                .bean("disclosureDecider", "decide")
                 .bean("recordStore", "store")
                 .bean("deliveryDispatcher", "dispatch");
     }

@@ -9,7 +9,9 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import org.carebridge.gateway.CarebridgeProperties;
+import org.carebridge.security.decision.SafeguardingOverride;
 import org.carebridge.security.fhir.EventCatalogue;
+import org.carebridge.security.fhir.MessageSubjects;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
@@ -69,8 +71,14 @@ public class MessageBundleReader {
             throw reject(HttpStatus.FORBIDDEN, IssueType.SECURITY, "source-mismatch",
                     "MessageHeader.source.endpoint must be '" + expectedSource + "', the partner your client certificate identifies");
         }
+        SafeguardingOverride override;
+        try {
+            override = MessageSubjects.override(header).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw reject(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.REQUIRED, "bad-override", e.getMessage());
+        }
         return new IncomingMessage(request.sender(), bundle.getIdElement().getIdPart(), event.getCode(), bundle,
-                request.body(), Instant.now());
+                request.body(), Instant.now(), override);
     }
 
     private static void checkContentType(String contentType) {

@@ -1,9 +1,14 @@
 package org.carebridge.gateway.intake;
 
-import org.carebridge.security.agreement.Recipient;
+import org.carebridge.security.decision.Decision;
 
 import java.util.List;
+import java.util.Map;
 
-/** A message and the partners the agreements allow to receive it. */
-public record RoutedMessage(IncomingMessage message, List<Recipient> recipients) {
+/**
+ * A message, the decision for every candidate recipient, and each permitted recipient's minimised copy.
+ *
+ * @param copies by recipient partner id, for the decisions that share
+ */
+public record RoutedMessage(IncomingMessage message, List<Decision> decisions, Map<String, byte[]> copies) {
 }

@@ -5,7 +5,12 @@ import org.carebridge.gateway.CarebridgeProperties;
 import org.carebridge.gateway.pki.GatewayPki;
 import org.carebridge.gateway.pki.PartnerPortTls;
 import org.carebridge.security.agreement.AgreementLoader;
-import org.carebridge.security.agreement.AgreementSet;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.carebridge.gateway.agreement.AgreementRegistry;
+import org.carebridge.security.config.SchemaCheck;
+import org.carebridge.security.consent.ConsentLookup;
+import org.carebridge.security.decision.DecisionEngine;
+import org.carebridge.security.minimisation.FieldProfiles;
 import org.carebridge.security.fhir.EventCatalogue;
 import org.carebridge.security.partner.Partner;
 import org.carebridge.security.partner.PartnerRegistry;
@@ -49,8 +54,23 @@ public class PartnerConfiguration {
     }
 
     @Bean
-    AgreementSet agreementSet(CarebridgeProperties properties, EventCatalogue eventCatalogue) {
-        return new AgreementLoader(eventCatalogue.codes()).load(properties.configDir().resolve("agreements"));
+    FieldProfiles fieldProfiles(CarebridgeProperties properties, FhirContext fhirContext) {
+        return FieldProfiles.load(properties.configDir().resolve("profiles.yaml"),
+                new SchemaCheck(properties.configDir().resolve("schema/profiles.schema.json")), fhirContext);
+    }
+
+    @Bean
+    AgreementRegistry agreementRegistry(CarebridgeProperties properties, EventCatalogue eventCatalogue, List<Partner> registeredPartners,
+                                        FieldProfiles fieldProfiles, FhirContext fhirContext, MeterRegistry meters) {
+        AgreementLoader loader = new AgreementLoader(eventCatalogue.codes(),
+                registeredPartners.stream().map(Partner::id).collect(java.util.stream.Collectors.toSet()), fieldProfiles,
+                new SchemaCheck(properties.configDir().resolve("schema/agreement.schema.json")), fhirContext);
+        return new AgreementRegistry(loader, properties.configDir().resolve("agreements"), meters);
+    }
+
+    @Bean
+    DecisionEngine decisionEngine(AgreementRegistry agreements, PartnerRegistry partnerRegistry, ConsentLookup consents, FhirContext fhirContext) {
+        return new DecisionEngine(agreements::current, partnerRegistry, consents, fhirContext);
     }
 
     @Bean

@@ -29,7 +29,7 @@ public class DeliveryStore {
     /** The copy to send, or null when it has already been delivered. */
     public PendingDelivery loadForDelivery(String deliveryId) {
         List<PendingDelivery> found = jdbc.query("""
-                select d.delivery_id, d.tracking_id, d.recipient, r.event, r.message_id, r.payload, r.received_at
+                select d.delivery_id, d.tracking_id, d.recipient, r.event, r.message_id, coalesce(d.payload, r.payload), r.received_at
                 from delivery d join intake_record r on r.tracking_id = d.tracking_id
                 where d.delivery_id = ? and d.state <> 'DELIVERED'""",
                 (rs, i) -> new PendingDelivery(new DeliveryOrder(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
@@ -78,7 +78,7 @@ public class DeliveryStore {
         List<RecordStatus> records = jdbc.query(
                 "select tracking_id, sender, message_id, event, received_at from intake_record where tracking_id = ?",
                 (rs, i) -> new RecordStatus(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getTimestamp(5).toInstant(), null), trackingId);
+                        rs.getTimestamp(5).toInstant(), null, null), trackingId);
         if (records.isEmpty()) {
             return Optional.empty();
         }
@@ -88,9 +88,15 @@ public class DeliveryStore {
                 (rs, i) -> new RecordStatus.RecipientStatus(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
                         DeliveryState.valueOf(rs.getString(5)), rs.getInt(6),
                         rs.getTimestamp(7) == null ? null : rs.getTimestamp(7).toInstant(), rs.getString(8)), trackingId);
+        List<RecordStatus.DecisionStatus> decisions = jdbc.query("""
+                select recipient, outcome, reason, explanation, agreement_id, agreement_version, rule_id, lawful_basis,
+                       consent_ref, profile
+                from decision where tracking_id = ? order by recipient""",
+                (rs, i) -> new RecordStatus.DecisionStatus(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getInt(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)), trackingId);
         RecordStatus record = records.get(0);
         return Optional.of(new RecordStatus(record.trackingId(), record.sender(), record.messageId(), record.event(),
-                record.receivedAt(), recipients));
+                record.receivedAt(), recipients, decisions));
     }
 
     private void relaxed(Runnable update) {

@@ -4,11 +4,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** What a sender may see about its record: each recipient's state. */
+/**
+ * What a sender may see about its record: each permitted recipient's delivery state, and the decision for every
+ * candidate recipient with the agreement, rule, lawful basis and consent behind it, in words.
+ */
 public record RecordStatus(UUID trackingId, String sender, String messageId, String event, Instant receivedAt,
-                           List<RecipientStatus> recipients) {
+                           List<RecipientStatus> recipients, List<DecisionStatus> decisions) {
 
     public record RecipientStatus(String recipient, String agreement, int agreementVersion, String rule, DeliveryState state,
                                   int attempts, Instant deliveredAt, String lastError) {
+    }
+
+    public record DecisionStatus(String recipient, String outcome, String reason, String explanation, String agreement,
+                                 int agreementVersion, String rule, String lawfulBasis, String consent, String profile) {
     }
 }

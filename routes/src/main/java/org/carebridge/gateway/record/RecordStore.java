@@ -2,7 +2,8 @@ package org.carebridge.gateway.record;
 
 import org.carebridge.gateway.intake.IncomingMessage;
 import org.carebridge.gateway.intake.RoutedMessage;
-import org.carebridge.security.agreement.Recipient;
+import org.carebridge.security.decision.Decision;
+import org.carebridge.security.decision.SafeguardingOverride;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -12,7 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** Stores an accepted record and its delivery rows in one transaction; the commit is what a 202 promises. */
+/**
+ * Stores an accepted record, the decision for every candidate recipient, each permitted recipient's minimised copy and
+ * any override awaiting review, in one transaction; the commit is what a 202 promises.
+ */
 @Component("recordStore")
 public class RecordStore {
 
@@ -41,19 +45,40 @@ public class RecordStore {
                 return new StoredRecord(existing, message.event(), List.of(), true);
             }
             List<DeliveryOrder> orders = new ArrayList<>();
-            List<Object[]> rows = new ArrayList<>();
-            for (Recipient recipient : routed.recipients()) {
+            List<Object[]> decisions = new ArrayList<>();
+            List<Object[]> deliveries = new ArrayList<>();
+            List<Object[]> overrides = new ArrayList<>();
+            for (Decision decision : routed.decisions()) {
+                UUID decisionId = UUID.randomUUID();
+                String recipient = decision.recipient().id();
+                decisions.add(new Object[]{decisionId, trackingId, recipient, decision.outcome().name(), decision.reason(),
+                        decision.explanation(), decision.agreementId(), decision.agreementVersion(), decision.ruleId(),
+                        decision.lawfulBasis(), decision.consentReference(), decision.profile(), now});
+                if (!decision.shares()) {
+                    continue;
+                }
                 UUID deliveryId = UUID.randomUUID();
-                orders.add(new DeliveryOrder(deliveryId, trackingId, recipient.partner().id(), message.event(), message.messageId()));
-                rows.add(new Object[]{deliveryId, trackingId, recipient.partner().id(), recipient.agreementId(),
-                        recipient.agreementVersion(), recipient.ruleId(), now, now});
+                orders.add(new DeliveryOrder(deliveryId, trackingId, recipient, message.event(), message.messageId()));
+                deliveries.add(new Object[]{deliveryId, trackingId, recipient, decision.agreementId(), decision.agreementVersion(),
+                        decision.ruleId(), decisionId, decision.profile(), routed.copies().get(recipient), now, now});
+                SafeguardingOverride override = decision.override();
+                if (override != null) {
+                    overrides.add(new Object[]{UUID.randomUUID(), decisionId, trackingId, recipient, override.assertedBy(),
+                            override.role(), override.reason(), now});
+                }
             }
-            if (!rows.isEmpty()) {
-                jdbc.batchUpdate("""
-                        insert into delivery (delivery_id, tracking_id, recipient, agreement_id, agreement_version, rule_id,
-                                              state, created_at, updated_at)
-                        values (?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?)""", rows);
-            }
+            jdbc.batchUpdate("""
+                    insert into decision (decision_id, tracking_id, recipient, outcome, reason, explanation, agreement_id,
+                                          agreement_version, rule_id, lawful_basis, consent_ref, profile, decided_at)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", decisions);
+            jdbc.batchUpdate("""
+                    insert into delivery (delivery_id, tracking_id, recipient, agreement_id, agreement_version, rule_id,
+                                          decision_id, profile, payload, state, created_at, updated_at)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?)""", deliveries);
+            jdbc.batchUpdate("""
+                    insert into override_review (override_id, decision_id, tracking_id, recipient, asserted_by, asserted_role,
+                                                 reason, created_at)
+                    values (?, ?, ?, ?, ?, ?, ?, ?)""", overrides);
             return new StoredRecord(trackingId, message.event(), List.copyOf(orders), false);
         });
     }

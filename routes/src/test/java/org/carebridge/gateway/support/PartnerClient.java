@@ -48,6 +48,12 @@ public final class PartnerClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    public HttpResponse<String> put(String path, String contentType, byte[] body) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Content-Type", contentType)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public HttpResponse<String> processMessage(byte[] body) throws Exception {
         return post("/fhir/$process-message", "application/fhir+json", body);
     }

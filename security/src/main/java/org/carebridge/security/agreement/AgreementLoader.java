@@ -1,29 +1,47 @@
 package org.carebridge.security.agreement;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.fhirpath.IFhirPath;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.carebridge.security.config.ConfigurationException;
+import org.carebridge.security.config.SchemaCheck;
+import org.carebridge.security.config.YamlDocument;
+import org.carebridge.security.minimisation.FieldProfiles;
 import org.carebridge.security.partner.AgencyKind;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.Period;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** Reads one YAML file per agreement from a folder. A single bad file stops the whole set from applying. */
+/**
+ * Reads one YAML file per agreement from a folder: first against the published JSON Schema, then the checks a schema
+ * cannot make (known events and partners, FHIRPath that compiles, profiles that exist, validity). Every problem is
+ * reported as file and line; a single bad file stops the whole set, so a set never half-applies.
+ */
 public final class AgreementLoader {
 
     private final Set<String> knownEvents;
+    private final Set<String> knownPartners;
+    private final FieldProfiles profiles;
+    private final SchemaCheck schema;
+    private final IFhirPath fhirPath;
 
-    public AgreementLoader(Set<String> knownEvents) {
+    public AgreementLoader(Set<String> knownEvents, Set<String> knownPartners, FieldProfiles profiles, SchemaCheck schema, FhirContext fhir) {
         this.knownEvents = Set.copyOf(knownEvents);
+        this.knownPartners = Set.copyOf(knownPartners);
+        this.profiles = profiles;
+        this.schema = schema;
+        this.fhirPath = fhir.newFhirPath();
     }
 
     public AgreementSet load(Path folder) {
@@ -34,12 +52,14 @@ public final class AgreementLoader {
             throw new ConfigurationException(folder.toString(), "cannot list agreements: " + e.getMessage(), e);
         }
         List<Agreement> agreements = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+        Map<String, Agreement> byVersion = new HashMap<>();
         for (Path file : files) {
             Agreement agreement = read(file);
-            if (!seen.add(agreement.id() + "@" + agreement.version())) {
-                throw new ConfigurationException(file.toString(),
-                        List.of("agreement '" + agreement.id() + "' version " + agreement.version() + " is defined twice"));
+            Agreement same = byVersion.putIfAbsent(agreement.id() + "@" + agreement.version(), agreement);
+            if (same != null && overlap(same, agreement)) {
+                throw new ConfigurationException(file.toString(), List.of("agreement '" + agreement.id() + "' version "
+                        + agreement.version() + " is also defined in " + same.source() + " with overlapping validity ("
+                        + same.validity() + "); give the new text a new version"));
             }
             agreements.add(agreement);
         }
@@ -47,98 +67,110 @@ public final class AgreementLoader {
     }
 
     public Agreement read(Path file) {
-        String source = file.toString();
-        JsonNode root;
+        YamlDocument document = YamlDocument.read(file);
+        List<String> problems = new ArrayList<>(schema.problems(document));
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(file.toString(), problems);
+        }
+        JsonNode root = document.root();
+        LocalDate reviewDate = date(document, "/reviewDate", problems);
+        Period retention = null;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
-        } catch (IOException e) {
-            throw new ConfigurationException(source, "cannot be read as YAML: " + e.getMessage(), e);
+            retention = Period.parse(root.path("retention").asText());
+            if (retention.isZero() || retention.isNegative()) {
+                problems.add(document.at("/retention", "retention must be a positive period such as P7Y"));
+            }
+        } catch (DateTimeParseException e) {
+            problems.add(document.at("/retention", "retention '" + root.path("retention").asText() + "' is not an ISO 8601 period such as P7Y"));
         }
-        List<String> problems = new ArrayList<>();
-        if (root == null || !root.isObject()) {
-            throw new ConfigurationException(source, List.of("expected an agreement (a YAML mapping)"));
-        }
-        String id = text(root, "id");
-        if (id == null) {
-            problems.add("id is missing");
-        }
-        int version = root.path("version").isInt() ? root.path("version").asInt() : 0;
-        if (version < 1) {
-            problems.add("version must be a whole number from 1");
-        }
-        String title = text(root, "title");
-        if (title == null) {
-            problems.add("title is missing");
-        }
-        LocalDate from = date(root.path("validity"), "from", problems);
-        LocalDate until = date(root.path("validity"), "until", problems);
+        LocalDate from = date(document, "/validity/from", problems);
+        LocalDate until = date(document, "/validity/until", problems);
         if (from != null && until != null && until.isBefore(from)) {
-            problems.add("validity.until is before validity.from");
+            problems.add(document.at("/validity/until", "validity.until is before validity.from"));
         }
+        List<PartySelector> parties = new ArrayList<>();
+        for (int i = 0; i < root.path("parties").size(); i++) {
+            parties.add(party(document, "/parties/" + i, problems));
+        }
+        String purposeCode = text(root, "purposeCode");
         List<SharingRule> rules = new ArrayList<>();
-        if (!root.path("rules").isArray() || root.path("rules").isEmpty()) {
-            problems.add("rules: expected a non-empty list");
-        } else {
-            int index = 0;
-            Set<String> ruleIds = new HashSet<>();
-            for (JsonNode node : root.path("rules")) {
-                index++;
-                SharingRule rule = rule(node, index, problems);
-                if (rule != null && !ruleIds.add(rule.id())) {
-                    problems.add("rule '" + rule.id() + "' is defined twice");
-                }
-                if (rule != null) {
-                    rules.add(rule);
+        Set<String> ruleIds = new HashSet<>();
+        for (int i = 0; i < root.path("rules").size(); i++) {
+            String at = "/rules/" + i;
+            JsonNode node = root.path("rules").get(i);
+            String id = node.path("id").asText();
+            if (!ruleIds.add(id)) {
+                problems.add(document.at(at + "/id", "rule '" + id + "' is defined twice"));
+            }
+            String event = node.path("event").asText();
+            if (!knownEvents.contains(event)) {
+                problems.add(document.at(at + "/event", "rule '" + id + "': event '" + event + "' is not in the event code system"));
+            }
+            String profile = node.path("profile").asText();
+            if (profiles.get(profile).isEmpty()) {
+                problems.add(document.at(at + "/profile", "rule '" + id + "': profile '" + profile + "' is not defined in profiles.yaml"));
+            }
+            String condition = text(node, "condition");
+            IFhirPath.IParsedExpression compiled = null;
+            if (condition != null) {
+                try {
+                    compiled = fhirPath.parse(condition);
+                } catch (Exception e) {
+                    problems.add(document.at(at + "/condition", "rule '" + id + "': condition is not valid FHIRPath: " + e.getMessage()));
                 }
             }
+            rules.add(new SharingRule(id, event, party(document, at + "/sender", problems), party(document, at + "/recipient", problems),
+                    condition, compiled, text(node, "conditionText"), profile,
+                    ConsentRequirement.fromCode(node.path("consent").asText()).orElseThrow(),
+                    text(node, "purpose") != null ? text(node, "purpose") : purposeCode));
+        }
+        List<Signatory> signatories = new ArrayList<>();
+        for (int i = 0; i < root.path("signatories").size(); i++) {
+            JsonNode s = root.path("signatories").get(i);
+            signatories.add(new Signatory(s.path("name").asText(), s.path("role").asText(), s.path("organisation").asText(),
+                    date(document, "/signatories/" + i + "/signed", problems)));
         }
         if (!problems.isEmpty()) {
-            throw new ConfigurationException(source, problems);
+            throw new ConfigurationException(file.toString(), problems);
         }
-        return new Agreement(id, version, title, text(root, "purpose"), text(root, "lawfulBasis"), from, until, List.copyOf(rules), source);
+        JsonNode basis = root.path("lawfulBasis");
+        return new Agreement(root.path("id").asText(), root.path("version").asInt(), root.path("title").asText(),
+                root.path("purpose").asText(), List.copyOf(parties),
+                new LawfulBasis(text(basis, "article6"), text(basis, "article9"), text(basis, "dpa2018")),
+                from, until, reviewDate, retention,
+                List.copyOf(signatories), List.copyOf(rules), file.toString());
     }
 
-    private SharingRule rule(JsonNode node, int index, List<String> problems) {
-        String id = text(node, "id");
-        String label = "rule " + (id == null ? "#" + index : "'" + id + "'") + ": ";
-        int before = problems.size();
-        if (id == null) {
-            problems.add(label + "id is missing");
+    private PartySelector party(YamlDocument document, String pointer, List<String> problems) {
+        JsonNode node = document.root().at(pointer);
+        String partner = text(node, "partner");
+        if (partner != null && !knownPartners.contains(partner)) {
+            problems.add(document.at(pointer + "/partner", "partner '" + partner + "' is not in the partner registry"));
         }
-        String event = text(node, "event");
-        if (event == null || !knownEvents.contains(event)) {
-            problems.add(label + "event '" + event + "' is not in the event code system");
-        }
-        AgencyKind sender = kind(node.path("sender"), label + "sender.kind", problems);
-        AgencyKind recipient = kind(node.path("recipient"), label + "recipient.kind", problems);
-        String areaCode = text(node.path("recipient"), "area");
-        AreaRole area = areaCode == null ? AreaRole.ANY : AreaRole.fromCode(areaCode).orElse(null);
-        if (area == null) {
-            problems.add(label + "recipient.area '" + areaCode + "' is not one of " + AreaRole.codes());
-        }
-        return problems.size() == before ? new SharingRule(id, event, sender, recipient, area) : null;
+        AgencyKind kind = text(node, "kind") == null ? null : AgencyKind.fromCode(text(node, "kind")).orElse(null);
+        AreaRole area = text(node, "area") == null ? AreaRole.ANY : AreaRole.fromCode(text(node, "area")).orElse(AreaRole.ANY);
+        return new PartySelector(partner, kind, area);
     }
 
-    private static AgencyKind kind(JsonNode node, String label, List<String> problems) {
-        String code = text(node, "kind");
-        AgencyKind kind = code == null ? null : AgencyKind.fromCode(code).orElse(null);
-        if (kind == null) {
-            problems.add(label + " '" + code + "' is not one of " + AgencyKind.codes());
-        }
-        return kind;
-    }
-
-    private static LocalDate date(JsonNode node, String field, List<String> problems) {
-        String value = text(node, field);
-        if (value == null) {
+    private static LocalDate date(YamlDocument document, String pointer, List<String> problems) {
+        JsonNode node = document.root().at(pointer);
+        if (node.isMissingNode() || node.isNull()) {
             return null;
         }
         try {
-            return LocalDate.parse(value);
+            return LocalDate.parse(node.asText());
         } catch (DateTimeParseException e) {
-            problems.add("validity." + field + " '" + value + "' is not a date (YYYY-MM-DD)");
+            problems.add(document.at(pointer, "'" + node.asText() + "' is not a date (YYYY-MM-DD)"));
             return null;
         }
+    }
+
+    private static boolean overlap(Agreement a, Agreement b) {
+        LocalDate aFrom = a.validFrom() == null ? LocalDate.MIN : a.validFrom();
+        LocalDate bFrom = b.validFrom() == null ? LocalDate.MIN : b.validFrom();
+        LocalDate aUntil = a.validUntil() == null ? LocalDate.MAX : a.validUntil();
+        LocalDate bUntil = b.validUntil() == null ? LocalDate.MAX : b.validUntil();
+        return !aUntil.isBefore(bFrom) && !bUntil.isBefore(aFrom);
     }
 
     private static String text(JsonNode node, String field) {

@@ -1,9 +1,16 @@
 package org.carebridge.security.agreement;
 
-import org.carebridge.security.partner.AgencyKind;
+import ca.uhn.fhir.fhirpath.IFhirPath;
 
 /**
- * One permission within an agreement: for this event, from this kind of sender, to this kind of recipient in this area.
+ * One permission within an agreement: for this event, from this sender to this recipient, when the condition holds,
+ * the elements of this field profile, under this consent requirement.
+ *
+ * @param condition FHIRPath over the message Bundle, or null for always
+ * @param conditionText the condition in words, for explanations
+ * @param purpose the purpose consent must cover (a sharing-purpose code)
  */
-public record SharingRule(String id, String event, AgencyKind senderKind, AgencyKind recipientKind, AreaRole recipientArea) {
+public record SharingRule(String id, String event, PartySelector sender, PartySelector recipient, String condition,
+                          IFhirPath.IParsedExpression compiledCondition, String conditionText, String profile,
+                          ConsentRequirement consent, String purpose) {
 }

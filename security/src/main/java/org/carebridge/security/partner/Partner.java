@@ -1,12 +1,32 @@
 package org.carebridge.security.partner;
 
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * A registered partner agency system.
  *
  * @param area local authority (ONS) code of the area the partner serves
  * @param certificate the partner's TLS client certificate (PEM) that identifies it to the gateway
+ * @param roles what the partner system may do beyond sending records, e.g. {@value #CONSENT_WRITER}
  */
-public record Partner(String id, String name, AgencyKind kind, String area, PartnerEndpoint endpoint, Path certificate) {
+public record Partner(String id, String name, AgencyKind kind, String area, PartnerEndpoint endpoint, Path certificate,
+                      Set<String> roles) {
+
+    /** May record and withdraw consent in the consent registry. */
+    public static final String CONSENT_WRITER = "consent-writer";
+
+    public static final Set<String> KNOWN_ROLES = Set.of(CONSENT_WRITER);
+
+    public Partner {
+        roles = Set.copyOf(roles);
+    }
+
+    public Partner(String id, String name, AgencyKind kind, String area, PartnerEndpoint endpoint, Path certificate) {
+        this(id, name, kind, area, endpoint, certificate, Set.of());
+    }
+
+    public boolean hasRole(String role) {
+        return roles.contains(role);
+    }
 }

@@ -76,9 +76,16 @@ public final class PartnerRegistryLoader {
             } else {
                 certificate = Path.of(cert);
             }
+            Set<String> roles = new HashSet<>();
+            for (JsonNode role : node.path("roles")) {
+                if (!Partner.KNOWN_ROLES.contains(role.asText())) {
+                    own.add("role '" + role.asText() + "' is not one of " + Partner.KNOWN_ROLES);
+                }
+                roles.add(role.asText());
+            }
             own.forEach(p -> problems.add(label + ": " + p));
             if (own.isEmpty()) {
-                partners.add(new Partner(id, name, kind, area, endpoint, certificate));
+                partners.add(new Partner(id, name, kind, area, endpoint, certificate, roles));
             }
         }
         if (!problems.isEmpty()) {

@@ -3,138 +3,106 @@ package org.carebridge.security.agreement;
 import org.carebridge.security.RealConfig;
 import org.carebridge.security.partner.AgencyKind;
 import org.carebridge.security.partner.Partner;
-import org.carebridge.security.partner.PartnerRegistry;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.Period;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** The agreement model: the set, validity, party selectors, lawful basis and the code lists. Decisions: DecisionEngineTest. */
 class AgreementSetTest {
 
-    private static final String SUFFOLK = "E10000029";
-    private static final String NORFOLK = "E10000020";
-    private static final LocalDate DAY = LocalDate.of(2026, 11, 20);
+    @Test
+    void theSetHoldsEveryAgreementLoadedAndCannotBeChanged() {
+        AgreementSet set = RealConfig.agreements();
 
-    @TempDir
-    static Path pkiDir;
-
-    static PartnerRegistry registry;
-    static AgreementSet realAgreements;
-
-    @BeforeAll
-    static void loadRealConfiguration() {
-        registry = RealConfig.registry(pkiDir);
-        realAgreements = new AgreementLoader(RealConfig.events().codes()).load(RealConfig.agreementsDir());
+        assertThat(set.agreements()).extracting(Agreement::id)
+                .containsExactly("care-leaver-police-contact", "liaison-diversion-health-summary", "placement-notification");
+        assertThatThrownBy(() -> set.agreements().clear()).isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
-    void theRealPartnersAreRegistered() {
-        assertThat(registry.all()).hasSize(8);
-        Partner sender = partner("cs-suffolk");
-        assertThat(sender.kind()).isEqualTo(AgencyKind.CHILDRENS_SERVICES);
-        assertThat(sender.area()).isEqualTo(SUFFOLK);
-    }
+    void theSetCopiesTheListItIsGiven() {
+        List<Agreement> list = new ArrayList<>(List.of(dated(null, null)));
+        AgreementSet set = new AgreementSet(list);
 
-    @Test
-    void aSuffolkChildPlacedInNorfolkIsSharedWithNorfolkAgenciesAndTheSuffolkVirtualSchool() {
-        List<Recipient> recipients = realAgreements.recipients(placement(SUFFOLK, NORFOLK), registry, DAY);
+        list.clear();
 
-        assertThat(recipients).extracting(r -> r.partner().id(), Recipient::agreementId, Recipient::agreementVersion, Recipient::ruleId)
-                .containsExactlyInAnyOrder(
-                        tuple("cs-norfolk", "placement-notification", 1, "receiving-childrens-services"),
-                        tuple("health-norfolk", "placement-notification", 1, "receiving-area-health"),
-                        tuple("vs-suffolk", "placement-notification", 1, "responsible-virtual-school"));
-        assertThat(recipients).extracting(r -> r.partner().id()).doesNotContain("police-norfolk", "cs-suffolk");
-    }
-
-    @Test
-    void theSenderIsNeverARecipientOfItsOwnMessage() {
-        List<Recipient> recipients = realAgreements.recipients(placement(SUFFOLK, SUFFOLK), registry, DAY);
-
-        assertThat(recipients).extracting(r -> r.partner().id()).containsExactlyInAnyOrder("health-suffolk", "vs-suffolk");
-    }
-
-    @Test
-    void withoutAReceivingAreaOnlyTheResponsibleVirtualSchoolIsTold() {
-        List<Recipient> recipients = realAgreements.recipients(placement(SUFFOLK, null), registry, DAY);
-
-        assertThat(recipients).extracting(r -> r.partner().id()).containsExactly("vs-suffolk");
-    }
-
-    @Test
-    void anEventWithoutARuleIsSharedWithNobody() {
-        MessageFacts custody = new MessageFacts("custody-notification", partner("cs-suffolk"), SUFFOLK, NORFOLK);
-
-        assertThat(realAgreements.recipients(custody, registry, DAY)).isEmpty();
-    }
-
-    @Test
-    void aSenderOfAnotherKindIsSharedWithNobody() {
-        MessageFacts fromPolice = new MessageFacts("placement-notification", partner("police-norfolk"), SUFFOLK, NORFOLK);
-
-        assertThat(realAgreements.recipients(fromPolice, registry, DAY)).isEmpty();
-    }
-
-    @Test
-    void noAgreementsMeansNoShares() {
-        assertThat(new AgreementSet(List.of()).recipients(placement(SUFFOLK, NORFOLK), registry, DAY)).isEmpty();
-    }
-
-    @Test
-    void anAgreementNotYetInForceOrExpiredSharesNothing() {
-        assertThat(realAgreements.recipients(placement(SUFFOLK, NORFOLK), registry, LocalDate.of(2025, 12, 31))).isEmpty();
-        assertThat(realAgreements.recipients(placement(SUFFOLK, NORFOLK), registry, LocalDate.of(2029, 1, 1))).isEmpty();
+        assertThat(set.agreements()).hasSize(1);
+        assertThat(new AgreementSet(List.of()).agreements()).isEmpty();
     }
 
     @Test
     void theFirstAndLastDaysOfValidityAreInForce() {
-        assertThat(realAgreements.recipients(placement(SUFFOLK, NORFOLK), registry, LocalDate.of(2026, 1, 1))).hasSize(3);
-        assertThat(realAgreements.recipients(placement(SUFFOLK, NORFOLK), registry, LocalDate.of(2028, 12, 31))).hasSize(3);
+        Agreement a = dated(LocalDate.of(2026, 1, 1), LocalDate.of(2028, 12, 31));
+
+        assertThat(a.inForceOn(LocalDate.of(2025, 12, 31))).isFalse();
+        assertThat(a.inForceOn(LocalDate.of(2026, 1, 1))).isTrue();
+        assertThat(a.inForceOn(LocalDate.of(2028, 12, 31))).isTrue();
+        assertThat(a.inForceOn(LocalDate.of(2029, 1, 1))).isFalse();
+        assertThat(a.validity()).isEqualTo("2026-01-01 to 2028-12-31");
     }
 
     @Test
-    void validityIsJudgedOnTheGivenDay() {
-        LocalDate today = LocalDate.now();
-        AgreementSet future = new AgreementSet(List.of(placementAgreement(today.plusDays(1), null)));
-        AgreementSet expired = new AgreementSet(List.of(placementAgreement(null, today.minusDays(1))));
-        AgreementSet current = new AgreementSet(List.of(placementAgreement(today, today)));
+    void openValidityIsInForceOnEveryDay() {
+        Agreement open = dated(null, null);
 
-        assertThat(future.recipients(placement(SUFFOLK, NORFOLK), registry, today)).isEmpty();
-        assertThat(expired.recipients(placement(SUFFOLK, NORFOLK), registry, today)).isEmpty();
-        assertThat(current.recipients(placement(SUFFOLK, NORFOLK), registry, today)).extracting(r -> r.partner().id())
-                .containsExactly("cs-norfolk");
+        assertThat(open.inForceOn(LocalDate.of(1900, 1, 1))).isTrue();
+        assertThat(open.inForceOn(LocalDate.of(2999, 12, 31))).isTrue();
+        assertThat(open.validity()).isEqualTo("open to open");
     }
 
     @Test
-    void aPartnerAllowedByTwoRulesIsListedOnceUnderTheFirst() {
-        SharingRule first = new SharingRule("first", "placement-notification",
-                AgencyKind.CHILDRENS_SERVICES, AgencyKind.CHILDRENS_SERVICES, AreaRole.RECEIVING);
-        SharingRule second = new SharingRule("second", "placement-notification",
-                AgencyKind.CHILDRENS_SERVICES, AgencyKind.CHILDRENS_SERVICES, AreaRole.ANY);
-        AgreementSet set = new AgreementSet(List.of(new Agreement("a", 1, "A", null, null, null, null, List.of(first, second), "test")));
+    void aPartySelectorMatchesByIdOrByKind() {
+        Partner csNorfolk = partner("cs-norfolk", AgencyKind.CHILDRENS_SERVICES);
+        Partner policeNorfolk = partner("police-norfolk", AgencyKind.POLICE);
 
-        List<Recipient> recipients = set.recipients(placement(SUFFOLK, NORFOLK), registry, DAY);
+        PartySelector byId = new PartySelector("cs-norfolk", null, AreaRole.ANY);
+        PartySelector byKind = new PartySelector(null, AgencyKind.POLICE, AreaRole.RECEIVING);
 
-        assertThat(recipients).extracting(r -> r.partner().id(), Recipient::ruleId).containsExactly(tuple("cs-norfolk", "first"));
+        assertThat(byId.matches(csNorfolk)).isTrue();
+        assertThat(byId.matches(policeNorfolk)).isFalse();
+        assertThat(byKind.matches(policeNorfolk)).isTrue();
+        assertThat(byKind.matches(csNorfolk)).isFalse();
+        assertThat(byId.describe()).isEqualTo("partner cs-norfolk");
+        assertThat(byKind.describe()).isEqualTo("police (receiving area)");
+        assertThat(new PartySelector(null, AgencyKind.HEALTH, AreaRole.ANY).describe()).isEqualTo("health");
     }
 
-    private static Agreement placementAgreement(LocalDate from, LocalDate until) {
+    @Test
+    void theLawfulBasisSummaryNamesEachPartGiven() {
+        assertThat(new LawfulBasis("6(1)(e) public task", "9(2)(h) health or social care", "Schedule 1 Part 1 para 2").summary())
+                .isEqualTo("UK GDPR 6(1)(e) public task; 9(2)(h) health or social care; DPA 2018 Schedule 1 Part 1 para 2");
+        assertThat(new LawfulBasis("6(1)(a) consent", null, null).summary()).isEqualTo("UK GDPR 6(1)(a) consent");
+        assertThat(new LawfulBasis(null, null, null).summary()).isEmpty();
+    }
+
+    @Test
+    void theCodeListsReadTheirCodes() {
+        assertThat(ConsentRequirement.fromCode("not-required")).contains(ConsentRequirement.NOT_REQUIRED);
+        assertThat(ConsentRequirement.fromCode("required")).contains(ConsentRequirement.REQUIRED);
+        assertThat(ConsentRequirement.fromCode("required-unless-safeguarding")).contains(ConsentRequirement.REQUIRED_UNLESS_SAFEGUARDING);
+        assertThat(ConsentRequirement.fromCode("maybe")).isEmpty();
+        assertThat(AreaRole.fromCode("receiving")).contains(AreaRole.RECEIVING);
+        assertThat(AreaRole.fromCode("everywhere")).isEmpty();
+        assertThat(AreaRole.codes()).isEqualTo("[receiving, responsible, sender, any]");
+    }
+
+    private static Agreement dated(LocalDate from, LocalDate until) {
         SharingRule rule = new SharingRule("cs", "placement-notification",
-                AgencyKind.CHILDRENS_SERVICES, AgencyKind.CHILDRENS_SERVICES, AreaRole.RECEIVING);
-        return new Agreement("dated", 1, "Dated", null, null, from, until, List.of(rule), "test");
+                new PartySelector(null, AgencyKind.CHILDRENS_SERVICES, AreaRole.ANY),
+                new PartySelector(null, AgencyKind.CHILDRENS_SERVICES, AreaRole.RECEIVING),
+                null, null, null, "placement-childrens-services", ConsentRequirement.NOT_REQUIRED, "placement-notification");
+        return new Agreement("dated", 1, "Dated", "Testing", List.of(), new LawfulBasis("6(1)(e) public task", null, null),
+                from, until, null, Period.ofYears(1), List.of(), List.of(rule), "test");
     }
 
-    private static MessageFacts placement(String responsibleArea, String receivingArea) {
-        return new MessageFacts("placement-notification", partner("cs-suffolk"), responsibleArea, receivingArea);
-    }
-
-    private static Partner partner(String id) {
-        return registry.byId(id).orElseThrow();
+    private static Partner partner(String id, AgencyKind kind) {
+        return new Partner(id, id, kind, "E10000020", null, Path.of("unused.pem"));
     }
 }

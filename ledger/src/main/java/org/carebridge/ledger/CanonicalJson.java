@@ -1,0 +1,93 @@
+package org.carebridge.ledger;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Writes the ledger's canonical JSON: fields in the order written, null values omitted, no whitespace, strings escaped
+ * minimally ({@code \"}, {@code \\}, and control characters as {@code \b \f \n \r \t} or {@code \u00xx}).
+ */
+public final class CanonicalJson {
+
+    private final StringBuilder json = new StringBuilder("{");
+
+    public CanonicalJson text(String name, String value) {
+        if (value != null) {
+            name(name);
+            quote(value, json);
+        }
+        return this;
+    }
+
+    public CanonicalJson integer(String name, Long value) {
+        if (value != null) {
+            name(name).append(value.longValue());
+        }
+        return this;
+    }
+
+    /** Always written, even when empty. */
+    public CanonicalJson texts(String name, List<String> values) {
+        name(name).append('[');
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                json.append(',');
+            }
+            quote(values.get(i), json);
+        }
+        json.append(']');
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return json + "}";
+    }
+
+    public byte[] toBytes() {
+        return toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private StringBuilder name(String name) {
+        if (json.length() > 1) {
+            json.append(',');
+        }
+        quote(name, json);
+        return json.append(':');
+    }
+
+    static void quote(String value, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else if (Character.isSurrogate(c) && !isPairAt(value, i)) {
+                        // UTF-8 cannot encode it; two different strings would give the same bytes
+                        throw new IllegalArgumentException("unpaired surrogate at index " + i);
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    private static boolean isPairAt(String value, int i) {
+        char c = value.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1));
+        }
+        return i > 0 && Character.isHighSurrogate(value.charAt(i - 1));
+    }
+}

@@ -1,0 +1,91 @@
+package org.carebridge.gateway.agreement;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.carebridge.security.agreement.Agreement;
+import org.carebridge.security.agreement.AgreementLoader;
+import org.carebridge.security.agreement.AgreementSet;
+import org.carebridge.security.config.ConfigurationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The agreements in force, reloaded when their folder changes. A set that fails validation is refused as a whole and
+ * the previous one stays in force, so a bad edit never half-applies; at start a bad set stops the gateway.
+ */
+public class AgreementRegistry {
+
+    private static final Logger log = LoggerFactory.getLogger(AgreementRegistry.class);
+
+    private final AgreementLoader loader;
+    private final Path folder;
+    private final MeterRegistry meters;
+    private final AtomicReference<AgreementSet> current = new AtomicReference<>();
+    private volatile String fingerprint;
+
+    public AgreementRegistry(AgreementLoader loader, Path folder, MeterRegistry meters) {
+        this.loader = loader;
+        this.folder = folder;
+        this.meters = meters;
+        this.fingerprint = fingerprint();
+        current.set(loader.load(folder));
+        log.info("Agreements in force: {}", describe(current.get()));
+    }
+
+    public AgreementSet current() {
+        return current.get();
+    }
+
+    @Scheduled(initialDelayString = "${carebridge.agreements.reload-interval:10s}", fixedDelayString = "${carebridge.agreements.reload-interval:10s}")
+    public void reloadIfChanged() {
+        String now = fingerprint();
+        if (!now.equals(fingerprint)) {
+            reload();
+            fingerprint = now;
+        }
+    }
+
+    /** @return true when the new set was applied */
+    public boolean reload() {
+        try {
+            AgreementSet loaded = loader.load(folder);
+            current.set(loaded);
+            meters.counter("carebridge.agreements.reloaded", "outcome", "applied").increment();
+            log.info("Agreements reloaded: {}", describe(loaded));
+            return true;
+        } catch (ConfigurationException e) {
+            meters.counter("carebridge.agreements.reloaded", "outcome", "refused").increment();
+            log.error("Agreements not reloaded; the previous set stays in force. {}", e.getMessage());
+            return false;
+        }
+    }
+
+    private static String describe(AgreementSet set) {
+        return set.agreements().stream().map(a -> a.id() + " v" + a.version()).collect(Collectors.joining(", "));
+    }
+
+    private String fingerprint() {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.sorted().map(p -> {
+                try {
+                    return p.getFileName() + ":" + Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis();
+                } catch (IOException e) {
+                    return p.getFileName() + ":?";
+                }
+            }).collect(Collectors.joining("|"));
+        } catch (IOException e) {
+            return "unreadable";
+        }
+    }
+
+    static String label(Agreement agreement) {
+        return agreement.id() + " v" + agreement.version();
+    }
+}
