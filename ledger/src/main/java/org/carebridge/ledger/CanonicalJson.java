@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Writes the ledger's canonical JSON: fields in the order written, null values omitted, no whitespace, strings escaped
- * minimally ({@code \"}, {@code \\}, and control characters as {@code \b \f \n \r \t} or {@code \u00xx}).
+ * minimally: {@code \"}, {@code \\}, and control characters as {@code \b \f \n \r \t} where they apply, else as a
+ * backslash-u escape with four lower-case hex digits. Everything else is written as it is.
  */
 public final class CanonicalJson {
 

@@ -1,6 +1,9 @@
 package org.carebridge.gateway.agreement;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.carebridge.gateway.audit.AuditFact;
+import org.carebridge.gateway.audit.AuditKind;
+import org.carebridge.gateway.audit.AuditTrail;
 import org.carebridge.security.agreement.Agreement;
 import org.carebridge.security.agreement.AgreementLoader;
 import org.carebridge.security.agreement.AgreementSet;
@@ -30,7 +33,10 @@ public class AgreementRegistry {
     private final AtomicReference<AgreementSet> current = new AtomicReference<>();
     private volatile String fingerprint;
 
-    public AgreementRegistry(AgreementLoader loader, Path folder, MeterRegistry meters) {
+    private final AuditTrail audit;
+
+    public AgreementRegistry(AgreementLoader loader, Path folder, MeterRegistry meters, AuditTrail audit) {
+        this.audit = audit;
         this.loader = loader;
         this.folder = folder;
         this.meters = meters;
@@ -58,10 +64,12 @@ public class AgreementRegistry {
             AgreementSet loaded = loader.load(folder);
             current.set(loaded);
             meters.counter("carebridge.agreements.reloaded", "outcome", "applied").increment();
+            audit.record(AuditFact.of(AuditKind.CONFIG_CHANGED, "config", "agreements").outcome("applied", describe(loaded)));
             log.info("Agreements reloaded: {}", describe(loaded));
             return true;
         } catch (ConfigurationException e) {
             meters.counter("carebridge.agreements.reloaded", "outcome", "refused").increment();
+            audit.record(AuditFact.of(AuditKind.CONFIG_CHANGED, "config", "agreements").outcome("refused", "validation failed"));
             log.error("Agreements not reloaded; the previous set stays in force. {}", e.getMessage());
             return false;
         }

@@ -1,5 +1,9 @@
 package org.carebridge.gateway.consent;
 
+import org.carebridge.gateway.audit.AuditFact;
+import org.carebridge.gateway.audit.AuditKind;
+import org.carebridge.gateway.audit.AuditTrail;
+import org.carebridge.gateway.audit.SubjectKeys;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,6 +38,9 @@ import java.util.UUID;
 @Component
 public class ConsentRegistry {
 
+    private final AuditTrail audit;
+    private final SubjectKeys subjectKeys;
+
     private static final Logger log = LoggerFactory.getLogger(ConsentRegistry.class);
 
     private final ConsentReader reader;
@@ -41,10 +48,18 @@ public class ConsentRegistry {
     private final FhirContext fhir;
     private final ObjectMapper json = new ObjectMapper();
 
-    public ConsentRegistry(ConsentReader reader, ConsentStore store, FhirContext fhir) {
+    public ConsentRegistry(ConsentReader reader, ConsentStore store, FhirContext fhir, AuditTrail audit, SubjectKeys subjectKeys) {
         this.reader = reader;
         this.store = store;
         this.fhir = fhir;
+        this.audit = audit;
+        this.subjectKeys = subjectKeys;
+    }
+
+    private void audited(ConsentRecord record, Partner recorder) {
+        audit.record(AuditFact.of(AuditKind.CONSENT_CHANGED, recorder.id(), "partner")
+                .outcome(record.state().name(), record.reference())
+                .subjects(subjectKeys.keysOf(List.of(record.subject()))));
     }
 
     public StoredConsent record(Consent consent, Partner recorder) {
@@ -60,6 +75,7 @@ public class ConsentRegistry {
         }
         stamp(consent, id, 1, now);
         StoredConsent stored = store.create(terms.toRecord(id, 1, now, recorder.id()), encode(consent));
+        audited(stored.record(), recorder);
         log.info("Consent {} recorded by {} ({})", id, recorder.id(), terms.state());
         return stored;
     }
@@ -112,6 +128,7 @@ public class ConsentRegistry {
             throw new ConsentRejected(HttpStatus.CONFLICT, IssueType.CONFLICT,
                     "The consent was changed by another request meanwhile; read it again");
         }
+        audited(next, recorder);
         log.info("Consent {} withdrawn by {} (version {})", id, recorder.id(), version);
         return new StoredConsent(next, resource);
     }

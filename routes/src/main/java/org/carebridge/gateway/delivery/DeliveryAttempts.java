@@ -2,6 +2,9 @@ package org.carebridge.gateway.delivery;
 
 import org.apache.camel.Exchange;
 import org.carebridge.connectors.https.DeliveryFailure;
+import org.carebridge.gateway.audit.AuditFact;
+import org.carebridge.gateway.audit.AuditKind;
+import org.carebridge.gateway.audit.AuditTrail;
 import org.carebridge.gateway.metrics.GatewayMetrics;
 import org.carebridge.gateway.record.DeliveryStore;
 import org.slf4j.Logger;
@@ -19,7 +22,10 @@ public class DeliveryAttempts {
     private final DeliveryStore store;
     private final GatewayMetrics metrics;
 
-    public DeliveryAttempts(DeliveryStore store, GatewayMetrics metrics) {
+    private final AuditTrail audit;
+
+    public DeliveryAttempts(DeliveryStore store, GatewayMetrics metrics, AuditTrail audit) {
+        this.audit = audit;
         this.store = store;
         this.metrics = metrics;
     }
@@ -28,6 +34,8 @@ public class DeliveryAttempts {
     public void failed(Exchange exchange) {
         String recipient = exchange.getIn().getHeader("recipient", String.class);
         store.markFailedAttempt(deliveryId(exchange), reason(exchange));
+        audit.record(AuditFact.of(AuditKind.FAILED, "gateway", "delivery").tracking(exchange.getIn().getHeader("trackingId", String.class))
+                .recipient(recipient).outcome("retrying", reason(exchange)));
         metrics.failed(recipient, exchange.getIn().getHeader("event", String.class));
         log.info("Delivery {} to {} failed (attempt {}): {}", deliveryId(exchange), recipient,
                 exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER), reason(exchange));
@@ -38,6 +46,8 @@ public class DeliveryAttempts {
         String recipient = exchange.getIn().getHeader("recipient", String.class);
         String event = exchange.getIn().getHeader("event", String.class);
         store.markDeadLettered(deliveryId(exchange), reason(exchange));
+        audit.record(AuditFact.of(AuditKind.DEAD_LETTERED, "gateway", "delivery").tracking(exchange.getIn().getHeader("trackingId", String.class))
+                .recipient(recipient).outcome("dead-lettered", reason(exchange)));
         metrics.failed(recipient, event);
         metrics.deadLettered(recipient, event);
         log.warn("Delivery {} to {} dead-lettered after its last attempt: {}", deliveryId(exchange), recipient, reason(exchange));

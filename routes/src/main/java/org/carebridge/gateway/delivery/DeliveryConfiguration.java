@@ -26,9 +26,10 @@ public class DeliveryConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<PartnerCertificateFilter> partnerCertificateFilter(PartnerRegistry registry, OperationOutcomes outcomes) {
+    FilterRegistrationBean<PartnerCertificateFilter> partnerCertificateFilter(PartnerRegistry registry, OperationOutcomes outcomes,
+                                                                              org.carebridge.gateway.audit.AuditTrail audit) {
         FilterRegistrationBean<PartnerCertificateFilter> registration =
-                new FilterRegistrationBean<>(new PartnerCertificateFilter(registry, outcomes));
+                new FilterRegistrationBean<>(new PartnerCertificateFilter(registry, outcomes, audit));
         registration.addUrlPatterns("/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;

@@ -2,6 +2,9 @@ package org.carebridge.gateway.delivery;
 
 import org.carebridge.connectors.https.DeliveryFailure;
 import org.carebridge.connectors.https.PartnerHttpsTransport;
+import org.carebridge.gateway.audit.AuditFact;
+import org.carebridge.gateway.audit.AuditKind;
+import org.carebridge.gateway.audit.AuditTrail;
 import org.carebridge.gateway.metrics.GatewayMetrics;
 import org.carebridge.gateway.record.DeliveryStore;
 import org.carebridge.gateway.record.PendingDelivery;
@@ -22,7 +25,11 @@ public class DisclosureSender {
     private final DeliveryStore store;
     private final GatewayMetrics metrics;
 
-    public DisclosureSender(PartnerRegistry registry, PartnerHttpsTransport transport, DeliveryStore store, GatewayMetrics metrics) {
+    private final AuditTrail audit;
+
+    public DisclosureSender(PartnerRegistry registry, PartnerHttpsTransport transport, DeliveryStore store, GatewayMetrics metrics,
+                            AuditTrail audit) {
+        this.audit = audit;
         this.registry = registry;
         this.transport = transport;
         this.store = store;
@@ -37,6 +44,8 @@ public class DisclosureSender {
                 PartnerHttpsTransport.TRACKING_ID_HEADER, delivery.order().trackingId().toString(),
                 PartnerHttpsTransport.EVENT_HEADER, delivery.order().event()));
         store.markDelivered(delivery.deliveryId());
+        audit.record(AuditFact.of(AuditKind.DISCLOSED, "gateway", "delivery").tracking(delivery.order().trackingId().toString())
+                .recipient(partner.id()).outcome("delivered", delivery.order().event()));
         metrics.delivered(partner.id(), delivery.order().event(), Duration.between(delivery.receivedAt(), Instant.now()));
     }
 }

@@ -4,6 +4,9 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.carebridge.gateway.audit.AuditFact;
+import org.carebridge.gateway.audit.AuditKind;
+import org.carebridge.gateway.audit.AuditTrail;
 import org.carebridge.gateway.fhir.OperationOutcomes;
 import org.carebridge.security.partner.Partner;
 import org.carebridge.security.partner.PartnerRegistry;
@@ -26,9 +29,18 @@ public class PartnerCertificateFilter extends OncePerRequestFilter {
     private final PartnerRegistry registry;
     private final OperationOutcomes outcomes;
 
-    public PartnerCertificateFilter(PartnerRegistry registry, OperationOutcomes outcomes) {
+    private final AuditTrail audit;
+
+    public PartnerCertificateFilter(PartnerRegistry registry, OperationOutcomes outcomes, AuditTrail audit) {
         this.registry = registry;
         this.outcomes = outcomes;
+        this.audit = audit;
+    }
+
+    /** IG users sign in with their own credentials, not a partner certificate. */
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return request.getRequestURI().startsWith(request.getContextPath() + "/ig/");
     }
 
     @Override
@@ -36,12 +48,14 @@ public class PartnerCertificateFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         X509Certificate[] chainPresented = (X509Certificate[]) request.getAttribute("jakarta.servlet.request.X509Certificate");
         if (chainPresented == null || chainPresented.length == 0) {
+            audit.record(AuditFact.of(AuditKind.REFUSED, null, "unauthenticated").outcome("401", "no-client-certificate"));
             write(response, outcomes.error(HttpStatus.UNAUTHORIZED, IssueType.LOGIN,
                     "A TLS client certificate issued to a registered partner is required"));
             return;
         }
         Partner partner = registry.byCertificate(chainPresented[0]).orElse(null);
         if (partner == null) {
+            audit.record(AuditFact.of(AuditKind.REFUSED, null, "unregistered").outcome("403", "unregistered-certificate"));
             write(response, outcomes.error(HttpStatus.FORBIDDEN, IssueType.SECURITY,
                     "The TLS client certificate is not registered to any partner"));
             return;

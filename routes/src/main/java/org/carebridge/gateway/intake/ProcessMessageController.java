@@ -4,6 +4,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.carebridge.gateway.CarebridgeProperties;
+import org.carebridge.gateway.audit.AuditFact;
+import org.carebridge.gateway.audit.AuditKind;
+import org.carebridge.gateway.audit.AuditTrail;
 import org.carebridge.gateway.fhir.OperationOutcomes;
 import org.carebridge.gateway.metrics.GatewayMetrics;
 import org.carebridge.gateway.record.StoredRecord;
@@ -35,8 +38,11 @@ public class ProcessMessageController {
     private final GatewayMetrics metrics;
     private final int maxBodyBytes;
 
+    private final AuditTrail audit;
+
     public ProcessMessageController(ProducerTemplate intake, OperationOutcomes outcomes, GatewayMetrics metrics,
-                                    CarebridgeProperties properties) {
+                                    CarebridgeProperties properties, AuditTrail audit) {
+        this.audit = audit;
         this.intake = intake;
         this.outcomes = outcomes;
         this.metrics = metrics;
@@ -73,6 +79,10 @@ public class ProcessMessageController {
     ResponseEntity<String> rejected(IntakeRejected rejected) {
         metrics.rejected(rejected.reason());
         log.info("Intake refused a record: {}", rejected.reason());
+        Object sender = org.springframework.web.context.request.RequestContextHolder.currentRequestAttributes()
+                .getAttribute(PartnerCertificateFilter.PARTNER_ATTRIBUTE, org.springframework.web.context.request.RequestAttributes.SCOPE_REQUEST);
+        audit.record(AuditFact.of(AuditKind.REFUSED, sender instanceof Partner p ? p.id() : null, "partner")
+                .outcome(String.valueOf(rejected.status().value()), rejected.reason()));
         return outcomes.error(rejected.status(), rejected.issueType(), rejected.getMessage());
     }
 

@@ -61,11 +61,12 @@ public class PartnerConfiguration {
 
     @Bean
     AgreementRegistry agreementRegistry(CarebridgeProperties properties, EventCatalogue eventCatalogue, List<Partner> registeredPartners,
-                                        FieldProfiles fieldProfiles, FhirContext fhirContext, MeterRegistry meters) {
+                                        FieldProfiles fieldProfiles, FhirContext fhirContext, MeterRegistry meters,
+                                        org.carebridge.gateway.audit.AuditTrail audit) {
         AgreementLoader loader = new AgreementLoader(eventCatalogue.codes(),
                 registeredPartners.stream().map(Partner::id).collect(java.util.stream.Collectors.toSet()), fieldProfiles,
                 new SchemaCheck(properties.configDir().resolve("schema/agreement.schema.json")), fhirContext);
-        return new AgreementRegistry(loader, properties.configDir().resolve("agreements"), meters);
+        return new AgreementRegistry(loader, properties.configDir().resolve("agreements"), meters, audit);
     }
 
     @Bean

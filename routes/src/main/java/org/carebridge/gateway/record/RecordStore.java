@@ -1,6 +1,11 @@
 package org.carebridge.gateway.record;
 
+import org.carebridge.gateway.audit.AuditFact;
+import org.carebridge.gateway.audit.AuditKind;
+import org.carebridge.gateway.audit.AuditTrail;
+import org.carebridge.gateway.audit.SubjectKeys;
 import org.carebridge.gateway.intake.IncomingMessage;
+import org.carebridge.security.fhir.MessageSubjects;
 import org.carebridge.gateway.intake.RoutedMessage;
 import org.carebridge.security.decision.Decision;
 import org.carebridge.security.decision.SafeguardingOverride;
@@ -23,9 +28,14 @@ public class RecordStore {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
 
-    public RecordStore(JdbcTemplate jdbc, TransactionTemplate transaction) {
+    private final AuditTrail audit;
+    private final SubjectKeys subjectKeys;
+
+    public RecordStore(JdbcTemplate jdbc, TransactionTemplate transaction, AuditTrail audit, SubjectKeys subjectKeys) {
         this.jdbc = jdbc;
         this.transaction = transaction;
+        this.audit = audit;
+        this.subjectKeys = subjectKeys;
     }
 
     public StoredRecord store(RoutedMessage routed) {
@@ -44,6 +54,9 @@ public class RecordStore {
                         UUID.class, message.sender().id(), message.messageId());
                 return new StoredRecord(existing, message.event(), List.of(), true);
             }
+            List<AuditFact> facts = new ArrayList<>();
+            facts.add(new AuditFact(message.receivedAt(), AuditKind.RECEIVED, message.sender().id(), "partner", trackingId.toString(),
+                    null, null, null, null, "accepted", message.event(), subjectKeys.keysOf(MessageSubjects.identifiers(message.bundle()))));
             List<DeliveryOrder> orders = new ArrayList<>();
             List<Object[]> decisions = new ArrayList<>();
             List<Object[]> deliveries = new ArrayList<>();
@@ -54,6 +67,13 @@ public class RecordStore {
                 decisions.add(new Object[]{decisionId, trackingId, recipient, decision.outcome().name(), decision.reason(),
                         decision.explanation(), decision.agreementId(), decision.agreementVersion(), decision.ruleId(),
                         decision.lawfulBasis(), decision.consentReference(), decision.profile(), now});
+                facts.add(new AuditFact(message.receivedAt(), switch (decision.outcome()) {
+                    case PERMIT -> AuditKind.DECIDED;
+                    case DENY -> AuditKind.DENIED;
+                    case PERMIT_BY_OVERRIDE -> AuditKind.OVERRIDDEN;
+                }, "gateway", "decision", trackingId.toString(), decision.agreementId(), decision.agreementVersion(),
+                        decision.lawfulBasis(), recipient, decision.outcome().name(),
+                        decision.reason() + (decision.consentReference() == null ? "" : " " + decision.consentReference()), List.of()));
                 if (!decision.shares()) {
                     continue;
                 }
@@ -79,6 +99,7 @@ public class RecordStore {
                     insert into override_review (override_id, decision_id, tracking_id, recipient, asserted_by, asserted_role,
                                                  reason, created_at)
                     values (?, ?, ?, ?, ?, ?, ?, ?)""", overrides);
+            audit.recordAll(facts);
             return new StoredRecord(trackingId, message.event(), List.copyOf(orders), false);
         });
     }

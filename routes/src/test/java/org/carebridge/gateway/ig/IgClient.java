@@ -1,0 +1,76 @@
+package org.carebridge.gateway.ig;
+
+import org.carebridge.security.crypto.Pem;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.Base64;
+
+/** An IG user as a test sees it: HTTPS trusting the dev CA, no client certificate, HTTP Basic (or no credentials). */
+final class IgClient {
+
+    private final HttpClient client;
+    private final String baseUrl;
+    private final String authorization;
+
+    private IgClient(HttpClient client, String baseUrl, String authorization) {
+        this.client = client;
+        this.baseUrl = baseUrl;
+        this.authorization = authorization;
+    }
+
+    static IgClient as(String username, String password, Path caFile, String baseUrl) throws Exception {
+        return new IgClient(http(caFile), baseUrl, "Basic " + Base64.getEncoder().encodeToString(
+                (username + ":" + password).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static IgClient anonymous(Path caFile, String baseUrl) throws Exception {
+        return new IgClient(http(caFile), baseUrl, null);
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return get(path, null);
+    }
+
+    HttpResponse<String> get(String path, String accept) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).GET();
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        return send(request);
+    }
+
+    HttpResponse<String> post(String path, String json) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpClient http(Path caFile) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        int i = 0;
+        for (var cert : Pem.readCertificates(caFile)) {
+            store.setCertificateEntry("ca-" + i++, cert);
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+        trust.init(store);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build();
+    }
+}
