@@ -72,6 +72,33 @@ public final class DevPki {
         return dir.resolve("demo-partners.dev-only.key.pem");
     }
 
+    /** The gateway's CMS signing identity (EC P-256, S/MIME signing). */
+    public Path gatewaySigningCertificate() {
+        return dir.resolve("gateway-signing.dev-only.crt.pem");
+    }
+
+    public Path gatewaySigningKey() {
+        return dir.resolve("gateway-signing.dev-only.key.pem");
+    }
+
+    /** The certificate partners encrypt inbound bodies to (RSA, key transport). */
+    public Path gatewayEncryptionCertificate() {
+        return dir.resolve("gateway-encryption.dev-only.crt.pem");
+    }
+
+    public Path gatewayEncryptionKey() {
+        return dir.resolve("gateway-encryption.dev-only.key.pem");
+    }
+
+    /** A partner's RSA encryption certificate, which the gateway seals that partner's copies to. */
+    public Path partnerEncryptionCertificate(String partnerId) {
+        return dir.resolve("partners").resolve(partnerId + ".encryption.crt.pem");
+    }
+
+    public Path partnerEncryptionKey(String partnerId) {
+        return dir.resolve("partners").resolve(partnerId + ".encryption.key.pem");
+    }
+
     public Path partnerCertificate(String partnerId) {
         return dir.resolve("partners").resolve(partnerId + ".crt.pem");
     }
@@ -90,7 +117,9 @@ public final class DevPki {
             boolean newCa = !Files.exists(caCertificate()) || !Files.exists(caKey());
             if (newCa) {
                 KeyPair ca = keyPair();
-                X509Certificate caCert = issue(new X500Name("CN=CareBridge DEV-ONLY CA,O=CareBridge DEV-ONLY"), ca, null, ca, true, null, null);
+                Instant now = Instant.now();
+                X509Certificate caCert = issue(new X500Name("CN=CareBridge DEV-ONLY CA,O=CareBridge DEV-ONLY"), ca, null, ca, true,
+                        null, null, now.minus(Duration.ofHours(1)), now.plus(VALIDITY));
                 write(caKey(), ca.getPrivate());
                 write(caCertificate(), caCert);
             }
@@ -101,9 +130,18 @@ public final class DevPki {
             if (newCa || !Files.exists(demoPartnersCertificate()) || !Files.exists(demoPartnersKey())) {
                 issueLeaf(ca, "carebridge-demo-partners", true, demoPartnersCertificate(), demoPartnersKey());
             }
+            if (newCa || !Files.exists(gatewaySigningCertificate()) || !Files.exists(gatewaySigningKey())) {
+                issue(ca, "carebridge-gateway-signing", Use.SIGNING, keyPair(), gatewaySigningCertificate(), gatewaySigningKey());
+            }
+            if (newCa || !Files.exists(gatewayEncryptionCertificate()) || !Files.exists(gatewayEncryptionKey())) {
+                issue(ca, "carebridge-gateway-encryption", Use.ENCRYPTION, rsaKeyPair(), gatewayEncryptionCertificate(), gatewayEncryptionKey());
+            }
             for (String id : partnerIds) {
                 if (newCa || !Files.exists(partnerCertificate(id)) || !Files.exists(partnerKey(id))) {
                     issueLeaf(ca, id, false, partnerCertificate(id), partnerKey(id));
+                }
+                if (newCa || !Files.exists(partnerEncryptionCertificate(id)) || !Files.exists(partnerEncryptionKey(id))) {
+                    issue(ca, id + "-encryption", Use.ENCRYPTION, rsaKeyPair(), partnerEncryptionCertificate(id), partnerEncryptionKey(id));
                 }
             }
         } catch (IOException e) {
@@ -113,28 +151,83 @@ public final class DevPki {
         }
     }
 
-    private void issueLeaf(KeyMaterial ca, String commonName, boolean server, Path certFile, Path keyFile)
+    /** What a certificate issued here is for. */
+    public enum Use { TLS_CLIENT, SIGNING, ENCRYPTION }
+
+    /**
+     * Issues a certificate from the dev CA with the given validity, for tests of expired or not-yet-valid
+     * certificates, and of keys other than the generated ones.
+     */
+    public void issue(String commonName, Use use, KeyPair keys, Instant notBefore, Instant notAfter, Path certFile, Path keyFile) {
+        try {
+            KeyMaterial ca = KeyMaterial.load(caCertificate(), caKey());
+            X509Certificate cert = issue(new X500Name("CN=" + commonName + ",O=CareBridge DEV-ONLY"), keys, ca.certificate(),
+                    new KeyPair(ca.certificate().getPublicKey(), ca.privateKey()), false, use, commonName, notBefore, notAfter);
+            Files.createDirectories(certFile.toAbsolutePath().getParent());
+            write(keyFile, keys.getPrivate());
+            write(certFile, cert, ca.certificate());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + certFile, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot issue a development certificate", e);
+        }
+    }
+
+    private void issue(KeyMaterial ca, String commonName, Use use, KeyPair pair, Path certFile, Path keyFile)
             throws GeneralSecurityException, IOException {
-        KeyPair pair = keyPair();
-        X509Certificate cert = issue(new X500Name("CN=" + commonName + ",O=CareBridge DEV-ONLY"), pair,
-                ca.certificate(), new KeyPair(ca.certificate().getPublicKey(), ca.privateKey()), false, server, commonName);
+        Instant now = Instant.now();
+        X509Certificate cert = issue(new X500Name("CN=" + commonName + ",O=CareBridge DEV-ONLY"), pair, ca.certificate(),
+                new KeyPair(ca.certificate().getPublicKey(), ca.privateKey()), false, use, commonName,
+                now.minus(Duration.ofHours(1)), now.plus(VALIDITY));
         write(keyFile, pair.getPrivate());
         write(certFile, cert, ca.certificate());
     }
 
-    private X509Certificate issue(X500Name subject, KeyPair subjectKeys, X509Certificate issuer, KeyPair issuerKeys,
-                                  boolean ca, Boolean server, String commonName) throws GeneralSecurityException, IOException {
+    public static KeyPair rsaKeyPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        return generator.generateKeyPair();
+    }
+
+    public static KeyPair ecKeyPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
+    }
+
+    private void issueLeaf(KeyMaterial ca, String commonName, boolean server, Path certFile, Path keyFile)
+            throws GeneralSecurityException, IOException {
+        KeyPair pair = keyPair();
         Instant now = Instant.now();
+        X509Certificate cert = issue(new X500Name("CN=" + commonName + ",O=CareBridge DEV-ONLY"), pair,
+                ca.certificate(), new KeyPair(ca.certificate().getPublicKey(), ca.privateKey()), false,
+                server ? null : Use.TLS_CLIENT, commonName, now.minus(Duration.ofHours(1)), now.plus(VALIDITY));
+        write(keyFile, pair.getPrivate());
+        write(certFile, cert, ca.certificate());
+    }
+
+    /** {@code use} null means a TLS server and client certificate. */
+    private X509Certificate issue(X500Name subject, KeyPair subjectKeys, X509Certificate issuer, KeyPair issuerKeys,
+                                  boolean ca, Use use, String commonName, Instant notBefore, Instant notAfter)
+            throws GeneralSecurityException, IOException {
         X500Name issuerName = issuer == null ? subject : X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded());
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuerName, new BigInteger(64, random).abs(),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), subject, subjectKeys.getPublic());
+                Date.from(notBefore), Date.from(notAfter), subject, subjectKeys.getPublic());
         JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
         builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subjectKeys.getPublic()));
         builder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(issuerKeys.getPublic()));
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
         if (ca) {
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        } else if (use == Use.SIGNING) {
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection));
+        } else if (use == Use.ENCRYPTION) {
+            boolean rsa = "RSA".equals(subjectKeys.getPublic().getAlgorithm());
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(rsa ? KeyUsage.keyEncipherment : KeyUsage.keyAgreement));
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection));
         } else {
+            boolean server = use == null;
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
             builder.addExtension(Extension.extendedKeyUsage, false, server
                     ? new ExtendedKeyUsage(new KeyPurposeId[]{KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth})

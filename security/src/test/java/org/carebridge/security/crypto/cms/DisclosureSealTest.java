@@ -1,0 +1,188 @@
+package org.carebridge.security.crypto.cms;
+
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.carebridge.security.crypto.DevPki;
+import org.carebridge.security.crypto.KeyMaterial;
+import org.carebridge.security.crypto.Pem;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DisclosureSealTest {
+
+    @TempDir
+    static Path dir;
+    static DevPki pki;
+    static KeyMaterial gatewaySigning;
+    static X509Certificate ca;
+    static final byte[] CONTENT = "{\"resourceType\":\"Bundle\",\"type\":\"message\"}".getBytes(StandardCharsets.UTF_8);
+
+    @BeforeAll
+    static void pki() throws Exception {
+        pki = new DevPki(dir.resolve("pki"));
+        pki.ensure(List.of("vs-suffolk", "police-norfolk"));
+        gatewaySigning = KeyMaterial.load(pki.gatewaySigningCertificate(), pki.gatewaySigningKey());
+        ca = Pem.readCertificates(pki.caCertificate()).get(0);
+    }
+
+    private static DisclosureSeal seal() {
+        return new DisclosureSeal(gatewaySigning, Clock.systemUTC());
+    }
+
+    private static SealOpener openerFor(KeyMaterial key, List<X509CRL> crls) {
+        return new SealOpener(key == null ? List.of() : List.of(key), () -> List.of(ca), () -> crls, Clock.systemUTC());
+    }
+
+    private static KeyMaterial encryptionKey(String partner) {
+        return KeyMaterial.load(pki.partnerEncryptionCertificate(partner), pki.partnerEncryptionKey(partner));
+    }
+
+    @Test
+    void rsaRecipientOpensWhatTheGatewaySealed() {
+        KeyMaterial recipient = encryptionKey("vs-suffolk");
+        byte[] sealed = seal().seal(CONTENT, recipient.certificate());
+
+        SealOpener.Opened opened = openerFor(recipient, List.of()).openFrom(sealed, gatewaySigning.certificate());
+
+        assertThat(opened.content()).isEqualTo(CONTENT);
+        assertThat(opened.encrypted()).isTrue();
+        assertThat(opened.signer()).isEqualTo(gatewaySigning.certificate());
+        assertThat(DisclosureSeal.keyProtection(recipient.certificate())).isEqualTo("RSA-OAEP-SHA256");
+    }
+
+    @Test
+    void ecRecipientOpensByKeyAgreement() {
+        KeyMaterial recipient = KeyMaterial.load(pki.partnerCertificate("police-norfolk"), pki.partnerKey("police-norfolk"));
+        byte[] sealed = seal().seal(CONTENT, recipient.certificate());
+
+        assertThat(openerFor(recipient, List.of()).openFrom(sealed, gatewaySigning.certificate()).content()).isEqualTo(CONTENT);
+        assertThat(DisclosureSeal.keyProtection(recipient.certificate())).startsWith("ECDH-P256");
+    }
+
+    @Test
+    void anotherPartnerCannotOpenIt() {
+        byte[] sealed = seal().seal(CONTENT, encryptionKey("vs-suffolk").certificate());
+
+        assertThatThrownBy(() -> openerFor(encryptionKey("police-norfolk"), List.of()).open(sealed))
+                .isInstanceOfSatisfying(SealRejected.class, e -> assertThat(e.reason()).isEqualTo(SealRejected.Reason.NOT_FOR_US));
+    }
+
+    @Test
+    void alteredCiphertextFailsAuthentication() {
+        KeyMaterial recipient = encryptionKey("vs-suffolk");
+        byte[] sealed = seal().seal(CONTENT, recipient.certificate());
+        sealed[sealed.length - 40] ^= 0x01;
+
+        assertThatThrownBy(() -> openerFor(recipient, List.of()).open(sealed))
+                .isInstanceOfSatisfying(SealRejected.class, e -> assertThat(e.reason()).isIn(
+                        SealRejected.Reason.DECRYPTION_FAILED, SealRejected.Reason.NOT_CMS));
+    }
+
+    @Test
+    void alteredSignedContentFailsTheSignature() {
+        byte[] signed = seal().sign(CONTENT);
+        int at = indexOf(signed, "Bundle".getBytes(StandardCharsets.UTF_8));
+        signed[at] = 'b';
+
+        assertThatThrownBy(() -> openerFor(null, List.of()).open(signed))
+                .isInstanceOfSatisfying(SealRejected.class, e -> assertThat(e.reason()).isEqualTo(SealRejected.Reason.SIGNATURE_INVALID));
+    }
+
+    @Test
+    void signatureByAnotherPartyIsNotTheRegisteredSender() {
+        KeyMaterial police = KeyMaterial.load(pki.partnerCertificate("police-norfolk"), pki.partnerKey("police-norfolk"));
+        KeyMaterial vs = KeyMaterial.load(pki.partnerCertificate("vs-suffolk"), pki.partnerKey("vs-suffolk"));
+        byte[] signed = new DisclosureSeal(police, Clock.systemUTC()).sign(CONTENT);
+
+        assertThat(openerFor(null, List.of()).openFrom(signed, police.certificate()).content()).isEqualTo(CONTENT);
+        assertThatThrownBy(() -> openerFor(null, List.of()).openFrom(signed, vs.certificate()))
+                .isInstanceOfSatisfying(SealRejected.class, e -> assertThat(e.reason()).isEqualTo(SealRejected.Reason.WRONG_SIGNER));
+    }
+
+    @Test
+    void expiredSignerIsRefused() throws Exception {
+        Instant now = Instant.now();
+        Path cert = dir.resolve("expired.crt.pem");
+        Path key = dir.resolve("expired.key.pem");
+        pki.issue("expired-signer", DevPki.Use.SIGNING, DevPki.ecKeyPair(), now.minus(Duration.ofDays(400)),
+                now.minus(Duration.ofDays(1)), cert, key);
+        KeyMaterial expired = KeyMaterial.load(cert, key);
+        // a signer that signed while its certificate was still valid, presented now
+        byte[] signed = new DisclosureSeal(expired, Clock.fixed(now.minus(Duration.ofDays(2)), java.time.ZoneOffset.UTC)).sign(CONTENT);
+
+        assertThatThrownBy(() -> openerFor(null, List.of()).openFrom(signed, expired.certificate()))
+                .isInstanceOfSatisfying(SealRejected.class, e -> assertThat(e.reason()).isEqualTo(SealRejected.Reason.SIGNER_EXPIRED));
+    }
+
+    @Test
+    void signerFromAnUnknownAuthorityIsUntrusted(@TempDir Path other) throws Exception {
+        DevPki stranger = new DevPki(other);
+        stranger.ensure(List.of("police-norfolk"));
+        KeyMaterial foreign = KeyMaterial.load(stranger.partnerCertificate("police-norfolk"), stranger.partnerKey("police-norfolk"));
+        byte[] signed = new DisclosureSeal(foreign, Clock.systemUTC()).sign(CONTENT);
+
+        assertThatThrownBy(() -> openerFor(null, List.of()).openFrom(signed, foreign.certificate()))
+                .isInstanceOfSatisfying(SealRejected.class, e -> assertThat(e.reason()).isEqualTo(SealRejected.Reason.SIGNER_UNTRUSTED));
+    }
+
+    @Test
+    void revokedSignerIsRefusedWhenACrlIsConfigured() throws Exception {
+        KeyMaterial police = KeyMaterial.load(pki.partnerCertificate("police-norfolk"), pki.partnerKey("police-norfolk"));
+        KeyMaterial caKey = KeyMaterial.load(pki.caCertificate(), pki.caKey());
+        var builder = new JcaX509v2CRLBuilder(ca, new Date());
+        builder.setNextUpdate(Date.from(Instant.now().plus(Duration.ofDays(7))));
+        builder.addCRLEntry(police.certificate().getSerialNumber(), new Date(), CRLReason.keyCompromise);
+        X509CRL crl = new JcaX509CRLConverter().getCRL(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey.privateKey())));
+        byte[] signed = new DisclosureSeal(police, Clock.systemUTC()).sign(CONTENT);
+
+        assertThatThrownBy(() -> openerFor(null, List.of(crl)).openFrom(signed, police.certificate()))
+                .isInstanceOfSatisfying(SealRejected.class, e -> assertThat(e.reason()).isEqualTo(SealRejected.Reason.SIGNER_REVOKED));
+    }
+
+    @Test
+    void expiredRecipientIsNeverSealedTo() throws Exception {
+        Instant now = Instant.now();
+        Path cert = dir.resolve("expired-recipient.crt.pem");
+        pki.issue("expired-recipient", DevPki.Use.ENCRYPTION, DevPki.rsaKeyPair(), now.minus(Duration.ofDays(400)),
+                now.minus(Duration.ofDays(1)), cert, dir.resolve("expired-recipient.key.pem"));
+        X509Certificate expired = Pem.readCertificates(cert).get(0);
+
+        assertThatThrownBy(() -> seal().seal(CONTENT, expired)).isInstanceOf(DisclosureSeal.SealRefused.class)
+                .hasMessageContaining("expired");
+    }
+
+    @Test
+    void notCmsAtAll() {
+        assertThatThrownBy(() -> openerFor(null, List.of()).open(CONTENT))
+                .isInstanceOfSatisfying(SealRejected.class, e -> assertThat(e.reason()).isEqualTo(SealRejected.Reason.NOT_CMS));
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+}
