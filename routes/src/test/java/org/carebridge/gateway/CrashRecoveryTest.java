@@ -3,6 +3,8 @@ package org.carebridge.gateway;
 import ca.uhn.fhir.context.FhirContext;
 import org.carebridge.gateway.demo.DemoPartnerServer;
 import org.carebridge.gateway.pki.GatewayPki;
+import org.carebridge.gateway.seal.GatewayKeys;
+import org.carebridge.gateway.seal.SealingProperties;
 import org.carebridge.gateway.support.Examples;
 import org.carebridge.gateway.support.GatewayTest;
 import org.carebridge.gateway.support.PartnerClient;
@@ -116,8 +118,10 @@ class CrashRecoveryTest {
         GatewayPki pki = new GatewayPki(pkiProperties, partners.stream().map(Partner::id).toList());
         CarebridgeProperties properties = new CarebridgeProperties(data, Examples.CONFIG, pkiProperties, null, null,
                 new CarebridgeProperties.DemoPartners(true, partnersPort, baseUrl));
+        GatewayKeys gatewayKeys = new GatewayKeys(new SealingProperties(List.of(new SealingProperties.KeyEntry(
+                pki.devPki().gatewaySigningCertificate(), pki.devPki().gatewaySigningKey(), null, null, null)), List.of(), List.of(), null));
         DemoPartnerServer server = new DemoPartnerServer(properties, PartnerRegistry.of("partners.yaml", partners), pki,
-                FhirContext.forR4Cached());
+                FhirContext.forR4Cached(), gatewayKeys);
         server.start();
         return server;
     }

@@ -3,6 +3,7 @@ package org.carebridge.gateway.delivery;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.carebridge.gateway.CarebridgeProperties;
+import org.carebridge.gateway.seal.UndeliverableCopy;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,7 +21,10 @@ public class DeliveryErrorHandling extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
-        routeConfiguration("delivery-errors")
+        var deliveryErrors = routeConfiguration("delivery-errors");
+        // no way to protect the copy (e.g. an expired certificate): retrying cannot help, so dead-letter at once
+        deliveryErrors.onException(UndeliverableCopy.class).maximumRedeliveries(0);
+        deliveryErrors
                 .errorHandler(deadLetterChannel(DeadLetterRoute.ENDPOINT)
                         .useOriginalMessage()
                         .maximumRedeliveries(delivery.maxAttempts() - 1)

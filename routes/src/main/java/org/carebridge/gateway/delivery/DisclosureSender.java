@@ -8,6 +8,8 @@ import org.carebridge.gateway.audit.AuditTrail;
 import org.carebridge.gateway.metrics.GatewayMetrics;
 import org.carebridge.gateway.record.DeliveryStore;
 import org.carebridge.gateway.record.PendingDelivery;
+import org.carebridge.gateway.seal.CopyProtection;
+import org.carebridge.gateway.seal.UndeliverableCopy;
 import org.carebridge.security.partner.Partner;
 import org.carebridge.security.partner.PartnerRegistry;
 import org.springframework.stereotype.Component;
@@ -26,26 +28,29 @@ public class DisclosureSender {
     private final GatewayMetrics metrics;
 
     private final AuditTrail audit;
+    private final CopyProtection protection;
 
     public DisclosureSender(PartnerRegistry registry, PartnerHttpsTransport transport, DeliveryStore store, GatewayMetrics metrics,
-                            AuditTrail audit) {
+                            AuditTrail audit, CopyProtection protection) {
         this.audit = audit;
+        this.protection = protection;
         this.registry = registry;
         this.transport = transport;
         this.store = store;
         this.metrics = metrics;
     }
 
-    public void send(PendingDelivery delivery) throws DeliveryFailure {
+    public void send(PendingDelivery delivery) throws DeliveryFailure, UndeliverableCopy {
         Partner partner = registry.byId(delivery.order().recipient())
                 .orElseThrow(() -> new DeliveryFailure(delivery.order().recipient(), 0, "partner is no longer registered"));
-        transport.deliver(partner, delivery.payload(), "application/fhir+json", Map.of(
+        CopyProtection.ProtectedCopy copy = protection.protect(partner, delivery.deliveryId(), delivery.payload());
+        transport.deliver(partner, copy.body(), copy.contentType(), Map.of(
                 PartnerHttpsTransport.MESSAGE_ID_HEADER, delivery.order().messageId(),
                 PartnerHttpsTransport.TRACKING_ID_HEADER, delivery.order().trackingId().toString(),
                 PartnerHttpsTransport.EVENT_HEADER, delivery.order().event()));
         store.markDelivered(delivery.deliveryId());
         audit.record(AuditFact.of(AuditKind.DISCLOSED, "gateway", "delivery").tracking(delivery.order().trackingId().toString())
-                .recipient(partner.id()).outcome("delivered", delivery.order().event()));
+                .recipient(partner.id()).outcome("delivered", delivery.order().event() + "; " + copy.protection()));
         metrics.delivered(partner.id(), delivery.order().event(), Duration.between(delivery.receivedAt(), Instant.now()));
     }
 }

@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -25,10 +26,17 @@ public class DemoInbox {
     private final Path dir;
     private final AtomicInteger duplicates = new AtomicInteger();
     private volatile boolean online = true;
+    private final Function<byte[], byte[]> unseal;
 
     public DemoInbox(String partnerId, Path dir) throws IOException {
+        this(partnerId, dir, null);
+    }
+
+    /** @param unseal opens a sealed copy as this partner would (decrypt with its key, verify the gateway's signature) */
+    public DemoInbox(String partnerId, Path dir, Function<byte[], byte[]> unseal) throws IOException {
         this.partnerId = partnerId;
         this.dir = Files.createDirectories(dir);
+        this.unseal = unseal;
     }
 
     /** @return the HTTP status the simulator answers */
@@ -39,18 +47,36 @@ public class DemoInbox {
         if (messageId == null || messageId.isBlank()) {
             return 400;
         }
-        String extension = contentType != null && contentType.contains("json") ? ".json" : ".p7m";
+        boolean sealed = contentType == null || !contentType.contains("json");
+        byte[] opened = null;
+        if (sealed && unseal != null) {
+            try {
+                opened = unseal.apply(body);
+            } catch (RuntimeException e) {
+                return 400;
+            }
+        }
+        if (store(messageId, sealed ? ".p7m" : ".json", body) && opened != null) {
+            // what the partner's system reads, beside the sealed copy exactly as it arrived
+            store(messageId, ".json", opened);
+        }
+        return 200;
+    }
+
+    /** @return false for a duplicate */
+    private boolean store(String messageId, String extension, byte[] body) throws IOException {
         Path file = dir.resolve(fileName(messageId) + extension);
         Path partial = dir.resolve("." + file.getFileName() + "." + Thread.currentThread().getId() + ".part");
         Files.write(partial, body);
         try {
             Files.createLink(file, partial);
+            return true;
         } catch (FileAlreadyExistsException e) {
             duplicates.incrementAndGet();
+            return false;
         } finally {
             Files.deleteIfExists(partial);
         }
-        return 200;
     }
 
     public String partnerId() {

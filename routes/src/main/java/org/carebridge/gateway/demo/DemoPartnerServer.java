@@ -5,6 +5,8 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import jakarta.servlet.ServletRegistration;
 import org.carebridge.gateway.CarebridgeProperties;
 import org.carebridge.gateway.pki.GatewayPki;
+import org.carebridge.gateway.seal.GatewayKeys;
+import org.carebridge.security.crypto.cms.SealOpener;
 import org.carebridge.security.crypto.KeyMaterial;
 import org.carebridge.security.crypto.TlsContexts;
 import org.carebridge.security.partner.Partner;
@@ -26,6 +28,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -45,7 +48,11 @@ public class DemoPartnerServer implements SmartLifecycle {
     private final Map<String, DemoInbox> inboxes = new LinkedHashMap<>();
     private WebServer server;
 
-    public DemoPartnerServer(CarebridgeProperties properties, PartnerRegistry registry, GatewayPki pki, FhirContext fhir) {
+    private final GatewayKeys gatewayKeys;
+
+    public DemoPartnerServer(CarebridgeProperties properties, PartnerRegistry registry, GatewayPki pki, FhirContext fhir,
+                             GatewayKeys gatewayKeys) {
+        this.gatewayKeys = gatewayKeys;
         this.properties = properties;
         this.registry = registry;
         this.pki = pki;
@@ -54,6 +61,18 @@ public class DemoPartnerServer implements SmartLifecycle {
 
     public Optional<DemoInbox> inbox(String partnerId) {
         return Optional.ofNullable(inboxes.get(partnerId));
+    }
+
+    /** Opens sealed copies as the partner would: its own keys, the gateway's signing certificates, the dev CA. */
+    private java.util.function.Function<byte[], byte[]> unsealerFor(Partner partner) {
+        var dev = pki.devPki();
+        List<KeyMaterial> keys = new java.util.ArrayList<>();
+        if (java.nio.file.Files.exists(dev.partnerEncryptionKey(partner.id()))) {
+            keys.add(KeyMaterial.load(dev.partnerEncryptionCertificate(partner.id()), dev.partnerEncryptionKey(partner.id())));
+        }
+        keys.add(KeyMaterial.load(dev.partnerCertificate(partner.id()), dev.partnerKey(partner.id())));
+        SealOpener opener = new SealOpener(keys, pki::trustAnchors, List::of, java.time.Clock.systemUTC());
+        return body -> opener.openFromOneOf(body, gatewayKeys.signingCertificates()).content();
     }
 
     public int port() {
@@ -68,7 +87,7 @@ public class DemoPartnerServer implements SmartLifecycle {
         Path root = properties.dataDir().resolve("demo-partners");
         try {
             for (Partner partner : registry.all()) {
-                inboxes.put(partner.id(), new DemoInbox(partner.id(), root.resolve(partner.id()).resolve("inbox")));
+                inboxes.put(partner.id(), new DemoInbox(partner.id(), root.resolve(partner.id()).resolve("inbox"), unsealerFor(partner)));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the demo partners' inboxes under " + root, e);

@@ -3,6 +3,7 @@ package org.carebridge.gateway.demo;
 import ca.uhn.fhir.context.FhirContext;
 import org.carebridge.gateway.CarebridgeProperties;
 import org.carebridge.gateway.pki.GatewayPki;
+import org.carebridge.gateway.seal.GatewayKeys;
 import org.carebridge.security.partner.PartnerRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -13,7 +14,8 @@ import org.springframework.context.annotation.Configuration;
 public class DemoPartnersConfiguration {
 
     @Bean
-    DemoPartnerServer demoPartnerServer(CarebridgeProperties properties, PartnerRegistry registry, GatewayPki pki, FhirContext fhir) {
-        return new DemoPartnerServer(properties, registry, pki, fhir);
+    DemoPartnerServer demoPartnerServer(CarebridgeProperties properties, PartnerRegistry registry, GatewayPki pki, FhirContext fhir,
+                                        GatewayKeys gatewayKeys) {
+        return new DemoPartnerServer(properties, registry, pki, fhir, gatewayKeys);
     }
 }

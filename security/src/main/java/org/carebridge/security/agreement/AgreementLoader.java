@@ -130,6 +130,14 @@ public final class AgreementLoader {
             signatories.add(new Signatory(s.path("name").asText(), s.path("role").asText(), s.path("organisation").asText(),
                     date(document, "/signatories/" + i + "/signed", problems)));
         }
+        Set<String> plainDelivery = new HashSet<>();
+        for (int i = 0; i < root.path("plainDelivery").size(); i++) {
+            String partner = root.path("plainDelivery").get(i).asText();
+            if (!knownPartners.contains(partner)) {
+                problems.add(document.at("/plainDelivery/" + i, "plainDelivery partner '" + partner + "' is not in the partner registry"));
+            }
+            plainDelivery.add(partner);
+        }
         if (!problems.isEmpty()) {
             throw new ConfigurationException(file.toString(), problems);
         }
@@ -138,7 +146,7 @@ public final class AgreementLoader {
                 root.path("purpose").asText(), List.copyOf(parties),
                 new LawfulBasis(text(basis, "article6"), text(basis, "article9"), text(basis, "dpa2018")),
                 from, until, reviewDate, retention,
-                List.copyOf(signatories), List.copyOf(rules), file.toString());
+                List.copyOf(signatories), List.copyOf(rules), file.toString(), plainDelivery);
     }
 
     private PartySelector party(YamlDocument document, String pointer, List<String> problems) {

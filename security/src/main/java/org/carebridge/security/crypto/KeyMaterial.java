@@ -21,6 +21,34 @@ public record KeyMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
         }
     }
 
+    /** A private key entry from a PKCS#12 key store; {@code alias} may be null when the store holds exactly one key. */
+    public static KeyMaterial loadPkcs12(Path store, char[] password, String alias) {
+        try (var in = java.nio.file.Files.newInputStream(store)) {
+            KeyStore keyStore = KeyStore.getInstance("PKCS12");
+            keyStore.load(in, password);
+            String chosen = alias;
+            if (chosen == null) {
+                for (String candidate : java.util.Collections.list(keyStore.aliases())) {
+                    if (keyStore.isKeyEntry(candidate)) {
+                        if (chosen != null) {
+                            throw new IllegalStateException(store.getFileName() + " holds several keys; name the alias to use");
+                        }
+                        chosen = candidate;
+                    }
+                }
+            }
+            if (chosen == null || !keyStore.isKeyEntry(chosen)) {
+                throw new IllegalStateException(store.getFileName() + " has no private key entry" + (alias == null ? "" : " '" + alias + "'"));
+            }
+            PrivateKey key = (PrivateKey) keyStore.getKey(chosen, password);
+            List<X509Certificate> chain = java.util.Arrays.stream(keyStore.getCertificateChain(chosen))
+                    .map(X509Certificate.class::cast).toList();
+            return new KeyMaterial(key, chain);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load key store " + store.getFileName() + ": " + e.getMessage(), e);
+        }
+    }
+
     public X509Certificate certificate() {
         return chain.get(0);
     }

@@ -11,7 +11,19 @@ import java.util.Set;
  * @param roles what the partner system may do beyond sending records, e.g. {@value #CONSENT_WRITER}
  */
 public record Partner(String id, String name, AgencyKind kind, String area, PartnerEndpoint endpoint, Path certificate,
-                      Set<String> roles) {
+                      Set<String> roles, Sealing sealing) {
+
+    /**
+     * How copies reach this partner and how it sends to us.
+     *
+     * @param encryptionCertificate what sealed copies are encrypted to; RSA means RSA-OAEP, EC means ECDH
+     * @param plainOnly the partner cannot open sealed copies yet; it gets plain FHIR over mutual TLS only where an
+     *                  agreement also allows it, and nothing is sealed to it otherwise
+     * @param requireSignature refuse bodies from this partner that are not CMS-signed by its registered certificate
+     */
+    public record Sealing(Path encryptionCertificate, boolean plainOnly, boolean requireSignature) {
+        public static final Sealing NONE = new Sealing(null, false, false);
+    }
 
     /** May record and withdraw consent in the consent registry. */
     public static final String CONSENT_WRITER = "consent-writer";
@@ -20,6 +32,12 @@ public record Partner(String id, String name, AgencyKind kind, String area, Part
 
     public Partner {
         roles = Set.copyOf(roles);
+        sealing = sealing == null ? Sealing.NONE : sealing;
+    }
+
+    public Partner(String id, String name, AgencyKind kind, String area, PartnerEndpoint endpoint, Path certificate,
+                   Set<String> roles) {
+        this(id, name, kind, area, endpoint, certificate, roles, Sealing.NONE);
     }
 
     public Partner(String id, String name, AgencyKind kind, String area, PartnerEndpoint endpoint, Path certificate) {

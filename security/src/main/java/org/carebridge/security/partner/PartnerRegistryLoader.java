@@ -83,15 +83,32 @@ public final class PartnerRegistryLoader {
                 }
                 roles.add(role.asText());
             }
+            Partner.Sealing sealing = sealing(node, own);
             own.forEach(p -> problems.add(label + ": " + p));
             if (own.isEmpty()) {
-                partners.add(new Partner(id, name, kind, area, endpoint, certificate, roles));
+                partners.add(new Partner(id, name, kind, area, endpoint, certificate, roles, sealing));
             }
         }
         if (!problems.isEmpty()) {
             throw new ConfigurationException(source, problems);
         }
         return List.copyOf(partners);
+    }
+
+    private Partner.Sealing sealing(JsonNode node, List<String> problems) {
+        String encryption = resolved(text(node, "encryption-certificate"), problems);
+        String delivery = text(node.path("endpoint"), "delivery");
+        if (delivery != null && !delivery.equals("sealed") && !delivery.equals("plain-mtls")) {
+            problems.add("endpoint.delivery '" + delivery + "' is not one of [sealed, plain-mtls]");
+        }
+        boolean plainOnly = "plain-mtls".equals(delivery);
+        if (encryption == null && !plainOnly) {
+            problems.add("encryption-certificate is missing: copies are sealed to it (or set endpoint.delivery: plain-mtls "
+                    + "for a partner that cannot decrypt yet)");
+        }
+        JsonNode intake = node.path("intake");
+        return new Partner.Sealing(encryption == null ? null : Path.of(encryption), plainOnly,
+                intake.path("require-signature").asBoolean(false));
     }
 
     private PartnerEndpoint endpoint(JsonNode node, List<String> problems) {

@@ -57,6 +57,38 @@ class PartnerRegistryLoaderTest {
     }
 
     @Test
+    void everyRealPartnerIsEitherSealedToOrExplicitlyPlain() {
+        for (Partner partner : loader.read(RealConfig.partnersYaml())) {
+            assertThat(partner.sealing().plainOnly() || partner.sealing().encryptionCertificate() != null)
+                    .as(partner.id()).isTrue();
+        }
+    }
+
+    @Test
+    void aPartnerWithoutAnEncryptionCertificateMustSayItTakesPlainDelivery() throws Exception {
+        String entry = partner("police-x", "police", "E10000020", "https://police.example", "https", "police.pem")
+                .replaceAll("(?m)^    encryption-certificate: .*\n", "");
+        assertProblem(write(entry), "partner 'police-x'", "encryption-certificate is missing");
+
+        Path plain = write(entry.replace("      format: fhir-json\n", "      format: fhir-json\n      delivery: plain-mtls\n"));
+        Partner partner = loader.read(plain).get(0);
+        assertThat(partner.sealing().plainOnly()).isTrue();
+        assertThat(partner.sealing().encryptionCertificate()).isNull();
+
+        assertProblem(write(entry.replace("      format: fhir-json\n", "      format: fhir-json\n      delivery: postcard\n")),
+                "partner 'police-x'", "endpoint.delivery 'postcard' is not one of [sealed, plain-mtls]");
+    }
+
+    @Test
+    void aPartnerCanBeRequiredToSignWhatItSends() throws Exception {
+        String entry = partner("police-x", "police", "E10000020", "https://police.example", "https", "police.pem")
+                + "    intake:\n      require-signature: true\n";
+        Partner partner = loader.read(write(entry)).get(0);
+        assertThat(partner.sealing().requireSignature()).isTrue();
+        assertThat(partner.sealing().encryptionCertificate()).hasToString("police.encryption.pem");
+    }
+
+    @Test
     void fhirRestPartnersAreSentToProcessMessageAndHttpsPartnersToTheirUrl() {
         Map<String, Partner> byId = loader.read(RealConfig.partnersYaml()).stream()
                 .collect(Collectors.toMap(Partner::id, Function.identity()));
@@ -148,7 +180,9 @@ class PartnerRegistryLoaderTest {
                 "partner 'bad-kind': kind 'spy-agency' is not one of " + AgencyKind.codes(),
                 "partner 'bad-url': endpoint.url must be an https:// URL",
                 "partner 'two-faults': area 'somewhere' is not a local authority code (e.g. E10000020)",
-                "partner 'two-faults': certificate is missing (path of the partner's PEM client certificate)");
+                "partner 'two-faults': certificate is missing (path of the partner's PEM client certificate)",
+                "partner 'two-faults': encryption-certificate is missing: copies are sealed to it (or set endpoint.delivery: "
+                        + "plain-mtls for a partner that cannot decrypt yet)");
         assertThat(e.getMessage()).startsWith(file + ": ").doesNotContain("'fine'");
     }
 
@@ -188,6 +222,7 @@ class PartnerRegistryLoaderTest {
                 .append("\n      format: fhir-json\n");
         if (certificate != null) {
             yaml.append("    certificate: ").append(certificate).append('\n');
+            yaml.append("    encryption-certificate: ").append(certificate.replace(".pem", ".encryption.pem")).append('\n');
         }
         return yaml.toString();
     }

@@ -97,6 +97,16 @@ public final class SealOpener {
         return opened;
     }
 
+    /** As {@link #open}, and the signer must be one of {@code accepted} (e.g. the gateway's signing certificates), valid and trusted. */
+    public Opened openFromOneOf(byte[] body, Collection<X509Certificate> accepted) {
+        Opened opened = open(body);
+        if (opened.signer() == null || !accepted.contains(opened.signer())) {
+            throw new SealRejected(SealRejected.Reason.WRONG_SIGNER, "not signed by an accepted certificate");
+        }
+        checkTrusted(opened.signer());
+        return opened;
+    }
+
     private Opened open(byte[] body, X509Certificate registered) {
         Opened opened = open(body);
         if (opened.signer() == null) {
