@@ -13,40 +13,64 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The registered partners, and the client certificates that identify them. */
+/**
+ * The registered partners, and the client certificates that identify them. Certificates can be re-read while running
+ * ({@link #reloadCertificates}), so a partner's certificate is replaced without a restart.
+ */
 public final class PartnerRegistry {
 
+    private final String source;
     private final Map<String, Partner> byId = new LinkedHashMap<>();
-    private final Map<String, Partner> byFingerprint = new LinkedHashMap<>();
-    private final Map<String, X509Certificate> certificates = new LinkedHashMap<>();
+    private volatile Identities identities = new Identities(Map.of(), Map.of());
 
-    private PartnerRegistry() {
+    private record Identities(Map<String, Partner> byFingerprint, Map<String, X509Certificate> certificates) {
+    }
+
+    private PartnerRegistry(String source) {
+        this.source = source;
     }
 
     /** Loads each partner's certificate; any unreadable or expired one stops the whole registry. */
     public static PartnerRegistry of(String source, List<Partner> partners) {
-        PartnerRegistry registry = new PartnerRegistry();
-        List<String> problems = new ArrayList<>();
+        PartnerRegistry registry = new PartnerRegistry(source);
         for (Partner partner : partners) {
+            registry.byId.put(partner.id(), partner);
+        }
+        registry.identities = registry.readCertificates();
+        return registry;
+    }
+
+    /**
+     * Re-reads every partner's certificate file. On any problem the certificates in use stay as they were and the
+     * problem is thrown; a partner whose file now holds a new certificate is identified by it from then on.
+     */
+    public void reloadCertificates() {
+        identities = readCertificates();
+    }
+
+    private Identities readCertificates() {
+        Map<String, Partner> byFingerprint = new LinkedHashMap<>();
+        Map<String, X509Certificate> certificates = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Partner partner : byId.values()) {
             try {
                 X509Certificate cert = Pem.readCertificates(partner.certificate()).get(0);
                 cert.checkValidity();
                 String fingerprint = fingerprint(cert);
-                Partner other = registry.byFingerprint.putIfAbsent(fingerprint, partner);
+                Partner other = byFingerprint.putIfAbsent(fingerprint, partner);
                 if (other != null) {
                     problems.add("partner '" + partner.id() + "': certificate is also registered to '" + other.id() + "'");
                 }
-                registry.certificates.put(partner.id(), cert);
+                certificates.put(partner.id(), cert);
             } catch (Exception e) {
                 problems.add("partner '" + partner.id() + "': certificate " + partner.certificate()
                         + " cannot be used (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
             }
-            registry.byId.put(partner.id(), partner);
         }
         if (!problems.isEmpty()) {
             throw new ConfigurationException(source, problems);
         }
-        return registry;
+        return new Identities(Map.copyOf(byFingerprint), Map.copyOf(certificates));
     }
 
     public Optional<Partner> byId(String id) {
@@ -55,7 +79,7 @@ public final class PartnerRegistry {
 
     /** The partner whose registered certificate is exactly this one. */
     public Optional<Partner> byCertificate(X509Certificate certificate) {
-        return Optional.ofNullable(byFingerprint.get(fingerprint(certificate)));
+        return Optional.ofNullable(identities.byFingerprint().get(fingerprint(certificate)));
     }
 
     public Collection<Partner> all() {
@@ -63,7 +87,7 @@ public final class PartnerRegistry {
     }
 
     public X509Certificate certificate(String partnerId) {
-        return certificates.get(partnerId);
+        return identities.certificates().get(partnerId);
     }
 
     public static String fingerprint(X509Certificate certificate) {
