@@ -47,7 +47,10 @@ public class GatewayKeys {
     private static List<KeyMaterial> load(List<SealingProperties.KeyEntry> entries, String use) {
         List<KeyMaterial> keys = new ArrayList<>();
         for (SealingProperties.KeyEntry entry : entries) {
-            if (entry.keystore() != null) {
+            if ("PKCS11".equalsIgnoreCase(entry.type())) {
+                keys.add(KeyMaterial.loadPkcs11(entry.keystore(),
+                        entry.password() == null ? new char[0] : entry.password().toCharArray(), entry.alias()));
+            } else if (entry.keystore() != null) {
                 keys.add(KeyMaterial.loadPkcs12(entry.keystore(),
                         entry.password() == null ? new char[0] : entry.password().toCharArray(), entry.alias()));
             } else if (entry.certificate() != null && entry.key() != null) {

@@ -28,9 +28,14 @@ public record SealingProperties(List<KeyEntry> signingKeys, List<KeyEntry> decry
     }
 
     /**
-     * A key and its certificate: PEM files ({@code certificate} + {@code key}) or a PKCS#12 store ({@code keystore},
-     * {@code password}, optional {@code alias}).
+     * A key and its certificate: PEM files ({@code certificate} + {@code key}), a PKCS#12 store ({@code keystore},
+     * {@code password}, optional {@code alias}), or a PKCS#11 token ({@code type: PKCS11}, {@code keystore} = the
+     * SunPKCS11 configuration file naming the HSM library and slot, {@code password} = the token PIN, {@code alias}).
      */
-    public record KeyEntry(Path certificate, Path key, Path keystore, String password, String alias) {
+    public record KeyEntry(Path certificate, Path key, Path keystore, String password, String alias, String type) {
+
+        public KeyEntry(Path certificate, Path key, Path keystore, String password, String alias) {
+            this(certificate, key, keystore, password, alias, null);
+        }
     }
 }

@@ -26,26 +26,48 @@ public record KeyMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
         try (var in = java.nio.file.Files.newInputStream(store)) {
             KeyStore keyStore = KeyStore.getInstance("PKCS12");
             keyStore.load(in, password);
+            return fromKeyStore(keyStore, store.getFileName().toString(), password, alias);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load key store " + store.getFileName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A private key held in a hardware token through the JDK's SunPKCS11 provider, configured by {@code providerConfig}
+     * (library, slot). The key never leaves the token; signing and decryption run inside it.
+     */
+    public static KeyMaterial loadPkcs11(Path providerConfig, char[] pin, String alias) {
+        try {
+            java.security.Provider provider = java.security.Security.getProvider("SunPKCS11").configure(providerConfig.toString());
+            KeyStore keyStore = KeyStore.getInstance("PKCS11", provider);
+            keyStore.load(null, pin);
+            return fromKeyStore(keyStore, "PKCS#11 token", pin, alias);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw new IllegalStateException("cannot load the PKCS#11 key store: " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyMaterial fromKeyStore(KeyStore keyStore, String name, char[] password, String alias)
+            throws GeneralSecurityException {
+        {
             String chosen = alias;
             if (chosen == null) {
                 for (String candidate : java.util.Collections.list(keyStore.aliases())) {
                     if (keyStore.isKeyEntry(candidate)) {
                         if (chosen != null) {
-                            throw new IllegalStateException(store.getFileName() + " holds several keys; name the alias to use");
+                            throw new IllegalStateException(name + " holds several keys; name the alias to use");
                         }
                         chosen = candidate;
                     }
                 }
             }
             if (chosen == null || !keyStore.isKeyEntry(chosen)) {
-                throw new IllegalStateException(store.getFileName() + " has no private key entry" + (alias == null ? "" : " '" + alias + "'"));
+                throw new IllegalStateException(name + " has no private key entry" + (alias == null ? "" : " '" + alias + "'"));
             }
             PrivateKey key = (PrivateKey) keyStore.getKey(chosen, password);
             List<X509Certificate> chain = java.util.Arrays.stream(keyStore.getCertificateChain(chosen))
                     .map(X509Certificate.class::cast).toList();
             return new KeyMaterial(key, chain);
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load key store " + store.getFileName() + ": " + e.getMessage(), e);
         }
     }
 
