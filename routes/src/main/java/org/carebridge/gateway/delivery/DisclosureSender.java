@@ -37,6 +37,9 @@ public class DisclosureSender {
     }
 
     public void send(PendingDelivery delivery) throws DeliveryFailure {
+        if (store.erased(delivery.deliveryId())) {
+            return;
+        }
         Partner partner = registry.byId(delivery.order().recipient())
                 .orElseThrow(() -> new DeliveryFailure(delivery.order().recipient(), 0, "partner is no longer registered"));
         transport.deliver(partner, delivery.payload(), "application/fhir+json", Map.of(
