@@ -25,3 +25,21 @@ grant select, insert, update, delete on data_key to carebridge_app;
 -- Ciphertext does not compress: spare PostgreSQL the attempt (and keep stored payloads byte-for-byte as sealed).
 alter table intake_record alter column payload set storage external;
 alter table delivery alter column payload set storage external;
+
+-- Consents at rest: the subject's identifier value and the resource are sealed under a data key per consent (wrapped
+-- here), and subject_value holds the identifier's keyed hash, which is what lookups match. Rows written before this
+-- migration keep their clear columns (consent_history is append-only) and are still read.
+create table consent_key (
+    consent_id  uuid primary key,
+    kek_id      text        not null,
+    wrapped_key bytea       not null,
+    created_at  timestamptz not null
+);
+create index consent_key_kek_idx on consent_key (kek_id);
+alter table consent alter column resource drop not null;
+alter table consent add column sealed_subject bytea;
+alter table consent add column sealed_resource bytea;
+alter table consent_history alter column resource drop not null;
+alter table consent_history add column sealed_subject bytea;
+alter table consent_history add column sealed_resource bytea;
+grant select, insert, update, delete on consent_key to carebridge_app;

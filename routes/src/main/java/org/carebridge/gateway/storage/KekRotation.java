@@ -38,7 +38,7 @@ public class KekRotation {
         do {
             done = transaction.execute(status -> vault.rewrapOlder(batch));
             total += done == null ? 0 : done;
-        } while (done != null && done == batch);
+        } while (done != null && done > 0);
         if (total > 0) {
             log.info("Re-wrapped {} data keys under the current key-encryption key '{}'", total, keks.currentId());
         }

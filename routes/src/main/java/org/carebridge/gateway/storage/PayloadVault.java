@@ -72,28 +72,35 @@ public class PayloadVault {
     }
 
     /**
-     * Re-wraps up to {@code limit} data keys still under an older KEK with the current one (the payloads are untouched).
-     * Once none is left under a KEK, that KEK can be removed from the store.
+     * Re-wraps up to {@code limit} data keys (records' and consents') still under an older KEK with the current one; the
+     * sealed payloads are untouched. Once none is left under a KEK, that KEK can be removed from the store.
      */
     public int rewrapOlder(int limit) {
-        List<Object[]> rows = jdbc.query("""
-                select tracking_id, kek_id, wrapped_key from data_key where kek_id <> ? limit ? for update skip locked""",
+        return rewrapOlder("data_key", "tracking_id", "", limit) + rewrapOlder("consent_key", "consent_id", "consent/", limit);
+    }
+
+    private int rewrapOlder(String table, String ownerColumn, String ownerPrefix, int limit) {
+        List<Object[]> rows = jdbc.query("select " + ownerColumn + ", kek_id, wrapped_key from " + table
+                        + " where kek_id <> ? limit ? for update skip locked",
                 (rs, i) -> new Object[]{rs.getObject(1, UUID.class), rs.getString(2), rs.getBytes(3)}, keks.currentId(), limit);
         int done = 0;
         for (Object[] row : rows) {
-            UUID trackingId = (UUID) row[0];
-            if (!keks.ids().contains((String) row[1])) {
+            UUID id = (UUID) row[0];
+            String kekId = (String) row[1];
+            if (!keks.ids().contains(kekId)) {
                 continue;
             }
-            WrappedDataKey next = keks.rewrap(new WrappedDataKey((String) row[1], (byte[]) row[2]), trackingId.toString());
-            done += jdbc.update("update data_key set kek_id = ?, wrapped_key = ? where tracking_id = ? and kek_id = ?",
-                    next.kekId(), next.wrapped(), trackingId, row[1]);
+            WrappedDataKey next = keks.rewrap(new WrappedDataKey(kekId, (byte[]) row[2]), ownerPrefix + id);
+            done += jdbc.update("update " + table + " set kek_id = ?, wrapped_key = ? where " + ownerColumn + " = ? and kek_id = ?",
+                    next.kekId(), next.wrapped(), id, kekId);
         }
         return done;
     }
 
+    /** How many data keys are still wrapped under a KEK other than the current one. */
     public long underOlderKeks() {
-        return jdbc.queryForObject("select count(*) from data_key where kek_id <> ?", Long.class, keks.currentId());
+        return jdbc.queryForObject("select (select count(*) from data_key where kek_id <> ?) + (select count(*) from consent_key where kek_id <> ?)",
+                Long.class, keks.currentId(), keks.currentId());
     }
 
     /** A new record's data key: seals the record's original and copies, and is stored wrapped. */

@@ -27,8 +27,9 @@ import java.util.TreeSet;
  * The key-encryption keys (KEKs) from the key store, by alias. The current one wraps new data keys; every one in the
  * store still unwraps, so a KEK can be rotated by adding a new entry and naming it current.
  * <p>
- * A wrapped data key is {@code 0x01 | 12-byte random nonce | AES-256-GCM(data key) | tag}, with the record's tracking id
- * and the KEK id as associated data (a wrapped key moved to another record does not open). AES-GCM rather than RFC 5649
+ * A wrapped data key is {@code 0x01 | 12-byte random nonce | AES-256-GCM(data key) | tag}, with its owner (a record's
+ * tracking id, or {@code consent/<id>}) and the KEK id as associated data (a wrapped key moved to another owner does not
+ * open). AES-GCM rather than RFC 5649
  * key wrap because the JDK 17 PKCS#11 provider offers GCM but not KWP, and the KEK should be able to live in an HSM.
  */
 public final class KeyEncryptionKeys {
@@ -122,14 +123,14 @@ public final class KeyEncryptionKeys {
         return keys.keySet();
     }
 
-    /** Wraps a record's data key under the current KEK, bound to the record's tracking id. */
-    public WrappedDataKey wrap(SecretKey dataKey, String trackingId) {
+    /** Wraps a data key under the current KEK, bound to its owner (a record's tracking id, say). */
+    public WrappedDataKey wrap(SecretKey dataKey, String owner) {
         byte[] nonce = new byte[PayloadCipher.NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         try {
             Cipher cipher = Cipher.getInstance(TRANSFORMATION);
             cipher.init(Cipher.ENCRYPT_MODE, keys.get(current), new GCMParameterSpec(PayloadCipher.TAG_BITS, nonce));
-            cipher.updateAAD(associatedData(trackingId, current));
+            cipher.updateAAD(associatedData(owner, current));
             byte[] body = cipher.doFinal(dataKey.getEncoded());
             byte[] wrapped = new byte[1 + nonce.length + body.length];
             wrapped[0] = FORMAT;
@@ -142,7 +143,7 @@ public final class KeyEncryptionKeys {
     }
 
     /** @throws PayloadUnreadable when the KEK is not in the store or the wrapped key was changed or moved */
-    public SecretKey unwrap(WrappedDataKey wrapped, String trackingId) {
+    public SecretKey unwrap(WrappedDataKey wrapped, String owner) {
         Key kek = keys.get(wrapped.kekId());
         if (kek == null) {
             throw new PayloadUnreadable("key-encryption key '" + wrapped.kekId() + "' is not in the key store");
@@ -155,7 +156,7 @@ public final class KeyEncryptionKeys {
             Cipher cipher = Cipher.getInstance(TRANSFORMATION);
             cipher.init(Cipher.DECRYPT_MODE, kek,
                     new GCMParameterSpec(PayloadCipher.TAG_BITS, Arrays.copyOfRange(bytes, 1, 1 + PayloadCipher.NONCE_BYTES)));
-            cipher.updateAAD(associatedData(trackingId, wrapped.kekId()));
+            cipher.updateAAD(associatedData(owner, wrapped.kekId()));
             byte[] key = cipher.doFinal(bytes, 1 + PayloadCipher.NONCE_BYTES, bytes.length - 1 - PayloadCipher.NONCE_BYTES);
             try {
                 return new SecretKeySpec(key, "AES");
@@ -170,11 +171,11 @@ public final class KeyEncryptionKeys {
     }
 
     /** The same data key wrapped under the current KEK: for moving records off a KEK that is being retired. */
-    public WrappedDataKey rewrap(WrappedDataKey wrapped, String trackingId) {
-        return wrap(unwrap(wrapped, trackingId), trackingId);
+    public WrappedDataKey rewrap(WrappedDataKey wrapped, String owner) {
+        return wrap(unwrap(wrapped, owner), owner);
     }
 
-    private static byte[] associatedData(String trackingId, String kekId) {
-        return ("carebridge-data-key/" + FORMAT + "/" + trackingId + "/" + kekId).getBytes(StandardCharsets.UTF_8);
+    private static byte[] associatedData(String owner, String kekId) {
+        return ("carebridge-data-key/" + FORMAT + "/" + owner + "/" + kekId).getBytes(StandardCharsets.UTF_8);
     }
 }
