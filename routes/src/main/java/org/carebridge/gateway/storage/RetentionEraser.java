@@ -1,5 +1,7 @@
 package org.carebridge.gateway.storage;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.carebridge.gateway.audit.AuditFact;
 import org.carebridge.gateway.audit.AuditKind;
 import org.carebridge.gateway.audit.AuditTrail;
@@ -35,9 +37,12 @@ public class RetentionEraser {
     private final AuditTrail audit;
     private final Clock clock;
     private final int batch;
+    private final Counter erasedCounter;
 
     public RetentionEraser(JdbcTemplate jdbc, TransactionTemplate transaction, AuditTrail audit, StorageProperties storage,
-                           ObjectProvider<Clock> clock) {
+                           ObjectProvider<Clock> clock, MeterRegistry meters) {
+        this.erasedCounter = Counter.builder("carebridge.retention.erased")
+                .description("Records whose data keys were destroyed at the end of retention").register(meters);
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.audit = audit;
@@ -59,6 +64,7 @@ public class RetentionEraser {
         int erased;
         do {
             erased = eraseBatch(now);
+            erasedCounter.increment(erased);
             total += erased;
         } while (erased == batch);
         if (total > 0) {
