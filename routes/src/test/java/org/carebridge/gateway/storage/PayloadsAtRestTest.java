@@ -6,20 +6,25 @@ import org.carebridge.gateway.support.Examples;
 import org.carebridge.gateway.support.GatewayTest;
 import org.carebridge.security.minimisation.CopyMinimiser;
 import org.carebridge.security.minimisation.FieldProfiles;
+import org.carebridge.security.storage.DevKeyEncryptionKeyStore;
 import org.carebridge.security.storage.KeyEncryptionKeys;
 import org.carebridge.security.storage.PayloadCipher;
 import org.carebridge.security.storage.PayloadUnreadable;
 import org.carebridge.security.storage.WrappedDataKey;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import javax.crypto.SecretKey;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.Key;
+import java.security.KeyStore;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -58,6 +63,9 @@ class PayloadsAtRestTest extends GatewayTest {
 
     @Autowired
     LegacyPayloadSealer sealer;
+
+    @Autowired
+    TransactionTemplate transaction;
 
     @Test
     void nothingReadableLandsInTheDatabaseTheJournalOrTheFiles() throws Exception {
@@ -109,7 +117,7 @@ class PayloadsAtRestTest extends GatewayTest {
                 byte[] bytes;
                 try {
                     bytes = Files.readAllBytes(file);
-                } catch (NoSuchFileException | java.nio.file.AccessDeniedException e) {
+                } catch (NoSuchFileException | AccessDeniedException e) {
                     continue;
                 }
                 scanned.add(file);
@@ -163,7 +171,7 @@ class PayloadsAtRestTest extends GatewayTest {
 
             // Seven years pass for this record only (the shared database holds other tests' records).
             jdbc.update("update intake_record set retain_until = ? where tracking_id = ?",
-                    java.sql.Timestamp.from(Instant.now().minusSeconds(1)), trackingId);
+                    Timestamp.from(Instant.now().minusSeconds(1)), trackingId);
             assertThat(eraser.eraseDue(Instant.now())).isGreaterThanOrEqualTo(1);
 
             JsonNode after = json(as("cs-suffolk").get(location).body());
@@ -229,7 +237,7 @@ class PayloadsAtRestTest extends GatewayTest {
         assertThat(underOld.kekId()).isEqualTo(keks.currentId());
 
         // The store after rotation: the running gateway's KEK plus a new current one.
-        Map<String, java.security.Key> rotatedKeys = new HashMap<>();
+        Map<String, Key> rotatedKeys = new HashMap<>();
         SecretKey newKek = PayloadCipher.newDataKey();
         rotatedKeys.put("kek-next", newKek);
         rotatedKeys.put(keks.currentId(), devKek());
@@ -281,12 +289,12 @@ class PayloadsAtRestTest extends GatewayTest {
         Instant received = Instant.parse("2026-01-05T10:00:00Z");
         jdbc.update("""
                 insert into intake_record (tracking_id, sender, message_id, event, received_at, payload)
-                values (?, 'cs-suffolk', ?, 'placement-notification', ?, ?)""", trackingId, messageId, java.sql.Timestamp.from(received), original);
+                values (?, 'cs-suffolk', ?, 'placement-notification', ?, ?)""", trackingId, messageId, Timestamp.from(received), original);
         jdbc.update("""
                 insert into delivery (delivery_id, tracking_id, recipient, agreement_id, agreement_version, rule_id, state, dispatched,
                                       created_at, updated_at, payload)
                 values (?, ?, 'cs-norfolk', 'placement-notification', 1, 'legacy', 'DELIVERED', true, ?, ?, ?)""",
-                deliveryId, trackingId, java.sql.Timestamp.from(received), java.sql.Timestamp.from(received), copy);
+                deliveryId, trackingId, Timestamp.from(received), Timestamp.from(received), copy);
 
         sealer.sealLegacy();
 
@@ -297,14 +305,45 @@ class PayloadsAtRestTest extends GatewayTest {
         WrappedDataKey wrapped = vault.wrappedKey(trackingId).orElseThrow();
         assertThat(vault.open(trackingId, wrapped, storedOriginal, PayloadVault.recordPlace(trackingId))).isEqualTo(original);
         assertThat(vault.open(trackingId, wrapped, storedCopy, PayloadVault.deliveryPlace(deliveryId))).isEqualTo(copy);
-        assertThat(jdbc.queryForObject("select retain_until from intake_record where tracking_id = ?", java.sql.Timestamp.class, trackingId)
+        assertThat(jdbc.queryForObject("select retain_until from intake_record where tracking_id = ?", Timestamp.class, trackingId)
                 .toInstant()).isEqualTo(Instant.parse("2033-01-05T10:00:00Z"));
     }
 
+    @Test
+    void dataKeysUnderARetiringKekAreRewrappedUnderTheCurrentOne() throws Exception {
+        // A record sealed before the rotation, its data key wrapped under the KEK now being retired.
+        SecretKey retiringKek = PayloadCipher.newDataKey();
+        KeyEncryptionKeys beforeRotation = new KeyEncryptionKeys(Map.of("kek-retiring", retiringKek), "kek-retiring");
+        UUID trackingId = UUID.randomUUID();
+        byte[] original = Examples.bytes(Examples.placementNotification(Examples.newMessageId()));
+        PayloadVault.RecordKey key = new PayloadVault(jdbc, beforeRotation).newKey(trackingId);
+        jdbc.update("""
+                insert into intake_record (tracking_id, sender, message_id, event, received_at, payload, retain_until)
+                values (?, 'cs-suffolk', ?, 'placement-notification', now(), ?, now() + interval '7 years')""",
+                trackingId, Examples.newMessageId(), key.seal(original, PayloadVault.recordPlace(trackingId)));
+        new PayloadVault(jdbc, beforeRotation).store(key, Instant.now());
+        assertThatThrownBy(() -> vault.original(trackingId)).as("the running gateway does not hold the retiring KEK")
+                .isInstanceOf(PayloadUnreadable.class);
+
+        // During the rotation the store holds both, the gateway's KEK current: the older key is re-wrapped.
+        Map<String, Key> both = new HashMap<>();
+        both.put(keks.currentId(), devKek());
+        both.put("kek-retiring", retiringKek);
+        PayloadVault rotating = new PayloadVault(jdbc, new KeyEncryptionKeys(both, keks.currentId()));
+        assertThat(rotating.underOlderKeks()).isEqualTo(1);
+        Integer rewrapped = transaction.execute(status -> rotating.rewrapOlder(100));
+        assertThat(rewrapped).isEqualTo(1);
+        assertThat(rotating.underOlderKeks()).isZero();
+
+        // The retiring KEK can now go: the gateway opens the record with its own KEK alone.
+        assertThat(vault.wrappedKey(trackingId).orElseThrow().kekId()).isEqualTo(keks.currentId());
+        assertThat(vault.original(trackingId)).hasValueSatisfying(opened -> assertThat(opened).isEqualTo(original));
+    }
+
     private SecretKey devKek() throws Exception {
-        var store = java.security.KeyStore.getInstance("PKCS12");
+        var store = KeyStore.getInstance("PKCS12");
         Path pki = DATA_DIR.resolve("pki");
-        char[] password = org.carebridge.security.storage.DevKeyEncryptionKeyStore.readPassword(pki.resolve("kek-store-password.dev-only.txt"));
+        char[] password = DevKeyEncryptionKeyStore.readPassword(pki.resolve("kek-store-password.dev-only.txt"));
         try (var in = Files.newInputStream(pki.resolve("kek-store.dev-only.p12"))) {
             store.load(in, password);
         }
