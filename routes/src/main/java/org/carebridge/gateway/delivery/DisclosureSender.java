@@ -41,6 +41,9 @@ public class DisclosureSender {
     }
 
     public void send(PendingDelivery delivery) throws DeliveryFailure, UndeliverableCopy {
+        if (store.erased(delivery.deliveryId())) {
+            return;
+        }
         Partner partner = registry.byId(delivery.order().recipient())
                 .orElseThrow(() -> new DeliveryFailure(delivery.order().recipient(), 0, "partner is no longer registered"));
         CopyProtection.ProtectedCopy copy = protection.protect(partner, delivery.deliveryId(), delivery.payload());

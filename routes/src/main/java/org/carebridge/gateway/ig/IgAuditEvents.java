@@ -144,6 +144,7 @@ class IgAuditEvents {
             case "DENIED" -> "Deny";
             case "OVERRIDDEN" -> "Permit on safeguarding override";
             case "DISCLOSED" -> "Disclosed";
+            case "ERASED" -> "Erased at the end of retention";
             default -> kind;
         };
     }

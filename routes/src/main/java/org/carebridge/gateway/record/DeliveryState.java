@@ -8,5 +8,7 @@ public enum DeliveryState {
     FAILED,
     DELIVERED,
     /** Every attempt failed; the copy is on the partner's dead-letter queue. */
-    DEAD_LETTERED
+    DEAD_LETTERED,
+    /** The record's retention ended before this copy was delivered; it is never sent. */
+    ERASED
 }

@@ -1,5 +1,8 @@
 package org.carebridge.gateway.record;
 
+import org.carebridge.gateway.storage.PayloadVault;
+import org.carebridge.security.storage.PayloadUnreadable;
+import org.carebridge.security.storage.WrappedDataKey;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -20,22 +23,77 @@ public class DeliveryStore {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
+    private final PayloadVault vault;
 
-    public DeliveryStore(JdbcTemplate jdbc, TransactionTemplate transaction) {
+    public DeliveryStore(JdbcTemplate jdbc, TransactionTemplate transaction, PayloadVault vault) {
         this.jdbc = jdbc;
         this.transaction = transaction;
+        this.vault = vault;
     }
 
-    /** The copy to send, or null when it has already been delivered. */
+    /**
+     * The copy to send, opened, or null when it has already been delivered or its record was erased (its retention
+     * ended before delivery: the copy is marked ERASED and never sent).
+     */
     public PendingDelivery loadForDelivery(String deliveryId) {
-        List<PendingDelivery> found = jdbc.query("""
-                select d.delivery_id, d.tracking_id, d.recipient, r.event, r.message_id, coalesce(d.payload, r.payload), r.received_at
+        UUID id = UUID.fromString(deliveryId);
+        List<Sealed> found = jdbc.query("""
+                select d.delivery_id, d.tracking_id, d.recipient, r.event, r.message_id, d.payload, r.payload, r.received_at,
+                       k.kek_id, k.wrapped_key, r.erased_at is not null, r.retain_until is null
                 from delivery d join intake_record r on r.tracking_id = d.tracking_id
-                where d.delivery_id = ? and d.state <> 'DELIVERED'""",
-                (rs, i) -> new PendingDelivery(new DeliveryOrder(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                        rs.getString(3), rs.getString(4), rs.getString(5)), rs.getBytes(6), rs.getTimestamp(7).toInstant()),
-                UUID.fromString(deliveryId));
-        return found.isEmpty() ? null : found.get(0);
+                     left join data_key k on k.tracking_id = d.tracking_id
+                where d.delivery_id = ? and d.state not in ('DELIVERED', 'ERASED')""",
+                (rs, i) -> new Sealed(new DeliveryOrder(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                        rs.getString(3), rs.getString(4), rs.getString(5)), rs.getBytes(6), rs.getBytes(7),
+                        rs.getTimestamp(8).toInstant(), rs.getString(9) == null ? null : new WrappedDataKey(rs.getString(9), rs.getBytes(10)),
+                        rs.getBoolean(11), rs.getBoolean(12)),
+                id);
+        if (found.isEmpty()) {
+            return null;
+        }
+        Sealed sealed = found.get(0);
+        if (sealed.erased()) {
+            markErased(id);
+            return null;
+        }
+        if (sealed.key() == null) {
+            if (!sealed.legacy()) {
+                throw new PayloadUnreadable("the record's data key is missing although the record is not erased");
+            }
+            // Stored before sealing and not yet sealed by LegacyPayloadSealer: the bytes are as received.
+            return new PendingDelivery(sealed.order(), sealed.copy() != null ? sealed.copy() : sealed.original(), sealed.receivedAt());
+        }
+        UUID trackingId = sealed.order().trackingId();
+        byte[] payload = sealed.copy() != null
+                ? vault.open(trackingId, sealed.key(), sealed.copy(), PayloadVault.deliveryPlace(id))
+                : vault.open(trackingId, sealed.key(), sealed.original(), PayloadVault.recordPlace(trackingId));
+        return new PendingDelivery(sealed.order(), payload, sealed.receivedAt());
+    }
+
+    private void markErased(UUID deliveryId) {
+        relaxed(() -> jdbc.update("""
+                update delivery set state = 'ERASED', updated_at = ? where delivery_id = ? and state not in ('DELIVERED', 'ERASED')""",
+                Timestamp.from(Instant.now()), deliveryId));
+    }
+
+    /**
+     * True when the copy must not be sent any more because its record was erased, checked again just before sending
+     * since a retry re-sends the copy it already holds.
+     */
+    public boolean erased(UUID deliveryId) {
+        Boolean erased = jdbc.queryForObject("""
+                select d.state = 'ERASED' or r.erased_at is not null
+                from delivery d join intake_record r on r.tracking_id = d.tracking_id where d.delivery_id = ?""",
+                Boolean.class, deliveryId);
+        if (Boolean.TRUE.equals(erased)) {
+            markErased(deliveryId);
+            return true;
+        }
+        return false;
+    }
+
+    private record Sealed(DeliveryOrder order, byte[] copy, byte[] original, Instant receivedAt, WrappedDataKey key, boolean erased,
+                          boolean legacy) {
     }
 
     public void markDispatched(List<UUID> deliveryIds) {
@@ -59,7 +117,7 @@ public class DeliveryStore {
     public void markDeadLettered(UUID deliveryId, String reason) {
         relaxed(() -> jdbc.update("""
                 update delivery set state = 'DEAD_LETTERED', attempts = attempts + 1, last_error = ?, updated_at = ?
-                where delivery_id = ? and state <> 'DELIVERED'""", reason, Timestamp.from(Instant.now()), deliveryId));
+                where delivery_id = ? and state not in ('DELIVERED', 'ERASED')""", reason, Timestamp.from(Instant.now()), deliveryId));
     }
 
     /** Copies stored but never handed to the broker, for example because the gateway stopped in between. */
@@ -76,9 +134,12 @@ public class DeliveryStore {
 
     public Optional<RecordStatus> status(UUID trackingId) {
         List<RecordStatus> records = jdbc.query(
-                "select tracking_id, sender, message_id, event, received_at from intake_record where tracking_id = ?",
+                "select tracking_id, sender, message_id, event, received_at, retain_until, erased_at from intake_record where tracking_id = ?",
                 (rs, i) -> new RecordStatus(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getTimestamp(5).toInstant(), null, null), trackingId);
+                        rs.getTimestamp(5).toInstant(), null, null,
+                        rs.getTimestamp(7) == null ? RecordStatus.PayloadState.SEALED : RecordStatus.PayloadState.ERASED,
+                        rs.getTimestamp(6) == null ? null : rs.getTimestamp(6).toInstant(),
+                        rs.getTimestamp(7) == null ? null : rs.getTimestamp(7).toInstant()), trackingId);
         if (records.isEmpty()) {
             return Optional.empty();
         }
@@ -96,7 +157,7 @@ public class DeliveryStore {
                         rs.getString(5), rs.getInt(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)), trackingId);
         RecordStatus record = records.get(0);
         return Optional.of(new RecordStatus(record.trackingId(), record.sender(), record.messageId(), record.event(),
-                record.receivedAt(), recipients, decisions));
+                record.receivedAt(), recipients, decisions, record.payload(), record.retainUntil(), record.erasedAt()));
     }
 
     private void relaxed(Runnable update) {

@@ -7,6 +7,8 @@ import org.carebridge.gateway.audit.SubjectKeys;
 import org.carebridge.gateway.intake.IncomingMessage;
 import org.carebridge.security.fhir.MessageSubjects;
 import org.carebridge.gateway.intake.RoutedMessage;
+import org.carebridge.gateway.storage.PayloadVault;
+import org.carebridge.gateway.storage.RetentionPolicy;
 import org.carebridge.security.decision.Decision;
 import org.carebridge.security.decision.SafeguardingOverride;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -20,7 +22,8 @@ import java.util.UUID;
 
 /**
  * Stores an accepted record, the decision for every candidate recipient, each permitted recipient's minimised copy and
- * any override awaiting review, in one transaction; the commit is what a 202 promises.
+ * any override awaiting review, in one transaction; the commit is what a 202 promises. The original and the copies are
+ * stored sealed under the record's own data key (see {@link PayloadVault}), with the date its retention ends.
  */
 @Component("recordStore")
 public class RecordStore {
@@ -30,30 +33,39 @@ public class RecordStore {
 
     private final AuditTrail audit;
     private final SubjectKeys subjectKeys;
+    private final PayloadVault vault;
+    private final RetentionPolicy retention;
 
-    public RecordStore(JdbcTemplate jdbc, TransactionTemplate transaction, AuditTrail audit, SubjectKeys subjectKeys) {
+    public RecordStore(JdbcTemplate jdbc, TransactionTemplate transaction, AuditTrail audit, SubjectKeys subjectKeys,
+                       PayloadVault vault, RetentionPolicy retention) {
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.audit = audit;
         this.subjectKeys = subjectKeys;
+        this.vault = vault;
+        this.retention = retention;
     }
 
     public StoredRecord store(RoutedMessage routed) {
         IncomingMessage message = routed.message();
         UUID trackingId = UUID.randomUUID();
         Timestamp now = Timestamp.from(message.receivedAt());
+        PayloadVault.RecordKey key = vault.newKey(trackingId);
+        byte[] sealedOriginal = key.seal(message.body(), PayloadVault.recordPlace(trackingId));
+        Timestamp retainUntil = Timestamp.from(retention.retainUntil(message.receivedAt(), routed.decisions()));
         return transaction.execute(status -> {
             List<UUID> inserted = jdbc.queryForList("""
-                    insert into intake_record (tracking_id, sender, message_id, event, received_at, payload)
-                    values (?, ?, ?, ?, ?, ?)
+                    insert into intake_record (tracking_id, sender, message_id, event, received_at, payload, retain_until)
+                    values (?, ?, ?, ?, ?, ?, ?)
                     on conflict (sender, message_id) do nothing
                     returning tracking_id""", UUID.class,
-                    trackingId, message.sender().id(), message.messageId(), message.event(), now, message.body());
+                    trackingId, message.sender().id(), message.messageId(), message.event(), now, sealedOriginal, retainUntil);
             if (inserted.isEmpty()) {
                 UUID existing = jdbc.queryForObject("select tracking_id from intake_record where sender = ? and message_id = ?",
                         UUID.class, message.sender().id(), message.messageId());
                 return new StoredRecord(existing, message.event(), List.of(), true);
             }
+            vault.store(key, message.receivedAt());
             List<AuditFact> facts = new ArrayList<>();
             facts.add(new AuditFact(message.receivedAt(), AuditKind.RECEIVED, message.sender().id(), "partner", trackingId.toString(),
                     null, null, null, null, "accepted", message.event(), subjectKeys.keysOf(MessageSubjects.identifiers(message.bundle()))));
@@ -80,7 +92,8 @@ public class RecordStore {
                 UUID deliveryId = UUID.randomUUID();
                 orders.add(new DeliveryOrder(deliveryId, trackingId, recipient, message.event(), message.messageId()));
                 deliveries.add(new Object[]{deliveryId, trackingId, recipient, decision.agreementId(), decision.agreementVersion(),
-                        decision.ruleId(), decisionId, decision.profile(), routed.copies().get(recipient), now, now});
+                        decision.ruleId(), decisionId, decision.profile(), sealedCopy(key, routed.copies().get(recipient), deliveryId),
+                        now, now});
                 SafeguardingOverride override = decision.override();
                 if (override != null) {
                     overrides.add(new Object[]{UUID.randomUUID(), decisionId, trackingId, recipient, override.assertedBy(),
@@ -102,5 +115,9 @@ public class RecordStore {
             audit.recordAll(facts);
             return new StoredRecord(trackingId, message.event(), List.copyOf(orders), false);
         });
+    }
+
+    private static byte[] sealedCopy(PayloadVault.RecordKey key, byte[] copy, UUID deliveryId) {
+        return copy == null ? null : key.seal(copy, PayloadVault.deliveryPlace(deliveryId));
     }
 }

@@ -1,0 +1,125 @@
+package org.carebridge.gateway.storage;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.carebridge.gateway.audit.AuditFact;
+import org.carebridge.gateway.audit.AuditKind;
+import org.carebridge.gateway.audit.AuditTrail;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.sql.Array;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Ends records whose retention has run out: destroys their data keys (the sealed payloads stay, unreadable), marks them
+ * erased, withdraws copies not yet delivered, and writes an audit entry per record. Decisions and audit entries, which
+ * hold no payload, remain. Rows are claimed with {@code for update skip locked}, so several nodes can run it at once.
+ */
+@Component
+public class RetentionEraser {
+
+    private static final Logger log = LoggerFactory.getLogger(RetentionEraser.class);
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+    private final AuditTrail audit;
+    private final Clock clock;
+    private final int batch;
+    private final Counter erasedCounter;
+
+    public RetentionEraser(JdbcTemplate jdbc, TransactionTemplate transaction, AuditTrail audit, StorageProperties storage,
+                           ObjectProvider<Clock> clock, MeterRegistry meters) {
+        this.erasedCounter = Counter.builder("carebridge.retention.erased")
+                .description("Records whose data keys were destroyed at the end of retention").register(meters);
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+        this.audit = audit;
+        this.clock = clock.getIfAvailable(Clock::systemUTC);
+        this.batch = Math.max(1, storage.eraseBatch());
+    }
+
+    @Scheduled(initialDelayString = "${carebridge.storage.erase-interval}", fixedDelayString = "${carebridge.storage.erase-interval}")
+    public void eraseDue() {
+        int erased = eraseDue(clock.instant());
+        if (erased > 0) {
+            log.info("Retention ended for {} records: their data keys are destroyed", erased);
+        }
+    }
+
+    /** Erases every record whose retain-until is at or before {@code now}; returns how many. */
+    public int eraseDue(Instant now) {
+        int total = 0;
+        int erased;
+        do {
+            erased = eraseBatch(now);
+            erasedCounter.increment(erased);
+            total += erased;
+        } while (erased == batch);
+        if (total > 0) {
+            // Drop the deleted key rows' old versions from the table files now rather than at the next autovacuum.
+            // (A non-owner role gets a warning here, not an error.)
+            try {
+                jdbc.execute("vacuum data_key");
+            } catch (RuntimeException e) {
+                log.debug("vacuum data_key skipped: {}", e.getClass().getSimpleName());
+            }
+        }
+        return total;
+    }
+
+    private int eraseBatch(Instant now) {
+        Integer count = transaction.execute(status -> {
+            Timestamp at = Timestamp.from(now);
+            List<UUID> due = jdbc.queryForList("""
+                    select tracking_id from intake_record
+                    where erased_at is null and retain_until <= ?
+                    order by retain_until limit ? for update skip locked""", UUID.class, at, batch);
+            if (due.isEmpty()) {
+                return 0;
+            }
+            UUID[] ids = due.toArray(UUID[]::new);
+            jdbc.update("delete from data_key where tracking_id = any (?)", (Object) ids);
+            jdbc.update("update intake_record set erased_at = ? where tracking_id = any (?)", at, ids);
+            List<Object[]> withdrawn = jdbc.query("""
+                    update delivery set state = 'ERASED', updated_at = ?
+                    where tracking_id = any (?) and state not in ('DELIVERED', 'ERASED')
+                    returning tracking_id""", (rs, i) -> new Object[]{rs.getObject(1, UUID.class)}, at, ids);
+            List<AuditFact> facts = new ArrayList<>();
+            for (UUID id : due) {
+                long undelivered = withdrawn.stream().filter(row -> id.equals(row[0])).count();
+                facts.add(new AuditFact(now, AuditKind.ERASED, "gateway", "retention", id.toString(), null, null, null, null,
+                        "erased", "retention ended; data key destroyed; " + undelivered + " undelivered copies withdrawn",
+                        subjectKeysOf(id)));
+            }
+            audit.recordAll(facts);
+            return due.size();
+        });
+        return count == null ? 0 : count;
+    }
+
+    /** The keyed subject hashes the record's receipt entry carried, so IG finds the erasure under the child too. */
+    private List<String> subjectKeysOf(UUID trackingId) {
+        List<List<String>> found = jdbc.query("""
+                select subject_keys from (
+                    select subject_keys, 0 as o from audit_entry where tracking_id = ? and kind = 'RECEIVED'
+                    union all
+                    select subject_keys, 1 as o from audit_outbox where tracking_id = ? and kind = 'RECEIVED'
+                ) s order by o limit 1""", (rs, i) -> {
+            Array array = rs.getArray(1);
+            return Arrays.asList((String[]) array.getArray());
+        }, trackingId.toString(), trackingId.toString());
+        return found.isEmpty() ? List.of() : found.get(0);
+    }
+}
