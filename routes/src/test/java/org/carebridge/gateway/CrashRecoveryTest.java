@@ -118,8 +118,8 @@ class CrashRecoveryTest {
         GatewayPki pki = new GatewayPki(pkiProperties, partners.stream().map(Partner::id).toList());
         CarebridgeProperties properties = new CarebridgeProperties(data, Examples.CONFIG, pkiProperties, null, null,
                 new CarebridgeProperties.DemoPartners(true, partnersPort, baseUrl));
-        GatewayKeys gatewayKeys = new GatewayKeys(new SealingProperties(List.of(new SealingProperties.KeyEntry(
-                pki.devPki().gatewaySigningCertificate(), pki.devPki().gatewaySigningKey(), null, null, null)), List.of(), List.of(), null));
+        GatewayKeys gatewayKeys = new GatewayKeys(new SealingProperties(List.of(SealingProperties.KeyEntry.pem(
+                pki.devPki().gatewaySigningCertificate(), pki.devPki().gatewaySigningKey())), List.of(), List.of(), null));
         DemoPartnerServer server = new DemoPartnerServer(properties, PartnerRegistry.of("partners.yaml", partners), pki,
                 FhirContext.forR4Cached(), gatewayKeys);
         server.start();

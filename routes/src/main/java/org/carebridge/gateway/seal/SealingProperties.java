@@ -34,8 +34,8 @@ public record SealingProperties(List<KeyEntry> signingKeys, List<KeyEntry> decry
      */
     public record KeyEntry(Path certificate, Path key, Path keystore, String password, String alias, String type) {
 
-        public KeyEntry(Path certificate, Path key, Path keystore, String password, String alias) {
-            this(certificate, key, keystore, password, alias, null);
+        public static KeyEntry pem(Path certificate, Path key) {
+            return new KeyEntry(certificate, key, null, null, null, null);
         }
     }
 }

@@ -33,7 +33,7 @@ class GatewayKeysTest {
         Path cert = dir.resolve(name + ".crt.pem");
         Path key = dir.resolve(name + ".key.pem");
         pki.issue(name, DevPki.Use.SIGNING, DevPki.ecKeyPair(), notBefore, notAfter, cert, key);
-        return new SealingProperties.KeyEntry(cert, key, null, null, null);
+        return SealingProperties.KeyEntry.pem(cert, key);
     }
 
     @Test
@@ -65,11 +65,11 @@ class GatewayKeysTest {
             material.toKeyStore("signing", "dev-only-password".toCharArray()).store(out, "dev-only-password".toCharArray());
         }
         GatewayKeys keys = new GatewayKeys(new SealingProperties(
-                List.of(new SealingProperties.KeyEntry(null, null, store, "dev-only-password", null)), List.of(), List.of(), null));
+                List.of(new SealingProperties.KeyEntry(null, null, store, "dev-only-password", null, null)), List.of(), List.of(), null));
 
         assertThat(keys.currentSigner(NOW).orElseThrow().certificate()).isEqualTo(material.certificate());
         assertThatThrownBy(() -> new GatewayKeys(new SealingProperties(
-                List.of(new SealingProperties.KeyEntry(null, null, store, "wrong", null)), List.of(), List.of(), null)))
+                List.of(new SealingProperties.KeyEntry(null, null, store, "wrong", null, null)), List.of(), List.of(), null)))
                 .hasMessageContaining("cannot load key store signing.p12");
     }
 
