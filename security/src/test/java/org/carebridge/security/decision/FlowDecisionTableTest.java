@@ -146,7 +146,7 @@ class FlowDecisionTableTest {
                         permit("cs-suffolk", "education-update", "responsible-childrens-services", "education-update-childrens-services")
                                 .keeps("suspension", "Example Academy").drops("195967001"),
                         permit("yjs-suffolk", "education-update", "youth-justice-on-exclusion-or-missing-education", "education-update-youth-justice")
-                                .keeps("suspension", "2026-11-23").drops("195967001", "female")),
+                                .keeps("suspension", "2026-11-23").drops("195967001", "female", "Example Academy", "121234")),
                 row("education update: a school move is not for the youth justice service", "education-update-school-move.json",
                         permit("cs-suffolk", "education-update", "responsible-childrens-services", "education-update-childrens-services"),
                         deny("yjs-suffolk", "condition-not-met", "education-update", "youth-justice-on-exclusion-or-missing-education")),
