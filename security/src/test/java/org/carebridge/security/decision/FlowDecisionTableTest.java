@@ -32,6 +32,7 @@ class FlowDecisionTableTest {
 
     static final Instant AT = Instant.parse("2026-11-20T12:00:00Z");
     static final String NEVER_SHARED = "Never shared";
+    static final java.util.Set<String> SAFEGUARDING_FLOWS = java.util.Set.of("custody-notification", "missing-episode", "mash-referral");
 
     @TempDir
     static Path pkiDir;
@@ -183,6 +184,10 @@ class FlowDecisionTableTest {
             assertThat(d.consentReference()).isNull();
             assertThat(d.override()).isNull();
             assertThat(d.lawfulBasis()).startsWith("UK GDPR 6(1)");
+            if (SAFEGUARDING_FLOWS.contains(row.event(bundle))) {
+                // FLOWS.md: shared without consent to protect a child, and the decision must say so.
+                assertThat(d.lawfulBasis()).contains("safeguarding of children");
+            }
             DecisionTableTest.assertExplained(d);
             if (expect.outcome == Outcome.PERMIT) {
                 assertThat(d.explanation()).contains("consent is not required");
