@@ -118,6 +118,11 @@ public final class AgreementLoader {
                 } catch (Exception e) {
                     problems.add(document.at(at + "/condition", "rule '" + id + "': condition is not valid FHIRPath: " + e.getMessage()));
                 }
+                Set<String> unknown = ConditionConstants.unknownIn(condition);
+                if (!unknown.isEmpty()) {
+                    problems.add(document.at(at + "/condition", "rule '" + id + "': condition uses " + String.join(", ", unknown)
+                            + "; the variables a condition may use are %senderArea, %responsibleArea and %receivingArea"));
+                }
             }
             rules.add(new SharingRule(id, event, party(document, at + "/sender", problems), party(document, at + "/recipient", problems),
                     condition, compiled, text(node, "conditionText"), profile,

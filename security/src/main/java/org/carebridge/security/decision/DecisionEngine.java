@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.fhirpath.IFhirPath;
 import org.carebridge.security.agreement.Agreement;
 import org.carebridge.security.agreement.AgreementSet;
+import org.carebridge.security.agreement.ConditionConstants;
 import org.carebridge.security.agreement.ConsentRequirement;
 import org.carebridge.security.agreement.SharingRule;
 import org.carebridge.security.consent.ConsentLookup;
@@ -41,6 +42,8 @@ import java.util.function.Supplier;
 public final class DecisionEngine {
 
     private static final ZoneId ENGLAND = ZoneId.of("Europe/London");
+    /** An ONS/GSS area code, e.g. E10000020 for Norfolk. */
+    private static final java.util.regex.Pattern AREA_CODE = java.util.regex.Pattern.compile("[EWSN]\\d{8}");
 
     private final Supplier<AgreementSet> agreements;
     private final PartnerRegistry registry;
@@ -150,7 +153,10 @@ public final class DecisionEngine {
             IFhirPath engine = fhirPath.get();
             IFhirPath.IParsedExpression expression = rule.compiledCondition();
             String text = rule.condition();
-            if (text.contains("today()") || text.contains("now()")) {
+            if (text.contains("%")) {
+                text = withAreas(text, facts);
+            }
+            if (!text.equals(rule.condition()) || text.contains("today()") || text.contains("now()")) {
                 String at = java.time.OffsetDateTime.ofInstant(facts.at(), java.time.ZoneOffset.UTC)
                         .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace("Z", "+00:00");
                 expression = engine.parse(text.replace("today()", "@" + day).replace("now()", "@" + at));
@@ -160,6 +166,23 @@ public final class DecisionEngine {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    /**
+     * The condition with the area variables ({@link ConditionConstants}) written in as string literals, like today()
+     * above. An area from the message is written in only when it is a well-formed area code, so that message content
+     * can never become FHIRPath; otherwise, and when unknown, the variable is empty ({}).
+     */
+    static String withAreas(String condition, MessageFacts facts) {
+        String text = condition;
+        text = withArea(text, ConditionConstants.SENDER_AREA, facts.sender().area());
+        text = withArea(text, ConditionConstants.RESPONSIBLE_AREA, facts.responsibleArea());
+        return withArea(text, ConditionConstants.RECEIVING_AREA, facts.receivingArea());
+    }
+
+    private static String withArea(String condition, String name, String area) {
+        String literal = area != null && AREA_CODE.matcher(area).matches() ? "'" + area + "'" : "{}";
+        return condition.replaceAll("%" + name + "(?![A-Za-z0-9_-])", java.util.regex.Matcher.quoteReplacement(literal));
     }
 
     private static Decision decision(Partner partner, Outcome outcome, String reason, String explanation, Agreement agreement,

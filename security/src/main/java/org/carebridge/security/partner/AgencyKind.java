@@ -10,6 +10,8 @@ public enum AgencyKind {
     HEALTH("health"),
     VIRTUAL_SCHOOL("virtual-school"),
     YOUTH_JUSTICE("youth-justice"),
+    /** The children's services front door: multi-agency safeguarding hub, advice and duty service, emergency duty team. */
+    SAFEGUARDING_HUB("safeguarding-hub"),
     REGULATOR("regulator");
 
     private final String code;

@@ -66,14 +66,22 @@ class AgreementLoaderTest {
     }
 
     @Test
-    void theRealFolderLoadsThreeAgreements() {
+    void theRealFolderLoadsEveryFlowsAgreements() {
         AgreementSet set = RealConfig.agreements();
 
         assertThat(set.agreements()).extracting(Agreement::id, Agreement::version, Agreement::retention)
                 .containsExactly(
                         tuple("care-leaver-police-contact", 1, Period.ofYears(2)),
+                        tuple("custody-notification", 1, Period.ofYears(2)),
+                        tuple("diversion-panel-outcome", 1, Period.ofYears(6)),
+                        tuple("education-update", 1, Period.ofYears(6)),
                         tuple("liaison-diversion-health-summary", 1, Period.ofYears(3)),
-                        tuple("placement-notification", 1, Period.ofYears(7)));
+                        tuple("mash-referral", 1, Period.ofYears(7)),
+                        tuple("missing-episode", 1, Period.ofYears(7)),
+                        tuple("out-of-area-justice-contact", 1, Period.ofYears(2)),
+                        tuple("placement-notification", 1, Period.ofYears(7)),
+                        tuple("prosecution-file-checklist", 1, Period.ofYears(6)),
+                        tuple("return-home-interview", 1, Period.ofYears(7)));
         assertThat(set.agreements()).allSatisfy(a -> {
             assertThat(a.title()).isNotBlank();
             assertThat(a.purpose()).isNotBlank();
@@ -248,6 +256,23 @@ class AgreementLoaderTest {
                 "    consent: not-required\n    condition: Bundle.entry.bogus()\n    conditionText: never");
 
         assertRejected(yaml, "condition: Bundle.entry.bogus()", "rule 'first': condition is not valid FHIRPath");
+    }
+
+    @Test
+    void aConditionMayCompareTheMessagesAreas() throws IOException {
+        String yaml = VALID.replace("    consent: not-required", "    consent: not-required\n"
+                + "    condition: (%responsibleArea != %senderArea) or (%receivingArea.exists() and %receivingArea != '%x')\n"
+                + "    conditionText: out of area");
+
+        assertThat(loader.read(write("a.yaml", yaml)).rules().get(0).compiledCondition()).isNotNull();
+    }
+
+    @Test
+    void aConditionWithAnUnknownVariableIsRejectedRatherThanSilentlyFalse() throws IOException {
+        String yaml = VALID.replace("    consent: not-required",
+                "    consent: not-required\n    condition: '%recievingArea != %senderArea'\n    conditionText: never");
+
+        assertRejected(yaml, "condition: '%recievingArea", "rule 'first': condition uses %recievingArea; the variables a condition may use");
     }
 
     @Test

@@ -22,7 +22,9 @@ class AgreementSetTest {
         AgreementSet set = RealConfig.agreements();
 
         assertThat(set.agreements()).extracting(Agreement::id)
-                .containsExactly("care-leaver-police-contact", "liaison-diversion-health-summary", "placement-notification");
+                .containsExactly("care-leaver-police-contact", "custody-notification", "diversion-panel-outcome", "education-update",
+                        "liaison-diversion-health-summary", "mash-referral", "missing-episode", "out-of-area-justice-contact",
+                        "placement-notification", "prosecution-file-checklist", "return-home-interview");
         assertThatThrownBy(() -> set.agreements().clear()).isInstanceOf(UnsupportedOperationException.class);
     }
 

@@ -47,7 +47,7 @@ class DecisionEngineTest {
 
     @Test
     void theRealPartnersAreRegistered() {
-        assertThat(registry.all()).hasSize(8);
+        assertThat(registry.all()).hasSize(12);
         Partner sender = partner("cs-suffolk");
         assertThat(sender.area()).isEqualTo(SUFFOLK);
         assertThat(registry.certificate("cs-suffolk")).isNotNull();
@@ -73,9 +73,11 @@ class DecisionEngineTest {
         List<Decision> decisions = decide(bundle, partner("cs-suffolk"));
 
         assertThat(decisions).extracting(d -> d.recipient().id())
-                .containsExactlyInAnyOrder("health-suffolk", "vs-suffolk")
+                .containsExactlyInAnyOrder("health-suffolk", "vs-suffolk", "police-suffolk")
                 .doesNotContain("cs-suffolk");
-        assertThat(decisions).allMatch(Decision::shares);
+        assertThat(decisions).filteredOn(d -> !d.recipient().id().equals("police-suffolk")).allMatch(Decision::shares);
+        assertThat(decisions).filteredOn(d -> d.recipient().id().equals("police-suffolk"))
+                .singleElement().satisfies(d -> assertThat(d.reason()).isEqualTo("condition-not-met"));
     }
 
     @Test

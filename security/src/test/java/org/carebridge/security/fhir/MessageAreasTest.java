@@ -27,6 +27,20 @@ class MessageAreasTest {
     }
 
     @Test
+    void outOfAreaMessagesNameTheResponsibleAuthorityAndThePlacementArea() {
+        // The placing authority from EpisodeOfCare.managingOrganization; the receiving area from the placement address,
+        // never from the police or youth justice Organization that also appears in these messages.
+        assertThat(MessageAreas.responsibleArea(RealConfig.exampleBundle("custody-notification.json"))).contains("E10000029");
+        assertThat(MessageAreas.receivingArea(RealConfig.exampleBundle("custody-notification.json"))).contains("E10000020");
+        assertThat(MessageAreas.responsibleArea(RealConfig.exampleBundle("out-of-area-justice-contact.json"))).contains("E10000029");
+        assertThat(MessageAreas.receivingArea(RealConfig.exampleBundle("out-of-area-justice-contact.json"))).contains("E10000020");
+        assertThat(MessageAreas.responsibleArea(RealConfig.exampleBundle("out-of-area-justice-contact-youth-justice.json"))).contains("E10000020");
+        assertThat(MessageAreas.receivingArea(RealConfig.exampleBundle("out-of-area-justice-contact-youth-justice.json"))).contains("E10000029");
+        assertThat(MessageAreas.responsibleArea(RealConfig.exampleBundle("custody-notification-local.json"))).contains("E10000020");
+        assertThat(MessageAreas.receivingArea(RealConfig.exampleBundle("custody-notification-local.json"))).contains("E10000020");
+    }
+
+    @Test
     void withoutALocationThereIsNoReceivingArea() throws IOException {
         Bundle bundle = example();
         bundle.getEntry().removeIf(e -> e.getResource() instanceof Location);

@@ -24,7 +24,12 @@ class FieldProfilesTest {
         FieldProfiles profiles = RealConfig.profiles();
 
         assertThat(profiles.names()).containsExactlyInAnyOrder("placement-childrens-services", "placement-health",
-                "placement-virtual-school", "placement-police-risk", "care-leaver-police-contact", "liaison-diversion-youth-justice");
+                "placement-virtual-school", "placement-police-risk", "care-leaver-police-contact", "liaison-diversion-youth-justice",
+                "custody-childrens-services", "custody-liaison-diversion", "out-of-area-responsible-authority",
+                "missing-episode-police", "missing-episode-childrens-services", "return-home-interview-police",
+                "return-home-interview-childrens-services", "prosecution-file-police", "prosecution-file-police-with-needs-assessment",
+                "diversion-panel-police", "diversion-panel-childrens-services", "education-update-childrens-services",
+                "education-update-youth-justice", "mash-referral");
         assertThat(profiles.names()).allSatisfy(name -> {
             FieldProfile profile = profiles.get(name).orElseThrow();
             assertThat(profile.name()).isEqualTo(name);

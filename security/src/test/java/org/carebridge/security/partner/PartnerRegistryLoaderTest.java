@@ -36,16 +36,21 @@ class PartnerRegistryLoaderTest {
 
         assertThat(partners).extracting(Partner::id).containsExactly(
                 "cs-suffolk", "cs-norfolk", "health-norfolk", "health-suffolk",
-                "vs-suffolk", "vs-norfolk", "police-norfolk", "yjs-norfolk");
+                "vs-suffolk", "vs-norfolk", "police-norfolk", "yjs-norfolk",
+                "mash-norfolk", "mash-suffolk", "police-suffolk", "yjs-suffolk");
         assertThat(partners.stream().collect(Collectors.toMap(Partner::id, Partner::kind))).containsOnly(
                 entry("cs-suffolk", AgencyKind.CHILDRENS_SERVICES), entry("cs-norfolk", AgencyKind.CHILDRENS_SERVICES),
                 entry("health-norfolk", AgencyKind.HEALTH), entry("health-suffolk", AgencyKind.HEALTH),
                 entry("vs-suffolk", AgencyKind.VIRTUAL_SCHOOL), entry("vs-norfolk", AgencyKind.VIRTUAL_SCHOOL),
-                entry("police-norfolk", AgencyKind.POLICE), entry("yjs-norfolk", AgencyKind.YOUTH_JUSTICE));
+                entry("police-norfolk", AgencyKind.POLICE), entry("yjs-norfolk", AgencyKind.YOUTH_JUSTICE),
+                entry("mash-norfolk", AgencyKind.SAFEGUARDING_HUB), entry("mash-suffolk", AgencyKind.SAFEGUARDING_HUB),
+                entry("police-suffolk", AgencyKind.POLICE), entry("yjs-suffolk", AgencyKind.YOUTH_JUSTICE));
         assertThat(partners.stream().collect(Collectors.toMap(Partner::id, Partner::area))).containsOnly(
                 entry("cs-suffolk", "E10000029"), entry("health-suffolk", "E10000029"), entry("vs-suffolk", "E10000029"),
                 entry("cs-norfolk", "E10000020"), entry("health-norfolk", "E10000020"), entry("vs-norfolk", "E10000020"),
-                entry("police-norfolk", "E10000020"), entry("yjs-norfolk", "E10000020"));
+                entry("police-norfolk", "E10000020"), entry("yjs-norfolk", "E10000020"),
+                entry("mash-norfolk", "E10000020"), entry("mash-suffolk", "E10000029"),
+                entry("police-suffolk", "E10000029"), entry("yjs-suffolk", "E10000029"));
         assertThat(partners).allSatisfy(p -> {
             assertThat(p.name()).isNotBlank();
             assertThat(p.endpoint().format()).isEqualTo("fhir-json");
