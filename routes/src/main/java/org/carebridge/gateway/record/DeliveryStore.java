@@ -1,5 +1,6 @@
 package org.carebridge.gateway.record;
 
+import org.carebridge.gateway.clock.RecordClocks;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -20,8 +21,10 @@ public class DeliveryStore {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
+    private final RecordClocks clocks;
 
-    public DeliveryStore(JdbcTemplate jdbc, TransactionTemplate transaction) {
+    public DeliveryStore(JdbcTemplate jdbc, TransactionTemplate transaction, RecordClocks clocks) {
+        this.clocks = clocks;
         this.jdbc = jdbc;
         this.transaction = transaction;
     }
@@ -45,9 +48,12 @@ public class DeliveryStore {
 
     public void markDelivered(UUID deliveryId) {
         Timestamp now = Timestamp.from(Instant.now());
-        relaxed(() -> jdbc.update("""
-                update delivery set state = 'DELIVERED', attempts = attempts + 1, delivered_at = ?, updated_at = ?, last_error = null
-                where delivery_id = ?""", now, now, deliveryId));
+        relaxed(() -> {
+            jdbc.update("""
+                    update delivery set state = 'DELIVERED', attempts = attempts + 1, delivered_at = ?, updated_at = ?, last_error = null
+                    where delivery_id = ?""", now, now, deliveryId);
+            clocks.afterDelivered(deliveryId);
+        });
     }
 
     public void markFailedAttempt(UUID deliveryId, String reason) {
