@@ -199,7 +199,7 @@ public class RecordClocks {
                        c.breached_at, c.stopped_at, c.notify, c.alert_tracking_id,
                        array(select d.recipient from delivery d where d.tracking_id = c.tracking_id and d.state <> 'DELIVERED'
                              order by d.recipient)
-                from record_clock c """ + where,
+                from record_clock c""" + " " + where,
                 (rs, i) -> new ClockView(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
                         instant(rs, 5), instant(rs, 6), rs.getString(7), instant(rs, 8), instant(rs, 9), instant(rs, 10),
                         List.of((String[]) rs.getArray(13).getArray()), rs.getString(11), rs.getObject(12, UUID.class)), args);
