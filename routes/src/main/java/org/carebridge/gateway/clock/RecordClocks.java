@@ -74,34 +74,50 @@ public class RecordClocks {
     /**
      * After a copy is marked DELIVERED, in the same transaction: stops the record's clock if no permitted recipient is
      * still waiting. The clock row is locked first, so of two last copies delivered at once the later transaction sees
-     * the earlier one's delivery and stops the clock.
+     * the earlier one's delivery and stops the clock. A clock that stops past its deadline before any scan breached it
+     * (a record that arrived late, say) is breached here too, so every missed deadline is alerted once.
      */
     public void afterDelivered(UUID deliveryId) {
-        List<Object[]> open = jdbc.query("""
-                select c.tracking_id, c.event, c.rule_id, c.started_at, c.deadline, c.breached_at
+        List<ClockEvent> open = jdbc.query("""
+                select c.tracking_id, c.event, c.rule_id, c.started_at, c.deadline, c.notify, c.breached_at is not null
                 from record_clock c join delivery d on d.tracking_id = c.tracking_id
                 where d.delivery_id = ? and c.state <> 'STOPPED'
                 for update of c""",
-                (rs, i) -> new Object[]{rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), instant(rs, 4), instant(rs, 5),
-                        instant(rs, 6)}, deliveryId);
+                (rs, i) -> new ClockEvent(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), instant(rs, 4),
+                        instant(rs, 5), List.of(), rs.getString(6), rs.getBoolean(7) /* already breached */), deliveryId);
         if (open.isEmpty()) {
             return;
         }
-        UUID trackingId = (UUID) open.get(0)[0];
+        ClockEvent clockRow = open.get(0);
         Long waiting = jdbc.queryForObject("select count(*) from delivery where tracking_id = ? and state <> 'DELIVERED'",
-                Long.class, trackingId);
+                Long.class, clockRow.trackingId());
         if (waiting == null || waiting > 0) {
             return;
         }
         Instant now = clock.instant();
-        Instant deadline = (Instant) open.get(0)[4];
-        boolean late = open.get(0)[5] != null || now.isAfter(deadline);
-        jdbc.update("update record_clock set state = 'STOPPED', stopped_at = ? where tracking_id = ? and state <> 'STOPPED'",
-                ts(now), trackingId);
-        ClockEvent stopped = new ClockEvent(trackingId, (String) open.get(0)[1], (String) open.get(0)[2], (Instant) open.get(0)[3],
-                deadline, List.of(), null, late);
-        audit.record(fact(now, AuditKind.CLOCK_STOPPED, stopped, late ? "stopped-late" : "stopped-in-time"));
-        afterCommit(() -> metrics.stopped(stopped.event(), stopped.ruleId(), late));
+        boolean alreadyBreached = clockRow.late();
+        boolean breachesNow = !alreadyBreached && now.isAfter(clockRow.deadline());
+        boolean late = alreadyBreached || breachesNow;
+        ClockEvent stopped = new ClockEvent(clockRow.trackingId(), clockRow.event(), clockRow.ruleId(), clockRow.startedAt(),
+                clockRow.deadline(), List.of(), clockRow.dutyPartner(), late);
+        List<AuditFact> facts = new ArrayList<>();
+        if (breachesNow) {
+            jdbc.update("""
+                    update record_clock set state = 'STOPPED', stopped_at = ?, breached_at = ?, alert_due = (notify is not null)
+                    where tracking_id = ? and state <> 'STOPPED'""", ts(now), ts(now), clockRow.trackingId());
+            facts.add(fact(now, AuditKind.CLOCK_BREACHED, stopped, "breached"));
+        } else {
+            jdbc.update("update record_clock set state = 'STOPPED', stopped_at = ? where tracking_id = ? and state <> 'STOPPED'",
+                    ts(now), clockRow.trackingId());
+        }
+        facts.add(fact(now, AuditKind.CLOCK_STOPPED, stopped, late ? "stopped-late" : "stopped-in-time"));
+        audit.recordAll(facts);
+        afterCommit(() -> {
+            if (breachesNow) {
+                metrics.breached(stopped.event(), stopped.ruleId());
+            }
+            metrics.stopped(stopped.event(), stopped.ruleId(), late);
+        });
     }
 
     /** Claims the open clocks whose deadline has passed, marks them BREACHED and audits each, in one transaction. */
@@ -177,9 +193,9 @@ public class RecordClocks {
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
-    /** Clocks in this state (any, when null), the nearest deadline first. */
+    /** Clocks in this state (any, when null: open ones first), the nearest deadline first. */
     public List<ClockView> list(ClockState state, int limit) {
-        return state == null ? views("order by c.deadline limit ?", limit)
+        return state == null ? views("order by c.state = 'STOPPED', c.deadline limit ?", limit)
                 : views("where c.state = ? order by c.deadline limit ?", state.name(), limit);
     }
 

@@ -194,6 +194,25 @@ class ClockTest extends GatewayTest {
         }
     }
 
+    @Test
+    void aPlacementNotifiedAfterItsDeadlineIsABreachEvenThoughItIsDeliveredAtOnce() throws Exception {
+        Instant start = Instant.now().minus(Duration.ofDays(20)).truncatedTo(ChronoUnit.SECONDS);
+        UUID trackingId = send(Examples.newMessageId(), start);
+
+        ClockView stopped = await().atMost(Duration.ofSeconds(30)).until(() -> clocks.find(trackingId).orElseThrow(),
+                c -> c.state().equals("STOPPED"));
+
+        assertThat(stopped.breachedAt()).isNotNull().isAfter(stopped.deadline());
+        assertThat(facts(trackingId, "CLOCK_BREACHED")).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> ledger(trackingId, "CLOCK_STOPPED").equals(List.of("stopped-late")));
+
+        scanner.scan(Instant.now());
+        Path alertFile = inboxFile("cs-norfolk", "clock-breach-" + trackingId);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(alertFile));
+        assertThat(Files.readString(alertFile)).contains(trackingId.toString()).doesNotContain("outstanding-recipient");
+        assertThat(facts(trackingId, "CLOCK_BREACHED")).isEqualTo(1);
+    }
+
     private UUID send(String messageId, Instant placementStart) throws Exception {
         ObjectNode bundle = (ObjectNode) json(Examples.placementNotification(messageId));
         for (JsonNode entry : bundle.path("entry")) {

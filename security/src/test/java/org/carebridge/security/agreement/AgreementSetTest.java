@@ -22,7 +22,7 @@ class AgreementSetTest {
         AgreementSet set = RealConfig.agreements();
 
         assertThat(set.agreements()).extracting(Agreement::id)
-                .containsExactly("care-leaver-police-contact", "liaison-diversion-health-summary", "placement-notification");
+                .containsExactly("care-leaver-police-contact", "clock-breach-alert", "liaison-diversion-health-summary", "placement-notification");
         assertThatThrownBy(() -> set.agreements().clear()).isInstanceOf(UnsupportedOperationException.class);
     }
 
