@@ -189,6 +189,15 @@ class ClockTest extends GatewayTest {
             assertThat(facts(trackingId, "CLOCK_BREACHED")).isEqualTo(1);
             assertThat(jdbc.queryForObject("select count(*) from intake_record where message_id = ?", Long.class, alertMessageId)).isEqualTo(1);
             assertThat(inbox("cs-norfolk").duplicates()).isEqualTo(duplicatesBefore);
+
+            // A node that stored the alert and died before marking it sent: the next scan (any node) finds it due again,
+            // and the alert's message id keeps it to one record and one delivery.
+            jdbc.update("update record_clock set alert_due = true, alert_tracking_id = null where tracking_id = ?", trackingId);
+            scanner.scan(Instant.parse("2027-01-07T09:00:30Z"));
+            assertThat(clocks.find(trackingId).orElseThrow().alertTrackingId()).isEqualTo(alertTrackingId);
+            assertThat(jdbc.queryForObject("select count(*) from intake_record where message_id = ?", Long.class, alertMessageId)).isEqualTo(1);
+            assertThat(jdbc.queryForObject("select count(*) from delivery where tracking_id = ?", Long.class, alertTrackingId)).isEqualTo(1);
+            assertThat(inbox("cs-norfolk").duplicates()).isEqualTo(duplicatesBefore);
         } finally {
             inbox("vs-suffolk").setOnline(true);
         }
