@@ -16,5 +16,11 @@ public enum AuditKind {
     CONSENT_CHANGED,
     CONFIG_CHANGED,
     ERASED,
-    AUDIT_READ
+    AUDIT_READ,
+    /** A record's clock is close to its deadline and some permitted recipient still lacks the record. */
+    CLOCK_WARNING,
+    /** A record's deadline passed before every permitted recipient had it. */
+    CLOCK_BREACHED,
+    /** Every permitted recipient has the record; its clock stopped (in time, or late). */
+    CLOCK_STOPPED
 }

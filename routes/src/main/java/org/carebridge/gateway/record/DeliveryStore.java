@@ -1,5 +1,6 @@
 package org.carebridge.gateway.record;
 
+import org.carebridge.gateway.clock.RecordClocks;
 import org.carebridge.gateway.storage.PayloadVault;
 import org.carebridge.security.storage.PayloadUnreadable;
 import org.carebridge.security.storage.WrappedDataKey;
@@ -24,8 +25,10 @@ public class DeliveryStore {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final PayloadVault vault;
+    private final RecordClocks clocks;
 
-    public DeliveryStore(JdbcTemplate jdbc, TransactionTemplate transaction, PayloadVault vault) {
+    public DeliveryStore(JdbcTemplate jdbc, TransactionTemplate transaction, PayloadVault vault, RecordClocks clocks) {
+        this.clocks = clocks;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.vault = vault;
@@ -103,9 +106,12 @@ public class DeliveryStore {
 
     public void markDelivered(UUID deliveryId) {
         Timestamp now = Timestamp.from(Instant.now());
-        relaxed(() -> jdbc.update("""
-                update delivery set state = 'DELIVERED', attempts = attempts + 1, delivered_at = ?, updated_at = ?, last_error = null
-                where delivery_id = ?""", now, now, deliveryId));
+        relaxed(() -> {
+            jdbc.update("""
+                    update delivery set state = 'DELIVERED', attempts = attempts + 1, delivered_at = ?, updated_at = ?, last_error = null
+                    where delivery_id = ?""", now, now, deliveryId);
+            clocks.afterDelivered(deliveryId);
+        });
     }
 
     public void markFailedAttempt(UUID deliveryId, String reason) {

@@ -4,6 +4,7 @@ import org.carebridge.gateway.audit.AuditFact;
 import org.carebridge.gateway.audit.AuditKind;
 import org.carebridge.gateway.audit.AuditTrail;
 import org.carebridge.gateway.audit.SubjectKeys;
+import org.carebridge.gateway.clock.RecordClocks;
 import org.carebridge.gateway.intake.IncomingMessage;
 import org.carebridge.security.fhir.MessageSubjects;
 import org.carebridge.gateway.intake.RoutedMessage;
@@ -35,9 +36,11 @@ public class RecordStore {
     private final SubjectKeys subjectKeys;
     private final PayloadVault vault;
     private final RetentionPolicy retention;
+    private final RecordClocks clocks;
 
     public RecordStore(JdbcTemplate jdbc, TransactionTemplate transaction, AuditTrail audit, SubjectKeys subjectKeys,
-                       PayloadVault vault, RetentionPolicy retention) {
+                       PayloadVault vault, RetentionPolicy retention, RecordClocks clocks) {
+        this.clocks = clocks;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.audit = audit;
@@ -113,6 +116,7 @@ public class RecordStore {
                                                  reason, created_at)
                     values (?, ?, ?, ?, ?, ?, ?, ?)""", overrides);
             audit.recordAll(facts);
+            clocks.start(trackingId, message, orders.size());
             return new StoredRecord(trackingId, message.event(), List.copyOf(orders), false);
         });
     }

@@ -59,6 +59,8 @@ public abstract class GatewayTest {
         registry.add("carebridge.delivery.max-attempts", () -> "6");
         registry.add("carebridge.delivery.sweep-interval", () -> "2s");
         registry.add("carebridge.intake.max-body-bytes", () -> "262144");
+        // Clock scans only when a test calls ClockScanner.scan(now), so no test sees another's alerts appear.
+        registry.add("carebridge.clocks.scan-interval", () -> "1h");
     }
 
     protected PartnerClient as(String partnerId) throws Exception {

@@ -30,6 +30,16 @@ public record Partner(String id, String name, AgencyKind kind, String area, Part
 
     public static final Set<String> KNOWN_ROLES = Set.of(CONSENT_WRITER);
 
+    /**
+     * The gateway itself, as the sender of the messages it originates (clock-breach alerts). Not a registered partner:
+     * it has no certificate or endpoint and is never a recipient; agreements may name it only as a sender.
+     */
+    public static final String GATEWAY_ID = "carebridge-gateway";
+
+    public static Partner gateway() {
+        return new Partner(GATEWAY_ID, "CareBridge gateway", null, null, null, null);
+    }
+
     public Partner {
         roles = Set.copyOf(roles);
         sealing = sealing == null ? Sealing.NONE : sealing;

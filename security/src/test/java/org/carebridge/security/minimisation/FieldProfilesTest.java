@@ -29,7 +29,8 @@ class FieldProfilesTest {
                 "missing-episode-police", "missing-episode-childrens-services", "return-home-interview-police",
                 "return-home-interview-childrens-services", "prosecution-file-police", "prosecution-file-police-with-needs-assessment",
                 "diversion-panel-police", "diversion-panel-childrens-services", "education-update-childrens-services",
-                "education-update-youth-justice", "mash-referral");
+                "education-update-youth-justice", "mash-referral",
+                "clock-breach-alert");
         assertThat(profiles.names()).allSatisfy(name -> {
             FieldProfile profile = profiles.get(name).orElseThrow();
             assertThat(profile.name()).isEqualTo(name);

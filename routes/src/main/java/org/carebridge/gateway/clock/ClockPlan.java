@@ -1,0 +1,15 @@
+package org.carebridge.gateway.clock;
+
+import java.time.Instant;
+
+/**
+ * A record's clock as its rule sets it, before it is stored.
+ *
+ * @param startSource "message" when the start was read from the message, "received" when the arrival time was used
+ */
+public record ClockPlan(String ruleId, String event, String startSource, Instant startedAt, Instant deadline, Instant warnAt,
+                        String dutyPartner) {
+
+    public static final String FROM_MESSAGE = "message";
+    public static final String FROM_ARRIVAL = "received";
+}
