@@ -50,7 +50,8 @@ class DevPkiTest {
         try (Stream<Path> walk = Files.walk(dir)) {
             files = walk.filter(Files::isRegularFile).toList();
         }
-        assertThat(files).hasSize(8);
+        // CA, gateway TLS, gateway signing, gateway encryption, demo partners: 2 files each; the partner's TLS and encryption pairs
+        assertThat(files).hasSize(14);
         assertThat(files).allSatisfy(file -> assertThat(Files.readAllLines(file, StandardCharsets.UTF_8).get(0))
                 .isEqualTo("# " + DevPki.HEADER));
         assertThat(DevPki.HEADER).startsWith("DEV-ONLY");
