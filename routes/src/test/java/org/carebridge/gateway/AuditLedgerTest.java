@@ -2,21 +2,25 @@ package org.carebridge.gateway;
 
 import org.carebridge.gateway.audit.LedgerExport;
 import org.carebridge.gateway.audit.LedgerWriter;
+import org.carebridge.gateway.audit.SubjectKeys;
 import org.carebridge.gateway.pki.GatewayPki;
 import org.carebridge.gateway.support.Examples;
 import org.carebridge.gateway.support.GatewayTest;
 import org.carebridge.ledger.Checkpoint;
 import org.carebridge.ledger.LedgerEntry;
 import org.carebridge.ledger.LedgerVerifier;
+import org.carebridge.security.consent.SubjectIdentifier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataAccessException;
 
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,6 +37,9 @@ class AuditLedgerTest extends GatewayTest {
 
     @Autowired
     GatewayPki pki;
+
+    @Autowired
+    SubjectKeys subjectKeys;
 
     @Test
     void thePlacementWalkthroughIsRecordedEntryByEntry() throws Exception {
@@ -56,6 +63,17 @@ class AuditLedgerTest extends GatewayTest {
                 String.class, trackingId);
         assertThat(subjects).isNotBlank().doesNotContain("9434765919");
         assertThat(jdbc.queryForObject("select count(*) from audit_entry where reason like '%9434765919%' or actor like '%9434765919%'", Long.class)).isZero();
+        // The identifier itself is kept once per subject key, encrypted: no clear identifier in the table.
+        String nhsKey = subjectKeys.keyOf(new SubjectIdentifier(SubjectIdentifier.NHS_NUMBER, "9434765919"));
+        assertThat(subjects).contains(nhsKey);
+        Map<String, Object> sealed = jdbc.queryForMap("select key_id, nonce, ciphertext from audit_subject_value where subject_key = ?", nhsKey);
+        assertThat((byte[]) sealed.get("nonce")).hasSize(12);
+        assertThat(new String((byte[]) sealed.get("ciphertext"), StandardCharsets.ISO_8859_1)).doesNotContain("9434765919")
+                .doesNotContain("nhs-number");
+        assertThat(jdbc.queryForObject("select count(*) from audit_subject_value where position(convert_to('9434765919', 'UTF8') in ciphertext) > 0"
+                + " or key_id like '%9434765919%'", Long.class)).isZero();
+        assertThat(subjectKeys.identifiers(List.of(nhsKey))).containsEntry(nhsKey,
+                new SubjectIdentifier(SubjectIdentifier.NHS_NUMBER, "9434765919"));
     }
 
     @Test
@@ -88,7 +106,7 @@ class AuditLedgerTest extends GatewayTest {
         assertThat(clean.ok()).as(clean.message()).isTrue();
 
         List<String> tampered = new ArrayList<>(lines);
-        tampered.set(2, tampered.get(2).replaceFirst("\"kind\":\"[A-Z_]+\"", "\"kind\":\"AUDIT_READ\""));
+        tampered.set(2, tampered.get(2).replaceFirst("\"kind\":\"([A-Z_]+)\"", "\"kind\":\"$1_EDITED\""));
         LedgerVerifier.Result edited = LedgerVerifier.verify(parse(tampered), checkpoints, pki.tlsIdentity().certificate(), null);
         assertThat(edited.ok()).isFalse();
         assertThat(edited.firstBadSeq()).isEqualTo(3);

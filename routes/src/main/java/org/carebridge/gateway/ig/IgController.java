@@ -134,9 +134,12 @@ public class IgController {
             }
             List<IgQueries.LedgerEvent> events = kinds.isEmpty() ? List.of() : queries.events(new IgQueries.EventCriteria(
                     subject == null ? null : subjectKeys.keyOf(subject), from, before, agent, trackingId, kinds, limit));
-            read(user, "GET /ig/AuditEvent", summary + " results=" + events.size());
+            Map<String, List<SubjectIdentifier>> identified = IgRole.IG_OFFICER.configName().equals(IgRole.of(user))
+                    ? identified(events) : Map.of();
+            read(user, "GET /ig/AuditEvent", summary + " results=" + events.size()
+                    + (identified.isEmpty() ? "" : " identifiers-decrypted=" + identified.values().stream().mapToInt(List::size).sum()));
             return ResponseEntity.ok().contentType(OperationOutcomes.FHIR_JSON)
-                    .body(fhir.newJsonParser().encodeResourceToString(auditEvents.searchset(events, subject)));
+                    .body(fhir.newJsonParser().encodeResourceToString(auditEvents.searchset(events, subject, identified)));
         } catch (BadRequest e) {
             read(user, "GET /ig/AuditEvent", summary + " refused=400");
             return outcomes.error(HttpStatus.BAD_REQUEST, IssueType.INVALID, e.getMessage());
@@ -288,6 +291,22 @@ public class IgController {
         StringJoiner array = new StringJoiner(",", "[", "]");
         checkpoints.forEach(c -> array.add(c.toJson()));
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(array.toString());
+    }
+
+    /** The identifiers of each event's record, decrypted (ig-officer only). */
+    private Map<String, List<SubjectIdentifier>> identified(List<IgQueries.LedgerEvent> events) {
+        Map<String, List<String>> keysByRecord = queries.subjectKeys(events.stream().map(IgQueries.LedgerEvent::trackingId)
+                .filter(java.util.Objects::nonNull).distinct().toList());
+        Map<String, SubjectIdentifier> identifiers = subjectKeys.identifiers(keysByRecord.values().stream()
+                .flatMap(List::stream).distinct().toList());
+        Map<String, List<SubjectIdentifier>> byRecord = new LinkedHashMap<>();
+        keysByRecord.forEach((trackingId, keys) -> {
+            List<SubjectIdentifier> found = keys.stream().map(identifiers::get).filter(java.util.Objects::nonNull).toList();
+            if (!found.isEmpty()) {
+                byRecord.put(trackingId, found);
+            }
+        });
+        return byRecord;
     }
 
     private void read(Authentication user, String endpoint, String summary) {

@@ -120,6 +120,14 @@ class IgApiTest extends GatewayTest {
             assertThat(e.path("outcome").asText()).isEqualTo("4");
             assertThat(e.toString()).contains("police-norfolk").contains("condition-not-met");
         });
+        // an ig-officer sees the record's identifiers, decrypted; an auditor only the one searched for
+        JsonNode officerView = json(officer.get("/ig/AuditEvent?entity=" + trackingId).body());
+        assertThat(officerView.path("entry")).hasSize(7);
+        officerView.path("entry").forEach(e -> assertThat(patients(e.path("resource"))).contains(NHS + "|" + NHS_NUMBER));
+        JsonNode auditorView = json(auditor.get("/ig/AuditEvent?entity=" + trackingId).body());
+        assertThat(auditorView.path("entry")).hasSize(7);
+        auditorView.path("entry").forEach(e -> assertThat(patients(e.path("resource"))).isEmpty());
+        assertThat(auditorView.toString()).doesNotContain(NHS_NUMBER);
         JsonNode denies = json(auditor.get("/ig/AuditEvent?entity=" + trackingId + "&outcome=4&agent=police-norfolk").body());
         assertThat(denies.path("entry")).hasSize(1);
         JsonNode otherChild = json(auditor.get("/ig/AuditEvent?entity=" + trackingId + "&patient.identifier="
@@ -127,7 +135,7 @@ class IgApiTest extends GatewayTest {
         assertThat(otherChild.path("entry")).isEmpty();
 
         // every read is in the ledger, and no read names the child
-        await().atMost(Duration.ofSeconds(20)).until(() -> auditReads() >= before + 6);
+        await().atMost(Duration.ofSeconds(20)).until(() -> auditReads() >= before + 8);
         assertThat(jdbc.queryForList("select coalesce(reason, '') from audit_entry where kind = 'AUDIT_READ'", String.class))
                 .noneMatch(r -> r.contains(NHS_NUMBER));
         assertThat(jdbc.queryForList("select actor from audit_entry where kind = 'AUDIT_READ'", String.class))
@@ -229,6 +237,17 @@ class IgApiTest extends GatewayTest {
         assertThat(as("cs-suffolk").post(overrideReview, "application/json", Examples.bytes("{}")).statusCode()).isEqualTo(401);
         assertThat(wrongPassword.post(overrideReview, "{}").statusCode()).isEqualTo(401);
         assertThat(officer.post(overrideReview, "{\"decision\":\"agreed\",\"reason\":\"x\"}").statusCode()).isEqualTo(404);
+    }
+
+    private static List<String> patients(JsonNode auditEvent) {
+        List<String> found = new ArrayList<>();
+        auditEvent.path("entity").forEach(e -> {
+            if ("Patient".equals(e.path("what").path("type").asText())) {
+                JsonNode id = e.path("what").path("identifier");
+                found.add(id.path("system").asText() + "|" + id.path("value").asText());
+            }
+        });
+        return found;
     }
 
     private long auditReads() {

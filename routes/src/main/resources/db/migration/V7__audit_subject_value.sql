@@ -1,0 +1,14 @@
+-- Subject identifiers, encrypted: one row per subject key (the HMAC the ledger entries carry). AES-256-GCM with a random
+-- 12-byte nonce; the ciphertext includes the tag and is bound to its subject key (associated data). Kept outside the hash
+-- chain, so the ledger holds no identifier even encrypted, and decrypted values are checked against the chained key.
+create table audit_subject_value (
+    subject_key text        primary key,
+    key_id      text        not null,
+    nonce       bytea       not null,
+    ciphertext  bytea       not null,
+    created_at  timestamptz not null default now()
+);
+
+revoke all on audit_subject_value from public;
+-- update: re-encryption under a new key; delete: erasure. Neither changes the ledger.
+grant select, insert, update, delete on audit_subject_value to carebridge_app;
