@@ -1,5 +1,6 @@
 package org.carebridge.gateway;
 
+import org.carebridge.gateway.audit.CheckpointSigner;
 import org.carebridge.gateway.audit.LedgerExport;
 import org.carebridge.gateway.audit.LedgerWriter;
 import org.carebridge.gateway.audit.SubjectKeys;
@@ -40,6 +41,9 @@ class AuditLedgerTest extends GatewayTest {
 
     @Autowired
     SubjectKeys subjectKeys;
+
+    @Autowired
+    CheckpointSigner signer;
 
     @Test
     void thePlacementWalkthroughIsRecordedEntryByEntry() throws Exception {
@@ -102,12 +106,20 @@ class AuditLedgerTest extends GatewayTest {
         List<Checkpoint> checkpoints = export.checkpoints(checkpoint.treeSize());
         assertThat(lines).hasSize((int) checkpoint.treeSize());
 
-        LedgerVerifier.Result clean = LedgerVerifier.verify(parse(lines), checkpoints, pki.tlsIdentity().certificate(), null);
+        LedgerVerifier.Result clean = LedgerVerifier.verify(parse(lines), checkpoints, signer.certificate(), null);
         assertThat(clean.ok()).as(clean.message()).isTrue();
+        // checkpoints are signed with their own key, issued by the dev CA, not the gateway's TLS key
+        assertThat(signer.certificate().getPublicKey()).isNotEqualTo(pki.tlsIdentity().certificate().getPublicKey());
+        assertThat(signer.certificate().getPublicKey().getAlgorithm()).isEqualTo("EC");
+        assertThat(signer.certificate().getSubjectX500Principal().getName()).contains("DEV-ONLY");
+        signer.certificate().verify(pki.trustAnchors().get(0).getPublicKey());
+        LedgerVerifier.Result tlsKey = LedgerVerifier.verify(parse(lines), checkpoints, pki.tlsIdentity().certificate(), null);
+        assertThat(tlsKey.ok()).isFalse();
+        assertThat(tlsKey.message()).contains("signed by key " + checkpoint.keyId());
 
         List<String> tampered = new ArrayList<>(lines);
         tampered.set(2, tampered.get(2).replaceFirst("\"kind\":\"([A-Z_]+)\"", "\"kind\":\"$1_EDITED\""));
-        LedgerVerifier.Result edited = LedgerVerifier.verify(parse(tampered), checkpoints, pki.tlsIdentity().certificate(), null);
+        LedgerVerifier.Result edited = LedgerVerifier.verify(parse(tampered), checkpoints, signer.certificate(), null);
         assertThat(edited.ok()).isFalse();
         assertThat(edited.firstBadSeq()).isEqualTo(3);
     }

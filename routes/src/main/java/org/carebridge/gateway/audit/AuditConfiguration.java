@@ -1,6 +1,8 @@
 package org.carebridge.gateway.audit;
 
 import org.carebridge.gateway.CarebridgeProperties;
+import org.carebridge.gateway.pki.GatewayPki;
+import org.carebridge.security.crypto.KeyMaterial;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -46,6 +48,27 @@ public class AuditConfiguration {
                     + "# One base64 key per line; the first encrypts, all decrypt (add a new key on top to rotate).\n" + newKey() + "\n");
         }
         return new SubjectKeys(hmacKey, SubjectEncryption.fromFile(keyFile), jdbc);
+    }
+
+    /**
+     * The checkpoint signing key and certificate (EC P-256 or RSA, PEM): {@code carebridge.audit.checkpoint-key} and
+     * {@code checkpoint-certificate}; with the dev PKI and neither set, a dev-only pair issued by the dev CA.
+     */
+    @Bean
+    CheckpointSigner checkpointSigner(@Value("${carebridge.audit.checkpoint-key:}") String key,
+                                      @Value("${carebridge.audit.checkpoint-certificate:}") String certificate,
+                                      CarebridgeProperties properties, GatewayPki pki) {
+        if (!key.isBlank() && !certificate.isBlank()) {
+            return new CheckpointSigner(KeyMaterial.load(Path.of(certificate.trim()), Path.of(key.trim())));
+        }
+        if (!key.isBlank() || !certificate.isBlank() || pki.devPki() == null) {
+            throw new IllegalStateException("carebridge.audit.checkpoint-key and carebridge.audit.checkpoint-certificate "
+                    + "(CAREBRIDGE_AUDIT_CHECKPOINT_KEY, CAREBRIDGE_AUDIT_CHECKPOINT_CERTIFICATE) must both be set when the dev PKI is off");
+        }
+        Path certFile = properties.pki().dir().resolve("ledger-checkpoint.dev-only.crt.pem");
+        Path keyFile = properties.pki().dir().resolve("ledger-checkpoint.dev-only.key.pem");
+        pki.devPki().ensureSigner("carebridge-ledger-checkpoints", certFile, keyFile);
+        return new CheckpointSigner(KeyMaterial.load(certFile, keyFile));
     }
 
     private static Path devOnly(CarebridgeProperties properties, String setting, String fileName) throws IOException {

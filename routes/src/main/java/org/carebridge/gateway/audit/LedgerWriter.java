@@ -1,9 +1,9 @@
 package org.carebridge.gateway.audit;
 
-import org.carebridge.gateway.pki.GatewayPki;
 import org.carebridge.ledger.Checkpoint;
 import org.carebridge.ledger.LedgerEntry;
 import org.carebridge.ledger.LedgerHashes;
+import org.carebridge.ledger.MerkleTree;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -28,16 +28,16 @@ public class LedgerWriter {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
-    private final GatewayPki pki;
+    private final CheckpointSigner signer;
     private final int batchSize;
     private final long checkpointEvery;
 
-    public LedgerWriter(JdbcTemplate jdbc, TransactionTemplate transaction, GatewayPki pki,
+    public LedgerWriter(JdbcTemplate jdbc, TransactionTemplate transaction, CheckpointSigner signer,
                         @Value("${carebridge.audit.batch:500}") int batchSize,
                         @Value("${carebridge.audit.checkpoint-every:1000}") long checkpointEvery) {
         this.jdbc = jdbc;
         this.transaction = transaction;
-        this.pki = pki;
+        this.signer = signer;
         this.batchSize = batchSize;
         this.checkpointEvery = checkpointEvery;
     }
@@ -129,8 +129,7 @@ public class LedgerWriter {
                 return null;
             }
             String lastHash = jdbc.queryForObject("select entry_hash from audit_entry where seq = ?", String.class, (long) leaves.size());
-            Checkpoint checkpoint = Checkpoint.sign(leaves, lastHash, Instant.now().toString(),
-                    pki.tlsIdentity().privateKey(), pki.tlsIdentity().certificate());
+            Checkpoint checkpoint = signer.sign(leaves.size(), MerkleTree.rootHex(leaves), lastHash, Instant.now().toString());
             jdbc.update("insert into audit_checkpoint (tree_size, document, created_at) values (?, ?, ?) on conflict do nothing",
                     checkpoint.treeSize(), checkpoint.toJson(), Timestamp.from(Instant.now()));
             return checkpoint;

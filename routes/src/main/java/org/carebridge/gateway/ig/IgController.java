@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.carebridge.gateway.audit.AuditFact;
 import org.carebridge.gateway.audit.AuditKind;
 import org.carebridge.gateway.audit.AuditTrail;
+import org.carebridge.gateway.audit.CheckpointSigner;
 import org.carebridge.gateway.audit.LedgerExport;
 import org.carebridge.gateway.audit.SubjectKeys;
 import org.carebridge.gateway.fhir.OperationOutcomes;
@@ -53,6 +54,7 @@ import java.util.UUID;
 public class IgController {
 
     static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
+    static final MediaType PEM = MediaType.parseMediaType("application/x-pem-file");
     static final MediaType JSON_LINES = MediaType.parseMediaType("application/jsonl;charset=UTF-8");
     private static final int DEFAULT_COUNT = 200;
     private static final int MAX_COUNT = 1000;
@@ -64,17 +66,19 @@ public class IgController {
     private final SubjectKeys subjectKeys;
     private final AuditTrail audit;
     private final LedgerExport ledger;
+    private final CheckpointSigner signer;
     private final OperationOutcomes outcomes;
     private final FhirContext fhir;
 
     IgController(IgQueries queries, IgAuditEvents auditEvents, IgOverrideReviews reviews, SubjectKeys subjectKeys, AuditTrail audit,
-                 LedgerExport ledger, OperationOutcomes outcomes, FhirContext fhir) {
+                 LedgerExport ledger, CheckpointSigner signer, OperationOutcomes outcomes, FhirContext fhir) {
         this.queries = queries;
         this.auditEvents = auditEvents;
         this.reviews = reviews;
         this.subjectKeys = subjectKeys;
         this.audit = audit;
         this.ledger = ledger;
+        this.signer = signer;
         this.outcomes = outcomes;
         this.fhir = fhir;
     }
@@ -307,6 +311,15 @@ public class IgController {
             }
         });
         return byRecord;
+    }
+
+    /** The certificate checkpoints are signed with: the verifier's {@code --cert}. */
+    @GetMapping("/ledger/certificate")
+    public ResponseEntity<String> checkpointCertificate(Authentication user) {
+        read(user, "GET /ig/ledger/certificate", "keyId=" + Checkpoint.keyIdOf(signer.certificate()));
+        return ResponseEntity.ok().contentType(PEM)
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"checkpoint-signer.crt.pem\"")
+                .body(signer.certificatePem());
     }
 
     private void read(Authentication user, String endpoint, String summary) {

@@ -1,11 +1,16 @@
 package org.carebridge.gateway.ig;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.carebridge.gateway.audit.LedgerWriter;
 import org.carebridge.gateway.support.Examples;
+import org.carebridge.ledger.VerifierMain;
 import org.carebridge.gateway.support.GatewayTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.Reader;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -29,6 +34,9 @@ class IgApiTest extends GatewayTest {
 
     private static final String NHS = "https://fhir.nhs.uk/Id/nhs-number";
     private static final String NHS_NUMBER = "9434765919";
+
+    @Autowired
+    LedgerWriter writer;
 
     private IgClient officer;
     private IgClient auditor;
@@ -208,6 +216,7 @@ class IgApiTest extends GatewayTest {
     @Test
     void theLedgerExportsForTheVerifier() throws Exception {
         await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject("select count(*) from audit_entry", Long.class) > 0);
+        writer.checkpoint();
         HttpResponse<String> export = auditor.get("/ig/ledger/export");
         assertThat(export.statusCode()).isEqualTo(200);
         List<String> lines = export.body().lines().toList();
@@ -217,6 +226,28 @@ class IgApiTest extends GatewayTest {
         HttpResponse<String> checkpoints = officer.get("/ig/ledger/checkpoints");
         assertThat(checkpoints.statusCode()).isEqualTo(200);
         assertThat(json(checkpoints.body()).isArray()).isTrue();
+        HttpResponse<String> certificate = auditor.get("/ig/ledger/certificate");
+        assertThat(certificate.statusCode()).isEqualTo(200);
+        assertThat(certificate.body()).startsWith("-----BEGIN CERTIFICATE-----");
+
+        // what the API hands out is all the offline verifier needs
+        Path dir = Files.createTempDirectory(DATA_DIR, "verify-");
+        Files.writeString(dir.resolve("ledger.jsonl"), export.body());
+        Files.writeString(dir.resolve("signer.crt.pem"), certificate.body());
+        Path checkpointDir = Files.createDirectories(dir.resolve("checkpoints"));
+        long covered = 0;
+        for (JsonNode checkpoint : json(checkpoints.body())) {
+            if (checkpoint.path("treeSize").asLong() <= lines.size()) {
+                Files.writeString(checkpointDir.resolve("checkpoint-" + checkpoint.path("treeSize").asLong() + ".json"), checkpoint.toString());
+                covered++;
+            }
+        }
+        assertThat(covered).isPositive();
+        ByteArrayOutputStream report = new ByteArrayOutputStream();
+        int exit = VerifierMain.run(new String[]{"verify", "--entries", dir.resolve("ledger.jsonl").toString(), "--checkpoints",
+                checkpointDir.toString(), "--cert", dir.resolve("signer.crt.pem").toString()}, new PrintStream(report, true, StandardCharsets.UTF_8));
+        assertThat(report.toString(StandardCharsets.UTF_8)).startsWith("OK: " + lines.size() + " entries");
+        assertThat(exit).isZero();
     }
 
     @Test
@@ -225,7 +256,7 @@ class IgApiTest extends GatewayTest {
         IgClient wrongPassword = IgClient.as("ig-officer", "not-the-password", PKI.caCertificate(), baseUrl());
         String overrideReview = "/ig/overrides/00000000-0000-0000-0000-000000000000/review";
         String[] paths = {"/ig/AuditEvent", "/ig/disclosure-report?identifier=" + URLEncoder.encode(NHS + "|" + NHS_NUMBER,
-                StandardCharsets.UTF_8), "/ig/overrides?status=PENDING", "/ig/ledger/export", "/ig/ledger/checkpoints"};
+                StandardCharsets.UTF_8), "/ig/overrides?status=PENDING", "/ig/ledger/export", "/ig/ledger/checkpoints", "/ig/ledger/certificate"};
         for (String path : paths) {
             HttpResponse<String> anonymous = nobody.get(path);
             assertThat(anonymous.statusCode()).as(path).isEqualTo(401);
