@@ -10,6 +10,8 @@ import org.carebridge.gateway.support.GatewayTest;
 import org.carebridge.ledger.Checkpoint;
 import org.carebridge.ledger.LedgerEntry;
 import org.carebridge.ledger.LedgerVerifier;
+import org.carebridge.ledger.MerkleFrontier;
+import org.carebridge.ledger.MerkleTree;
 import org.carebridge.security.consent.SubjectIdentifier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -98,7 +101,23 @@ class AuditLedgerTest extends GatewayTest {
         as("cs-suffolk").processMessage(Examples.bytes(Examples.placementNotification(Examples.newMessageId())));
         await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject("select count(*) from audit_outbox", Long.class) == 0
                 && jdbc.queryForObject("select count(*) from audit_entry", Long.class) > 5);
+        Checkpoint earlier = writer.checkpoint();
+        as("cs-suffolk").processMessage(Examples.bytes(Examples.placementNotification(Examples.newMessageId())));
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject("select count(*) from audit_entry", Long.class)
+                > earlier.treeSize());
         Checkpoint checkpoint = writer.checkpoint();
+        // each checkpoint keeps the Merkle frontier the next one starts from, and it gives the signed root
+        for (Checkpoint c : List.of(earlier, checkpoint)) {
+            MerkleFrontier frontier = MerkleFrontier.fromText(jdbc.queryForObject(
+                    "select frontier from audit_checkpoint_frontier where tree_size = ?", String.class, c.treeSize()));
+            Checkpoint stored = Checkpoint.fromJson(jdbc.queryForObject("select document from audit_checkpoint where tree_size = ?",
+                    String.class, c.treeSize()));
+            assertThat(frontier.size()).isEqualTo(c.treeSize());
+            assertThat(frontier.rootHex()).isEqualTo(stored.rootHash()).isEqualTo(c.rootHash());
+        }
+        List<byte[]> allLeaves = jdbc.query("select leaf_hash from audit_entry where seq <= ? order by seq",
+                (rs, i) -> HexFormat.of().parseHex(rs.getString(1)), checkpoint.treeSize());
+        assertThat(checkpoint.rootHash()).isEqualTo(MerkleTree.rootHex(allLeaves));
 
         StringWriter out = new StringWriter();
         export.writeEntries(out, 1, checkpoint.treeSize());
