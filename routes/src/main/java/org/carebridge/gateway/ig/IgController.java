@@ -91,6 +91,12 @@ public class IgController {
                                               @RequestParam(name = "outcome", required = false) String outcome,
                                               @RequestParam(name = "_count", required = false) String count,
                                               Authentication user) {
+        return searchAuditEvents("GET /ig/AuditEvent", patientIdentifier, dates, agent, entity, outcome, count, user);
+    }
+
+    /** The AuditEvent search, served at /ig/AuditEvent and /fhir/AuditEvent; {@code endpoint} names it in the audit. */
+    ResponseEntity<String> searchAuditEvents(String endpoint, String patientIdentifier, List<String> dates, String agent,
+                                             String entity, String outcome, String count, Authentication user) {
         StringJoiner summary = new StringJoiner(" ");
         try {
             SubjectIdentifier subject = null;
@@ -140,12 +146,12 @@ public class IgController {
                     subject == null ? null : subjectKeys.keyOf(subject), from, before, agent, trackingId, kinds, limit));
             Map<String, List<SubjectIdentifier>> identified = IgRole.IG_OFFICER.configName().equals(IgRole.of(user))
                     ? identified(events) : Map.of();
-            read(user, "GET /ig/AuditEvent", summary + " results=" + events.size()
+            read(user, endpoint, summary + " results=" + events.size()
                     + (identified.isEmpty() ? "" : " identifiers-decrypted=" + identified.values().stream().mapToInt(List::size).sum()));
             return ResponseEntity.ok().contentType(OperationOutcomes.FHIR_JSON)
                     .body(fhir.newJsonParser().encodeResourceToString(auditEvents.searchset(events, subject, identified)));
         } catch (BadRequest e) {
-            read(user, "GET /ig/AuditEvent", summary + " refused=400");
+            read(user, endpoint, summary + " refused=400");
             return outcomes.error(HttpStatus.BAD_REQUEST, IssueType.INVALID, e.getMessage());
         }
     }

@@ -28,7 +28,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The information-governance API end to end: the disclosure report and AuditEvent search for a child, override review,
- * the ledger export, who may call it (IG users with HTTP Basic, not partners), and that reading is itself audited.
+ * the ledger export, who may call it (IG users with HTTP Basic, not partners: 401 without credentials, 403 with only a
+ * partner certificate), also at /fhir/AuditEvent, and that reading is itself audited.
  */
 class IgApiTest extends GatewayTest {
 
@@ -136,6 +137,12 @@ class IgApiTest extends GatewayTest {
         assertThat(auditorView.path("entry")).hasSize(7);
         auditorView.path("entry").forEach(e -> assertThat(patients(e.path("resource"))).isEmpty());
         assertThat(auditorView.toString()).doesNotContain(NHS_NUMBER);
+        // the same search at its FHIR path
+        HttpResponse<String> fhirPath = officer.get("/fhir/AuditEvent?entity=" + trackingId + "&outcome=4");
+        assertThat(fhirPath.statusCode()).as(fhirPath.body()).isEqualTo(200);
+        assertThat(fhirPath.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/fhir+json");
+        assertThat(json(fhirPath.body()).path("entry")).hasSize(1);
+        assertThat(json(fhirPath.body()).path("entry").get(0).toString()).contains("police-norfolk");
         JsonNode denies = json(auditor.get("/ig/AuditEvent?entity=" + trackingId + "&outcome=4&agent=police-norfolk").body());
         assertThat(denies.path("entry")).hasSize(1);
         JsonNode otherChild = json(auditor.get("/ig/AuditEvent?entity=" + trackingId + "&patient.identifier="
@@ -143,7 +150,7 @@ class IgApiTest extends GatewayTest {
         assertThat(otherChild.path("entry")).isEmpty();
 
         // every read is in the ledger, and no read names the child
-        await().atMost(Duration.ofSeconds(20)).until(() -> auditReads() >= before + 8);
+        await().atMost(Duration.ofSeconds(20)).until(() -> auditReads() >= before + 9);
         assertThat(jdbc.queryForList("select coalesce(reason, '') from audit_entry where kind = 'AUDIT_READ'", String.class))
                 .noneMatch(r -> r.contains(NHS_NUMBER));
         assertThat(jdbc.queryForList("select actor from audit_entry where kind = 'AUDIT_READ'", String.class))
@@ -256,16 +263,22 @@ class IgApiTest extends GatewayTest {
         IgClient wrongPassword = IgClient.as("ig-officer", "not-the-password", PKI.caCertificate(), baseUrl());
         String overrideReview = "/ig/overrides/00000000-0000-0000-0000-000000000000/review";
         String[] paths = {"/ig/AuditEvent", "/ig/disclosure-report?identifier=" + URLEncoder.encode(NHS + "|" + NHS_NUMBER,
-                StandardCharsets.UTF_8), "/ig/overrides?status=PENDING", "/ig/ledger/export", "/ig/ledger/checkpoints", "/ig/ledger/certificate"};
+                StandardCharsets.UTF_8), "/ig/overrides?status=PENDING", "/ig/ledger/export", "/ig/ledger/checkpoints", "/ig/ledger/certificate",
+                "/fhir/AuditEvent", "/fhir/AuditEvent?entity=00000000-0000-0000-0000-000000000000"};
         for (String path : paths) {
             HttpResponse<String> anonymous = nobody.get(path);
             assertThat(anonymous.statusCode()).as(path).isEqualTo(401);
             assertThat(anonymous.headers().firstValue("WWW-Authenticate").orElseThrow()).startsWith("Basic");
-            assertThat(as("cs-suffolk").get(path).statusCode()).as(path).isEqualTo(401);
+            HttpResponse<String> partner = as("cs-suffolk").get(path);
+            assertThat(partner.statusCode()).as(path).isEqualTo(403);
+            assertThat(json(partner.body()).path("resourceType").asText()).isEqualTo("OperationOutcome");
             assertThat(wrongPassword.get(path).statusCode()).as(path).isEqualTo(401);
         }
         assertThat(nobody.post(overrideReview, "{}").statusCode()).isEqualTo(401);
-        assertThat(as("cs-suffolk").post(overrideReview, "application/json", Examples.bytes("{}")).statusCode()).isEqualTo(401);
+        assertThat(as("cs-suffolk").post(overrideReview, "application/json", Examples.bytes("{}")).statusCode()).isEqualTo(403);
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "select count(*) from audit_entry where kind = 'REFUSED' and actor = 'cs-suffolk' and reason = 'partner-not-ig'", Long.class)
+                >= paths.length + 1);
         assertThat(wrongPassword.post(overrideReview, "{}").statusCode()).isEqualTo(401);
         assertThat(officer.post(overrideReview, "{\"decision\":\"agreed\",\"reason\":\"x\"}").statusCode()).isEqualTo(404);
     }
