@@ -24,6 +24,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
@@ -34,7 +35,8 @@ import java.security.cert.X509Certificate;
 
 /**
  * Two filter chains. {@code /ig/**} and {@code /fhir/AuditEvent}: information-governance users, HTTP Basic, stateless,
- * roles IG_OFFICER and AUDITOR; a partner certificate without IG credentials gets 403.
+ * roles IG_OFFICER and AUDITOR (and Bearer JWTs when {@code carebridge.ig.oidc} is configured); a partner certificate
+ * without IG credentials gets 403.
  * Everything else: permitted here, because partner traffic is authenticated by its TLS client certificate
  * ({@code PartnerCertificateFilter}); this chain adds no Basic auth, login page, session or CSRF token.
  */
@@ -56,7 +58,9 @@ public class IgSecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain igChain(HttpSecurity http, OperationOutcomes outcomes, AuditTrail audit, PartnerRegistry partners) throws Exception {
+    SecurityFilterChain igChain(HttpSecurity http, OperationOutcomes outcomes, AuditTrail audit, PartnerRegistry partners,
+                                IgProperties ig) throws Exception {
+        IgProperties.Oidc oidc = ig.oidc();
         AuthenticationEntryPoint unauthenticated = (request, response, e) -> {
             X509Certificate[] certificates = (X509Certificate[]) request.getAttribute("jakarta.servlet.request.X509Certificate");
             if (certificates != null && certificates.length > 0 && request.getHeader(HttpHeaders.AUTHORIZATION) == null) {
@@ -70,6 +74,9 @@ public class IgSecurityConfiguration {
             }
             audit.record(AuditFact.of(AuditKind.REFUSED, null, "unauthenticated").outcome("401", "ig-authentication-required"));
             response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
+            if (oidc.enabled()) {
+                response.addHeader("WWW-Authenticate", "Bearer realm=\"" + REALM + "\"");
+            }
             write(response, outcomes.error(HttpStatus.UNAUTHORIZED, IssueType.LOGIN,
                     "Information-governance credentials are required"));
         };
@@ -92,6 +99,13 @@ public class IgSecurityConfiguration {
                 .formLogin(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
                 .anonymous(AbstractHttpConfigurer::disable);
+        if (oidc.enabled()) {
+            JwtDecoder decoder = IgOidc.decoder(oidc);
+            http.oauth2ResourceServer(server -> server
+                    .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(new IgJwtRoles(oidc.rolesClaim(), oidc.usernameClaim())))
+                    .authenticationEntryPoint(unauthenticated)
+                    .accessDeniedHandler(forbidden));
+        }
         return http.build();
     }
 

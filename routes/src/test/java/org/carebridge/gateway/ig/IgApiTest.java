@@ -1,6 +1,11 @@
 package org.carebridge.gateway.ig;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import org.carebridge.gateway.audit.LedgerWriter;
 import org.carebridge.gateway.support.Examples;
 import org.carebridge.ledger.VerifierMain;
@@ -17,8 +22,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
@@ -281,6 +290,47 @@ class IgApiTest extends GatewayTest {
                 >= paths.length + 1);
         assertThat(wrongPassword.post(overrideReview, "{}").statusCode()).isEqualTo(401);
         assertThat(officer.post(overrideReview, "{\"decision\":\"agreed\",\"reason\":\"x\"}").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void bearerTokensFromTheIdentityProviderCarryIgRoles() throws Exception {
+        Instant in5Minutes = Instant.now().plusSeconds(300);
+        IgClient jo = IgClient.bearer(token(IG_OIDC_KEY, "jo.officer", List.of("ig-officer"), in5Minutes), PKI.caCertificate(), baseUrl());
+        HttpResponse<String> search = jo.get("/fhir/AuditEvent?_count=5");
+        assertThat(search.statusCode()).as(search.body()).isEqualTo(200);
+        assertThat(json(search.body()).path("resourceType").asText()).isEqualTo("Bundle");
+        assertThat(jo.get("/ig/overrides?status=PENDING").statusCode()).isEqualTo(200);
+        assertThat(jo.post("/ig/overrides/00000000-0000-0000-0000-000000000000/review",
+                "{\"decision\":\"agreed\",\"reason\":\"x\"}").statusCode()).isEqualTo(404);
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject("select count(*) from audit_entry where kind = 'AUDIT_READ' "
+                + "and actor = 'jo.officer' and actor_role = 'ig-officer' and outcome = 'GET /fhir/AuditEvent'", Long.class) >= 1);
+
+        IgClient sam = IgClient.bearer(token(IG_OIDC_KEY, "sam.auditor", List.of("auditor", "staff"), in5Minutes), PKI.caCertificate(), baseUrl());
+        assertThat(sam.get("/ig/AuditEvent?_count=1").statusCode()).isEqualTo(200);
+        assertThat(sam.post("/ig/overrides/00000000-0000-0000-0000-000000000000/review", "{}").statusCode()).isEqualTo(403);
+
+        IgClient noRole = IgClient.bearer(token(IG_OIDC_KEY, "pat", List.of("staff"), in5Minutes), PKI.caCertificate(), baseUrl());
+        assertThat(noRole.get("/fhir/AuditEvent").statusCode()).isEqualTo(403);
+
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair otherKey = generator.generateKeyPair();
+        for (String token : new String[]{token(otherKey, "mallory", List.of("ig-officer"), in5Minutes),
+                token(IG_OIDC_KEY, "jo.officer", List.of("ig-officer"), Instant.now().minusSeconds(600)), "not-a-jwt"}) {
+            HttpResponse<String> refused = IgClient.bearer(token, PKI.caCertificate(), baseUrl()).get("/fhir/AuditEvent");
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.headers().allValues("WWW-Authenticate")).anySatisfy(h -> assertThat(h).startsWith("Bearer"));
+            assertThat(json(refused.body()).path("resourceType").asText()).isEqualTo("OperationOutcome");
+        }
+    }
+
+    /** An RS256 JWT as the identity provider would issue it. */
+    private static String token(KeyPair key, String username, List<String> roles, Instant expires) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).build(), new JWTClaimsSet.Builder()
+                .subject("subject-" + username).claim("preferred_username", username).claim("roles", roles)
+                .issueTime(Date.from(expires.minusSeconds(900))).expirationTime(Date.from(expires)).build());
+        jwt.sign(new RSASSASigner(key.getPrivate()));
+        return jwt.serialize();
     }
 
     private static List<String> patients(JsonNode auditEvent) {
