@@ -1,9 +1,11 @@
 package org.carebridge.gateway.audit;
 
-import org.carebridge.gateway.pki.GatewayPki;
 import org.carebridge.ledger.Checkpoint;
 import org.carebridge.ledger.LedgerEntry;
 import org.carebridge.ledger.LedgerHashes;
+import org.carebridge.ledger.MerkleFrontier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -24,20 +26,21 @@ import java.util.List;
 @Component
 public class LedgerWriter {
 
+    private static final Logger log = LoggerFactory.getLogger(LedgerWriter.class);
     private static final long LOCK = 0x4361726542726964L; // "CareBrid"
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
-    private final GatewayPki pki;
+    private final CheckpointSigner signer;
     private final int batchSize;
     private final long checkpointEvery;
 
-    public LedgerWriter(JdbcTemplate jdbc, TransactionTemplate transaction, GatewayPki pki,
+    public LedgerWriter(JdbcTemplate jdbc, TransactionTemplate transaction, CheckpointSigner signer,
                         @Value("${carebridge.audit.batch:500}") int batchSize,
                         @Value("${carebridge.audit.checkpoint-every:1000}") long checkpointEvery) {
         this.jdbc = jdbc;
         this.transaction = transaction;
-        this.pki = pki;
+        this.signer = signer;
         this.batchSize = batchSize;
         this.checkpointEvery = checkpointEvery;
     }
@@ -119,22 +122,52 @@ public class LedgerWriter {
         return chained == null ? 0 : chained;
     }
 
-    /** Signs a checkpoint over the whole ledger as it stands. */
+    /**
+     * Signs a checkpoint over the whole ledger as it stands. It starts from the Merkle frontier stored with the last
+     * checkpoint, so it reads only the leaves chained since.
+     */
     public Checkpoint checkpoint() {
         return transaction.execute(status -> {
             jdbc.queryForObject("select pg_advisory_xact_lock(?)", Object.class, LOCK);
-            List<byte[]> leaves = jdbc.query("select leaf_hash from audit_entry order by seq",
-                    (rs, i) -> HexFormat.of().parseHex(rs.getString(1)));
-            if (leaves.isEmpty()) {
+            MerkleFrontier frontier = lastFrontier();
+            long from = frontier.size();
+            jdbc.query("select leaf_hash from audit_entry where seq > ? order by seq",
+                    rs -> {
+                        frontier.append(HexFormat.of().parseHex(rs.getString(1)));
+                    }, from);
+            if (frontier.size() == 0) {
                 return null;
             }
-            String lastHash = jdbc.queryForObject("select entry_hash from audit_entry where seq = ?", String.class, (long) leaves.size());
-            Checkpoint checkpoint = Checkpoint.sign(leaves, lastHash, Instant.now().toString(),
-                    pki.tlsIdentity().privateKey(), pki.tlsIdentity().certificate());
-            jdbc.update("insert into audit_checkpoint (tree_size, document, created_at) values (?, ?, ?) on conflict do nothing",
-                    checkpoint.treeSize(), checkpoint.toJson(), Timestamp.from(Instant.now()));
+            String lastHash = jdbc.queryForObject("select entry_hash from audit_entry where seq = ?", String.class, frontier.size());
+            Checkpoint checkpoint = signer.sign(frontier.size(), frontier.rootHex(), lastHash, Instant.now().toString());
+            if (jdbc.update("insert into audit_checkpoint (tree_size, document, created_at) values (?, ?, ?) on conflict do nothing",
+                    checkpoint.treeSize(), checkpoint.toJson(), Timestamp.from(Instant.now())) == 1) {
+                jdbc.update("insert into audit_checkpoint_frontier (tree_size, frontier) values (?, ?)",
+                        checkpoint.treeSize(), frontier.toText());
+            }
             return checkpoint;
         });
+    }
+
+    /** The frontier stored with the latest checkpoint, if it still gives that checkpoint's root; else the empty one. */
+    private MerkleFrontier lastFrontier() {
+        List<String[]> last = jdbc.query("""
+                select f.frontier, c.document from audit_checkpoint_frontier f join audit_checkpoint c using (tree_size)
+                order by f.tree_size desc limit 1""", (rs, i) -> new String[]{rs.getString(1), rs.getString(2)});
+        if (last.isEmpty()) {
+            return MerkleFrontier.empty();
+        }
+        try {
+            MerkleFrontier frontier = MerkleFrontier.fromText(last.get(0)[0]);
+            Checkpoint signed = Checkpoint.fromJson(last.get(0)[1]);
+            if (frontier.size() == signed.treeSize() && frontier.rootHex().equals(signed.rootHash())) {
+                return frontier;
+            }
+        } catch (IllegalArgumentException e) {
+            // unreadable: recompute below
+        }
+        log.warn("The Merkle frontier stored with the last checkpoint does not match it; recomputing from every entry");
+        return MerkleFrontier.empty();
     }
 
     private long treeSize() {

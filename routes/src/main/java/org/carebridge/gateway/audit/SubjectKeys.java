@@ -1,6 +1,9 @@
 package org.carebridge.gateway.audit;
 
 import org.carebridge.security.consent.SubjectIdentifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -8,28 +11,42 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Collection;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Subject identifiers as the ledger stores them: HMAC-SHA256 under a secret key, so that IG can look a child up by
- * identifier while the ledger itself holds no identifier in the clear.
+ * identifier while the ledger itself holds no identifier in the clear. The identifier itself is kept once per key,
+ * encrypted ({@code audit_subject_value}, AES-256-GCM bound to the key), so IG can see which identifier a key stands for.
  */
 public class SubjectKeys {
 
-    private final SecretKeySpec key;
+    private static final Logger log = LoggerFactory.getLogger(SubjectKeys.class);
 
+    private final SecretKeySpec key;
+    private final SubjectEncryption encryption;
+    private final JdbcTemplate jdbc;
+
+    /** Keys only: {@link #keep} and {@link #identifiers} are unavailable. */
     public SubjectKeys(byte[] secret) {
+        this(secret, null, null);
+    }
+
+    public SubjectKeys(byte[] secret, SubjectEncryption encryption, JdbcTemplate jdbc) {
         if (secret.length < 32) {
             throw new IllegalArgumentException("the audit subject key must be at least 256 bits");
         }
         this.key = new SecretKeySpec(secret, "HmacSHA256");
+        this.encryption = encryption;
+        this.jdbc = jdbc;
     }
 
     public String keyOf(SubjectIdentifier subject) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            return HexFormat.of().formatHex(mac.doFinal((subject.system() + "|" + subject.value()).getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(mac.doFinal(text(subject).getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
@@ -37,5 +54,65 @@ public class SubjectKeys {
 
     public List<String> keysOf(Collection<SubjectIdentifier> subjects) {
         return subjects.stream().map(this::keyOf).distinct().toList();
+    }
+
+    /**
+     * The keys of these subjects, as {@link #keysOf}, keeping each identifier encrypted the first time it is seen (in the
+     * caller's transaction, when there is one).
+     */
+    public List<String> keep(Collection<SubjectIdentifier> subjects) {
+        Map<String, SubjectIdentifier> byKey = new LinkedHashMap<>();
+        subjects.forEach(s -> byKey.putIfAbsent(keyOf(s), s));
+        if (!byKey.isEmpty()) {
+            List<Object[]> rows = byKey.entrySet().stream().map(e -> {
+                SubjectEncryption.Sealed sealed = encryption().seal(text(e.getValue()), associated(e.getKey()));
+                return new Object[]{e.getKey(), sealed.keyId(), sealed.nonce(), sealed.ciphertext()};
+            }).toList();
+            jdbc.batchUpdate("insert into audit_subject_value (subject_key, key_id, nonce, ciphertext) values (?, ?, ?, ?) "
+                    + "on conflict (subject_key) do nothing", rows);
+        }
+        return List.copyOf(byKey.keySet());
+    }
+
+    /**
+     * The identifiers behind these keys, where kept. A value that does not decrypt, or decrypts to an identifier whose
+     * key is not the one it is filed under (moved between rows), is left out and logged by key.
+     */
+    public Map<String, SubjectIdentifier> identifiers(Collection<String> keys) {
+        Map<String, SubjectIdentifier> found = new LinkedHashMap<>();
+        if (keys.isEmpty()) {
+            return found;
+        }
+        jdbc.query("select subject_key, key_id, nonce, ciphertext from audit_subject_value where subject_key = any (?)", rs -> {
+            String subjectKey = rs.getString(1);
+            try {
+                String text = encryption().open(new SubjectEncryption.Sealed(rs.getString(2), rs.getBytes(3), rs.getBytes(4)),
+                        associated(subjectKey));
+                int bar = text.indexOf('|');
+                SubjectIdentifier identifier = new SubjectIdentifier(text.substring(0, bar), text.substring(bar + 1));
+                if (!keyOf(identifier).equals(subjectKey)) {
+                    throw new IllegalStateException("the identifier does not hash to the key it is filed under");
+                }
+                found.put(subjectKey, identifier);
+            } catch (IllegalStateException | StringIndexOutOfBoundsException e) {
+                log.warn("Encrypted identifier for subject key {} not shown: {}", subjectKey, e.getMessage());
+            }
+        }, (Object) keys.toArray(String[]::new));
+        return found;
+    }
+
+    private SubjectEncryption encryption() {
+        if (encryption == null || jdbc == null) {
+            throw new IllegalStateException("no subject encryption key is configured");
+        }
+        return encryption;
+    }
+
+    private static byte[] associated(String subjectKey) {
+        return ("audit_subject_value|" + subjectKey).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(SubjectIdentifier subject) {
+        return subject.system() + "|" + subject.value();
     }
 }

@@ -59,7 +59,7 @@ public class ConsentRegistry {
     private void audited(ConsentRecord record, Partner recorder) {
         audit.record(AuditFact.of(AuditKind.CONSENT_CHANGED, recorder.id(), "partner")
                 .outcome(record.state().name(), record.reference())
-                .subjects(subjectKeys.keysOf(List.of(record.subject()))));
+                .subjects(subjectKeys.keep(List.of(record.subject()))));
     }
 
     public StoredConsent record(Consent consent, Partner recorder) {

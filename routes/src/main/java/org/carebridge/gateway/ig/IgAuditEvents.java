@@ -15,9 +15,13 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.springframework.stereotype.Component;
 
+import java.util.Collection;
 import java.util.Date;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Ledger entries as FHIR R4 AuditEvents shaped after IHE Basic Audit Log Patterns (BALP): a disclosure as a
@@ -43,19 +47,28 @@ class IgAuditEvents {
         this.agreements = agreements;
     }
 
-    Bundle searchset(List<IgQueries.LedgerEvent> events, SubjectIdentifier subject) {
+    /**
+     * @param subject    the identifier searched for, or null
+     * @param identified for an ig-officer, the decrypted identifiers of each record's subjects by tracking id; else empty
+     */
+    Bundle searchset(List<IgQueries.LedgerEvent> events, SubjectIdentifier subject, Map<String, List<SubjectIdentifier>> identified) {
         Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
         bundle.setTimestamp(new Date());
         bundle.setTotal(events.size());
         for (IgQueries.LedgerEvent event : events) {
-            AuditEvent resource = toAuditEvent(event, subject);
+            Set<SubjectIdentifier> patients = new LinkedHashSet<>();
+            if (subject != null) {
+                patients.add(subject);
+            }
+            patients.addAll(identified.getOrDefault(event.trackingId(), List.of()));
+            AuditEvent resource = toAuditEvent(event, patients);
             bundle.addEntry().setFullUrl("AuditEvent/" + resource.getIdElement().getIdPart()).setResource(resource)
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
         }
         return bundle;
     }
 
-    AuditEvent toAuditEvent(IgQueries.LedgerEvent event, SubjectIdentifier subject) {
+    AuditEvent toAuditEvent(IgQueries.LedgerEvent event, Collection<SubjectIdentifier> patients) {
         AuditEvent audit = new AuditEvent();
         audit.setId("ledger-" + event.seq());
         audit.setRecorded(Date.from(event.time()));
@@ -96,7 +109,7 @@ class IgAuditEvents {
                 new Identifier().setSystem(GATEWAY_SYSTEM).setValue("carebridge")))
                 .addType(new Coding(SOURCE_TYPE, "4", "Application Server"));
 
-        // what: the record (its tracking id), the agreement, and the patient when the search named one
+        // what: the record (its tracking id), the agreement, and the patient(s): the one searched for, or decrypted for an ig-officer
         if (event.trackingId() != null) {
             audit.addEntity().setWhat(new Reference().setIdentifier(new Identifier().setSystem("urn:ietf:rfc:3986")
                             .setValue("urn:uuid:" + event.trackingId())))
@@ -111,7 +124,7 @@ class IgAuditEvents {
                     .setRole(new Coding(OBJECT_ROLE, "13", "Security Resource"))
                     .setDescription(event.lawfulBasis());
         }
-        if (subject != null) {
+        for (SubjectIdentifier subject : patients) {
             audit.addEntity().setWhat(new Reference().setType("Patient").setIdentifier(
                             new Identifier().setSystem(subject.system()).setValue(subject.value())))
                     .setType(new Coding(ENTITY_TYPE, "1", "Person"))

@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.carebridge.gateway.audit.AuditFact;
 import org.carebridge.gateway.audit.AuditKind;
 import org.carebridge.gateway.audit.AuditTrail;
+import org.carebridge.gateway.audit.CheckpointSigner;
 import org.carebridge.gateway.audit.LedgerExport;
 import org.carebridge.gateway.audit.SubjectKeys;
 import org.carebridge.gateway.fhir.OperationOutcomes;
@@ -53,6 +54,7 @@ import java.util.UUID;
 public class IgController {
 
     static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
+    static final MediaType PEM = MediaType.parseMediaType("application/x-pem-file");
     static final MediaType JSON_LINES = MediaType.parseMediaType("application/jsonl;charset=UTF-8");
     private static final int DEFAULT_COUNT = 200;
     private static final int MAX_COUNT = 1000;
@@ -64,17 +66,19 @@ public class IgController {
     private final SubjectKeys subjectKeys;
     private final AuditTrail audit;
     private final LedgerExport ledger;
+    private final CheckpointSigner signer;
     private final OperationOutcomes outcomes;
     private final FhirContext fhir;
 
     IgController(IgQueries queries, IgAuditEvents auditEvents, IgOverrideReviews reviews, SubjectKeys subjectKeys, AuditTrail audit,
-                 LedgerExport ledger, OperationOutcomes outcomes, FhirContext fhir) {
+                 LedgerExport ledger, CheckpointSigner signer, OperationOutcomes outcomes, FhirContext fhir) {
         this.queries = queries;
         this.auditEvents = auditEvents;
         this.reviews = reviews;
         this.subjectKeys = subjectKeys;
         this.audit = audit;
         this.ledger = ledger;
+        this.signer = signer;
         this.outcomes = outcomes;
         this.fhir = fhir;
     }
@@ -87,6 +91,12 @@ public class IgController {
                                               @RequestParam(name = "outcome", required = false) String outcome,
                                               @RequestParam(name = "_count", required = false) String count,
                                               Authentication user) {
+        return searchAuditEvents("GET /ig/AuditEvent", patientIdentifier, dates, agent, entity, outcome, count, user);
+    }
+
+    /** The AuditEvent search, served at /ig/AuditEvent and /fhir/AuditEvent; {@code endpoint} names it in the audit. */
+    ResponseEntity<String> searchAuditEvents(String endpoint, String patientIdentifier, List<String> dates, String agent,
+                                             String entity, String outcome, String count, Authentication user) {
         StringJoiner summary = new StringJoiner(" ");
         try {
             SubjectIdentifier subject = null;
@@ -134,11 +144,14 @@ public class IgController {
             }
             List<IgQueries.LedgerEvent> events = kinds.isEmpty() ? List.of() : queries.events(new IgQueries.EventCriteria(
                     subject == null ? null : subjectKeys.keyOf(subject), from, before, agent, trackingId, kinds, limit));
-            read(user, "GET /ig/AuditEvent", summary + " results=" + events.size());
+            Map<String, List<SubjectIdentifier>> identified = IgRole.IG_OFFICER.configName().equals(IgRole.of(user))
+                    ? identified(events) : Map.of();
+            read(user, endpoint, summary + " results=" + events.size()
+                    + (identified.isEmpty() ? "" : " identifiers-decrypted=" + identified.values().stream().mapToInt(List::size).sum()));
             return ResponseEntity.ok().contentType(OperationOutcomes.FHIR_JSON)
-                    .body(fhir.newJsonParser().encodeResourceToString(auditEvents.searchset(events, subject)));
+                    .body(fhir.newJsonParser().encodeResourceToString(auditEvents.searchset(events, subject, identified)));
         } catch (BadRequest e) {
-            read(user, "GET /ig/AuditEvent", summary + " refused=400");
+            read(user, endpoint, summary + " refused=400");
             return outcomes.error(HttpStatus.BAD_REQUEST, IssueType.INVALID, e.getMessage());
         }
     }
@@ -288,6 +301,31 @@ public class IgController {
         StringJoiner array = new StringJoiner(",", "[", "]");
         checkpoints.forEach(c -> array.add(c.toJson()));
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(array.toString());
+    }
+
+    /** The identifiers of each event's record, decrypted (ig-officer only). */
+    private Map<String, List<SubjectIdentifier>> identified(List<IgQueries.LedgerEvent> events) {
+        Map<String, List<String>> keysByRecord = queries.subjectKeys(events.stream().map(IgQueries.LedgerEvent::trackingId)
+                .filter(java.util.Objects::nonNull).distinct().toList());
+        Map<String, SubjectIdentifier> identifiers = subjectKeys.identifiers(keysByRecord.values().stream()
+                .flatMap(List::stream).distinct().toList());
+        Map<String, List<SubjectIdentifier>> byRecord = new LinkedHashMap<>();
+        keysByRecord.forEach((trackingId, keys) -> {
+            List<SubjectIdentifier> found = keys.stream().map(identifiers::get).filter(java.util.Objects::nonNull).toList();
+            if (!found.isEmpty()) {
+                byRecord.put(trackingId, found);
+            }
+        });
+        return byRecord;
+    }
+
+    /** The certificate checkpoints are signed with: the verifier's {@code --cert}. */
+    @GetMapping("/ledger/certificate")
+    public ResponseEntity<String> checkpointCertificate(Authentication user) {
+        read(user, "GET /ig/ledger/certificate", "keyId=" + Checkpoint.keyIdOf(signer.certificate()));
+        return ResponseEntity.ok().contentType(PEM)
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"checkpoint-signer.crt.pem\"")
+                .body(signer.certificatePem());
     }
 
     private void read(Authentication user, String endpoint, String summary) {

@@ -8,7 +8,10 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Read access to the ledger and decisions for the IG API. */
@@ -109,6 +112,19 @@ class IgQueries {
                 (rs, i) -> new OverrideRow(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getString(7), instant(rs, 8), rs.getString(9), instant(rs, 10),
                         rs.getString(11)), status, status);
+    }
+
+    /** The subject keys each record's RECEIVED entry carries, by tracking id. */
+    Map<String, List<String>> subjectKeys(Collection<String> trackingIds) {
+        Map<String, List<String>> keys = new LinkedHashMap<>();
+        if (trackingIds.isEmpty()) {
+            return keys;
+        }
+        jdbc.query("select tracking_id, subject_keys from audit_entry where kind = 'RECEIVED' and tracking_id = any (?)",
+                rs -> {
+                    keys.put(rs.getString(1), List.of((String[]) rs.getArray(2).getArray()));
+                }, (Object) trackingIds.toArray(String[]::new));
+        return keys;
     }
 
     long maxSeq() {

@@ -10,6 +10,9 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.carebridge.security.partner.Partner;
+import org.carebridge.security.partner.PartnerRegistry;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -21,15 +24,19 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
 import java.io.IOException;
+import java.security.cert.X509Certificate;
 
 /**
- * Two filter chains. {@code /ig/**}: information-governance users, HTTP Basic, stateless, roles IG_OFFICER and AUDITOR.
+ * Two filter chains. {@code /ig/**} and {@code /fhir/AuditEvent}: information-governance users, HTTP Basic, stateless,
+ * roles IG_OFFICER and AUDITOR (and Bearer JWTs when {@code carebridge.ig.oidc} is configured); a partner certificate
+ * without IG credentials gets 403.
  * Everything else: permitted here, because partner traffic is authenticated by its TLS client certificate
  * ({@code PartnerCertificateFilter}); this chain adds no Basic auth, login page, session or CSRF token.
  */
@@ -37,6 +44,7 @@ import java.io.IOException;
 public class IgSecurityConfiguration {
 
     static final String REALM = "CareBridge information governance";
+    static final String FHIR_AUDIT_EVENT = "/fhir/AuditEvent";
 
     @Bean
     PasswordEncoder passwordEncoder() {
@@ -50,10 +58,25 @@ public class IgSecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain igChain(HttpSecurity http, OperationOutcomes outcomes, AuditTrail audit) throws Exception {
+    SecurityFilterChain igChain(HttpSecurity http, OperationOutcomes outcomes, AuditTrail audit, PartnerRegistry partners,
+                                IgProperties ig) throws Exception {
+        IgProperties.Oidc oidc = ig.oidc();
         AuthenticationEntryPoint unauthenticated = (request, response, e) -> {
+            X509Certificate[] certificates = (X509Certificate[]) request.getAttribute("jakarta.servlet.request.X509Certificate");
+            if (certificates != null && certificates.length > 0 && request.getHeader(HttpHeaders.AUTHORIZATION) == null) {
+                // a partner's certificate, no IG credentials: partners never see the ledger
+                String partner = partners.byCertificate(certificates[0]).map(Partner::id).orElse(null);
+                audit.record(AuditFact.of(AuditKind.REFUSED, partner, partner == null ? "unregistered" : "partner")
+                        .outcome("403", "partner-not-ig"));
+                write(response, outcomes.error(HttpStatus.FORBIDDEN, IssueType.FORBIDDEN,
+                        "A partner certificate gives no access to the audit ledger; information-governance credentials are required"));
+                return;
+            }
             audit.record(AuditFact.of(AuditKind.REFUSED, null, "unauthenticated").outcome("401", "ig-authentication-required"));
             response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
+            if (oidc.enabled()) {
+                response.addHeader("WWW-Authenticate", "Bearer realm=\"" + REALM + "\"");
+            }
             write(response, outcomes.error(HttpStatus.UNAUTHORIZED, IssueType.LOGIN,
                     "Information-governance credentials are required"));
         };
@@ -64,7 +87,7 @@ public class IgSecurityConfiguration {
             write(response, outcomes.error(HttpStatus.FORBIDDEN, IssueType.FORBIDDEN,
                     "Your role does not allow this action"));
         };
-        http.securityMatcher("/ig/**")
+        http.securityMatcher("/ig/**", FHIR_AUDIT_EVENT)
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(HttpMethod.POST, "/ig/overrides/*/review").hasRole(IgRole.IG_OFFICER.name())
                         .anyRequest().hasAnyRole(IgRole.IG_OFFICER.name(), IgRole.AUDITOR.name()))
@@ -76,6 +99,13 @@ public class IgSecurityConfiguration {
                 .formLogin(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
                 .anonymous(AbstractHttpConfigurer::disable);
+        if (oidc.enabled()) {
+            JwtDecoder decoder = IgOidc.decoder(oidc);
+            http.oauth2ResourceServer(server -> server
+                    .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(new IgJwtRoles(oidc.rolesClaim(), oidc.usernameClaim())))
+                    .authenticationEntryPoint(unauthenticated)
+                    .accessDeniedHandler(forbidden));
+        }
         return http.build();
     }
 

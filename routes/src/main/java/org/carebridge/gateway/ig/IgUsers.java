@@ -40,7 +40,9 @@ final class IgUsers {
             return ig.users().stream().map(IgUsers::configured).toList();
         }
         if (!carebridge.pki().devGenerate()) {
-            log.warn("No IG users are configured (carebridge.ig.users): every /ig/ request will be refused");
+            if (!ig.oidc().enabled()) {
+                log.warn("No IG users are configured (carebridge.ig.users, carebridge.ig.oidc): every /ig/ request will be refused");
+            }
             return List.of();
         }
         Path file = carebridge.pki().dir().resolve(DEV_FILE);

@@ -37,10 +37,11 @@ public class PartnerCertificateFilter extends OncePerRequestFilter {
         this.audit = audit;
     }
 
-    /** IG users sign in with their own credentials, not a partner certificate. */
+    /** IG users sign in with their own credentials, not a partner certificate (the IG API and its AuditEvent search). */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return request.getRequestURI().startsWith(request.getContextPath() + "/ig/");
+        return request.getRequestURI().startsWith(request.getContextPath() + "/ig/")
+                || request.getRequestURI().equals(request.getContextPath() + "/fhir/AuditEvent");
     }
 
     @Override

@@ -1,19 +1,33 @@
 package org.carebridge.gateway.ig;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import org.carebridge.gateway.audit.LedgerWriter;
 import org.carebridge.gateway.support.Examples;
+import org.carebridge.ledger.VerifierMain;
 import org.carebridge.gateway.support.GatewayTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.Reader;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,12 +37,16 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The information-governance API end to end: the disclosure report and AuditEvent search for a child, override review,
- * the ledger export, who may call it (IG users with HTTP Basic, not partners), and that reading is itself audited.
+ * the ledger export, who may call it (IG users with HTTP Basic, not partners: 401 without credentials, 403 with only a
+ * partner certificate), also at /fhir/AuditEvent, and that reading is itself audited.
  */
 class IgApiTest extends GatewayTest {
 
     private static final String NHS = "https://fhir.nhs.uk/Id/nhs-number";
     private static final String NHS_NUMBER = "9434765919";
+
+    @Autowired
+    LedgerWriter writer;
 
     private IgClient officer;
     private IgClient auditor;
@@ -120,6 +138,20 @@ class IgApiTest extends GatewayTest {
             assertThat(e.path("outcome").asText()).isEqualTo("4");
             assertThat(e.toString()).contains("police-norfolk").contains("condition-not-met");
         });
+        // an ig-officer sees the record's identifiers, decrypted; an auditor only the one searched for
+        JsonNode officerView = json(officer.get("/ig/AuditEvent?entity=" + trackingId).body());
+        assertThat(officerView.path("entry")).hasSize(7);
+        officerView.path("entry").forEach(e -> assertThat(patients(e.path("resource"))).contains(NHS + "|" + NHS_NUMBER));
+        JsonNode auditorView = json(auditor.get("/ig/AuditEvent?entity=" + trackingId).body());
+        assertThat(auditorView.path("entry")).hasSize(7);
+        auditorView.path("entry").forEach(e -> assertThat(patients(e.path("resource"))).isEmpty());
+        assertThat(auditorView.toString()).doesNotContain(NHS_NUMBER);
+        // the same search at its FHIR path
+        HttpResponse<String> fhirPath = officer.get("/fhir/AuditEvent?entity=" + trackingId + "&outcome=4");
+        assertThat(fhirPath.statusCode()).as(fhirPath.body()).isEqualTo(200);
+        assertThat(fhirPath.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/fhir+json");
+        assertThat(json(fhirPath.body()).path("entry")).hasSize(1);
+        assertThat(json(fhirPath.body()).path("entry").get(0).toString()).contains("police-norfolk");
         JsonNode denies = json(auditor.get("/ig/AuditEvent?entity=" + trackingId + "&outcome=4&agent=police-norfolk").body());
         assertThat(denies.path("entry")).hasSize(1);
         JsonNode otherChild = json(auditor.get("/ig/AuditEvent?entity=" + trackingId + "&patient.identifier="
@@ -127,7 +159,7 @@ class IgApiTest extends GatewayTest {
         assertThat(otherChild.path("entry")).isEmpty();
 
         // every read is in the ledger, and no read names the child
-        await().atMost(Duration.ofSeconds(20)).until(() -> auditReads() >= before + 6);
+        await().atMost(Duration.ofSeconds(20)).until(() -> auditReads() >= before + 9);
         assertThat(jdbc.queryForList("select coalesce(reason, '') from audit_entry where kind = 'AUDIT_READ'", String.class))
                 .noneMatch(r -> r.contains(NHS_NUMBER));
         assertThat(jdbc.queryForList("select actor from audit_entry where kind = 'AUDIT_READ'", String.class))
@@ -200,6 +232,7 @@ class IgApiTest extends GatewayTest {
     @Test
     void theLedgerExportsForTheVerifier() throws Exception {
         await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject("select count(*) from audit_entry", Long.class) > 0);
+        writer.checkpoint();
         HttpResponse<String> export = auditor.get("/ig/ledger/export");
         assertThat(export.statusCode()).isEqualTo(200);
         List<String> lines = export.body().lines().toList();
@@ -209,6 +242,28 @@ class IgApiTest extends GatewayTest {
         HttpResponse<String> checkpoints = officer.get("/ig/ledger/checkpoints");
         assertThat(checkpoints.statusCode()).isEqualTo(200);
         assertThat(json(checkpoints.body()).isArray()).isTrue();
+        HttpResponse<String> certificate = auditor.get("/ig/ledger/certificate");
+        assertThat(certificate.statusCode()).isEqualTo(200);
+        assertThat(certificate.body()).startsWith("-----BEGIN CERTIFICATE-----");
+
+        // what the API hands out is all the offline verifier needs
+        Path dir = Files.createTempDirectory(DATA_DIR, "verify-");
+        Files.writeString(dir.resolve("ledger.jsonl"), export.body());
+        Files.writeString(dir.resolve("signer.crt.pem"), certificate.body());
+        Path checkpointDir = Files.createDirectories(dir.resolve("checkpoints"));
+        long covered = 0;
+        for (JsonNode checkpoint : json(checkpoints.body())) {
+            if (checkpoint.path("treeSize").asLong() <= lines.size()) {
+                Files.writeString(checkpointDir.resolve("checkpoint-" + checkpoint.path("treeSize").asLong() + ".json"), checkpoint.toString());
+                covered++;
+            }
+        }
+        assertThat(covered).isPositive();
+        ByteArrayOutputStream report = new ByteArrayOutputStream();
+        int exit = VerifierMain.run(new String[]{"verify", "--entries", dir.resolve("ledger.jsonl").toString(), "--checkpoints",
+                checkpointDir.toString(), "--cert", dir.resolve("signer.crt.pem").toString()}, new PrintStream(report, true, StandardCharsets.UTF_8));
+        assertThat(report.toString(StandardCharsets.UTF_8)).startsWith("OK: " + lines.size() + " entries");
+        assertThat(exit).isZero();
     }
 
     @Test
@@ -217,18 +272,76 @@ class IgApiTest extends GatewayTest {
         IgClient wrongPassword = IgClient.as("ig-officer", "not-the-password", PKI.caCertificate(), baseUrl());
         String overrideReview = "/ig/overrides/00000000-0000-0000-0000-000000000000/review";
         String[] paths = {"/ig/AuditEvent", "/ig/disclosure-report?identifier=" + URLEncoder.encode(NHS + "|" + NHS_NUMBER,
-                StandardCharsets.UTF_8), "/ig/overrides?status=PENDING", "/ig/ledger/export", "/ig/ledger/checkpoints"};
+                StandardCharsets.UTF_8), "/ig/overrides?status=PENDING", "/ig/ledger/export", "/ig/ledger/checkpoints", "/ig/ledger/certificate",
+                "/fhir/AuditEvent", "/fhir/AuditEvent?entity=00000000-0000-0000-0000-000000000000"};
         for (String path : paths) {
             HttpResponse<String> anonymous = nobody.get(path);
             assertThat(anonymous.statusCode()).as(path).isEqualTo(401);
             assertThat(anonymous.headers().firstValue("WWW-Authenticate").orElseThrow()).startsWith("Basic");
-            assertThat(as("cs-suffolk").get(path).statusCode()).as(path).isEqualTo(401);
+            HttpResponse<String> partner = as("cs-suffolk").get(path);
+            assertThat(partner.statusCode()).as(path).isEqualTo(403);
+            assertThat(json(partner.body()).path("resourceType").asText()).isEqualTo("OperationOutcome");
             assertThat(wrongPassword.get(path).statusCode()).as(path).isEqualTo(401);
         }
         assertThat(nobody.post(overrideReview, "{}").statusCode()).isEqualTo(401);
-        assertThat(as("cs-suffolk").post(overrideReview, "application/json", Examples.bytes("{}")).statusCode()).isEqualTo(401);
+        assertThat(as("cs-suffolk").post(overrideReview, "application/json", Examples.bytes("{}")).statusCode()).isEqualTo(403);
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "select count(*) from audit_entry where kind = 'REFUSED' and actor = 'cs-suffolk' and reason = 'partner-not-ig'", Long.class)
+                >= paths.length + 1);
         assertThat(wrongPassword.post(overrideReview, "{}").statusCode()).isEqualTo(401);
         assertThat(officer.post(overrideReview, "{\"decision\":\"agreed\",\"reason\":\"x\"}").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void bearerTokensFromTheIdentityProviderCarryIgRoles() throws Exception {
+        Instant in5Minutes = Instant.now().plusSeconds(300);
+        IgClient jo = IgClient.bearer(token(IG_OIDC_KEY, "jo.officer", List.of("ig-officer"), in5Minutes), PKI.caCertificate(), baseUrl());
+        HttpResponse<String> search = jo.get("/fhir/AuditEvent?_count=5");
+        assertThat(search.statusCode()).as(search.body()).isEqualTo(200);
+        assertThat(json(search.body()).path("resourceType").asText()).isEqualTo("Bundle");
+        assertThat(jo.get("/ig/overrides?status=PENDING").statusCode()).isEqualTo(200);
+        assertThat(jo.post("/ig/overrides/00000000-0000-0000-0000-000000000000/review",
+                "{\"decision\":\"agreed\",\"reason\":\"x\"}").statusCode()).isEqualTo(404);
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject("select count(*) from audit_entry where kind = 'AUDIT_READ' "
+                + "and actor = 'jo.officer' and actor_role = 'ig-officer' and outcome = 'GET /fhir/AuditEvent'", Long.class) >= 1);
+
+        IgClient sam = IgClient.bearer(token(IG_OIDC_KEY, "sam.auditor", List.of("auditor", "staff"), in5Minutes), PKI.caCertificate(), baseUrl());
+        assertThat(sam.get("/ig/AuditEvent?_count=1").statusCode()).isEqualTo(200);
+        assertThat(sam.post("/ig/overrides/00000000-0000-0000-0000-000000000000/review", "{}").statusCode()).isEqualTo(403);
+
+        IgClient noRole = IgClient.bearer(token(IG_OIDC_KEY, "pat", List.of("staff"), in5Minutes), PKI.caCertificate(), baseUrl());
+        assertThat(noRole.get("/fhir/AuditEvent").statusCode()).isEqualTo(403);
+
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair otherKey = generator.generateKeyPair();
+        for (String token : new String[]{token(otherKey, "mallory", List.of("ig-officer"), in5Minutes),
+                token(IG_OIDC_KEY, "jo.officer", List.of("ig-officer"), Instant.now().minusSeconds(600)), "not-a-jwt"}) {
+            HttpResponse<String> refused = IgClient.bearer(token, PKI.caCertificate(), baseUrl()).get("/fhir/AuditEvent");
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.headers().allValues("WWW-Authenticate")).anySatisfy(h -> assertThat(h).startsWith("Bearer"));
+            assertThat(json(refused.body()).path("resourceType").asText()).isEqualTo("OperationOutcome");
+        }
+    }
+
+    /** An RS256 JWT as the identity provider would issue it. */
+    private static String token(KeyPair key, String username, List<String> roles, Instant expires) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).build(), new JWTClaimsSet.Builder()
+                .subject("subject-" + username).claim("preferred_username", username).claim("roles", roles)
+                .issueTime(Date.from(expires.minusSeconds(900))).expirationTime(Date.from(expires)).build());
+        jwt.sign(new RSASSASigner(key.getPrivate()));
+        return jwt.serialize();
+    }
+
+    private static List<String> patients(JsonNode auditEvent) {
+        List<String> found = new ArrayList<>();
+        auditEvent.path("entity").forEach(e -> {
+            if ("Patient".equals(e.path("what").path("type").asText())) {
+                JsonNode id = e.path("what").path("identifier");
+                found.add(id.path("system").asText() + "|" + id.path("value").asText());
+            }
+        });
+        return found;
     }
 
     private long auditReads() {

@@ -14,7 +14,7 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Base64;
 
-/** An IG user as a test sees it: HTTPS trusting the dev CA, no client certificate, HTTP Basic (or no credentials). */
+/** An IG user as a test sees it: HTTPS trusting the dev CA, no client certificate, HTTP Basic, a Bearer token or nothing. */
 final class IgClient {
 
     private final HttpClient client;
@@ -30,6 +30,10 @@ final class IgClient {
     static IgClient as(String username, String password, Path caFile, String baseUrl) throws Exception {
         return new IgClient(http(caFile), baseUrl, "Basic " + Base64.getEncoder().encodeToString(
                 (username + ":" + password).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static IgClient bearer(String token, Path caFile, String baseUrl) throws Exception {
+        return new IgClient(http(caFile), baseUrl, "Bearer " + token);
     }
 
     static IgClient anonymous(Path caFile, String baseUrl) throws Exception {

@@ -20,6 +20,10 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
 
 /**
  * The whole gateway on the real stack: embedded Artemis and PostgreSQL under a fresh data directory, HTTPS with mutual
@@ -34,6 +38,8 @@ public abstract class GatewayTest {
     protected static final int DEMO_PARTNERS_PORT = freePort();
     protected static final DevPki PKI = new DevPki(DATA_DIR.resolve("pki"));
     protected static final ObjectMapper JSON = new ObjectMapper();
+    /** Signs test IG users' Bearer tokens: its public key is the configured OIDC key (carebridge.ig.oidc). */
+    protected static final KeyPair IG_OIDC_KEY = igOidcKey();
 
     @LocalServerPort
     protected int port;
@@ -61,6 +67,7 @@ public abstract class GatewayTest {
         registry.add("carebridge.intake.max-body-bytes", () -> "262144");
         // Clock scans only when a test calls ClockScanner.scan(now), so no test sees another's alerts appear.
         registry.add("carebridge.clocks.scan-interval", () -> "1h");
+        registry.add("carebridge.ig.oidc.public-key-location", () -> DATA_DIR.resolve("ig-oidc-test.pub.pem").toString());
     }
 
     protected PartnerClient as(String partnerId) throws Exception {
@@ -110,6 +117,21 @@ public abstract class GatewayTest {
             return Files.createTempDirectory(base, "gateway-").toAbsolutePath();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static KeyPair igOidcKey() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            KeyPair pair = generator.generateKeyPair();
+            Files.writeString(DATA_DIR.resolve("ig-oidc-test.pub.pem"), "-----BEGIN PUBLIC KEY-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pair.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+            return pair;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 

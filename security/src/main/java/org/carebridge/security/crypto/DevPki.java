@@ -151,6 +151,42 @@ public final class DevPki {
         }
     }
 
+    /**
+     * A signing key and certificate issued by the CA (digital signature only, no TLS use), e.g. for ledger checkpoints;
+     * created when missing or not issued by the current CA. Call after {@link #ensure}.
+     */
+    public synchronized void ensureSigner(String commonName, Path certFile, Path keyFile) {
+        try {
+            KeyMaterial ca = KeyMaterial.load(caCertificate(), caKey());
+            if (Files.exists(certFile) && Files.exists(keyFile)) {
+                try {
+                    KeyMaterial.load(certFile, keyFile).certificate().verify(ca.certificate().getPublicKey());
+                    return;
+                } catch (GeneralSecurityException | IllegalStateException e) {
+                    // issued by an earlier CA, or unreadable: issue again
+                }
+            }
+            KeyPair pair = keyPair();
+            Instant now = Instant.now();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca.certificate(), new BigInteger(64, random).abs(),
+                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)),
+                    new X500Name("CN=" + commonName + ",O=CareBridge DEV-ONLY"), pair.getPublic());
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
+            builder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca.certificate()));
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
+            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(ca.privateKey())));
+            write(keyFile, pair.getPrivate());
+            write(certFile, cert, ca.certificate());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the development signing key " + keyFile, e);
+        } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IllegalStateException("cannot generate the development signing key", e);
+        }
+    }
+
     /** What a certificate issued here is for. */
     public enum Use { TLS_CLIENT, SIGNING, ENCRYPTION }
 
