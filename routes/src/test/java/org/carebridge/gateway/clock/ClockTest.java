@@ -181,7 +181,7 @@ class ClockTest extends GatewayTest {
             assertThat(listed.path("alertTrackingId").asText()).isEqualTo(alertTrackingId.toString());
             assertThat(ig("auditor", "/ig/clocks?state=LATE").statusCode()).isEqualTo(400);
             assertThat(ig(null, "/ig/clocks").statusCode()).isEqualTo(401);
-            assertThat(as("cs-suffolk").get("/ig/clocks").statusCode()).isEqualTo(401);
+            assertThat(as("cs-suffolk").get("/ig/clocks").statusCode()).isEqualTo(403);
 
             // Scanning again raises nothing twice and sends no second alert.
             int duplicatesBefore = inbox("cs-norfolk").duplicates();
