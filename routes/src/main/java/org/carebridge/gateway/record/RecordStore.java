@@ -7,6 +7,7 @@ import org.carebridge.gateway.audit.SubjectKeys;
 import org.carebridge.gateway.intake.IncomingMessage;
 import org.carebridge.security.fhir.MessageSubjects;
 import org.carebridge.gateway.intake.RoutedMessage;
+import org.carebridge.gateway.report.MonitoringFacts;
 import org.carebridge.security.decision.Decision;
 import org.carebridge.security.decision.SafeguardingOverride;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -30,8 +31,11 @@ public class RecordStore {
 
     private final AuditTrail audit;
     private final SubjectKeys subjectKeys;
+    private final MonitoringFacts monitoring;
 
-    public RecordStore(JdbcTemplate jdbc, TransactionTemplate transaction, AuditTrail audit, SubjectKeys subjectKeys) {
+    public RecordStore(JdbcTemplate jdbc, TransactionTemplate transaction, AuditTrail audit, SubjectKeys subjectKeys,
+                       MonitoringFacts monitoring) {
+        this.monitoring = monitoring;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.audit = audit;
@@ -99,6 +103,7 @@ public class RecordStore {
                     insert into override_review (override_id, decision_id, tracking_id, recipient, asserted_by, asserted_role,
                                                  reason, created_at)
                     values (?, ?, ?, ?, ?, ?, ?, ?)""", overrides);
+            monitoring.record(trackingId, message);
             audit.recordAll(facts);
             return new StoredRecord(trackingId, message.event(), List.copyOf(orders), false);
         });

@@ -10,7 +10,9 @@ public enum AgencyKind {
     HEALTH("health"),
     VIRTUAL_SCHOOL("virtual-school"),
     YOUTH_JUSTICE("youth-justice"),
-    REGULATOR("regulator");
+    REGULATOR("regulator"),
+    /** Bodies that oversee the protocol (corporate parenting board, district police leads): aggregate reports only. */
+    OVERSIGHT("oversight");
 
     private final String code;
 

@@ -18,6 +18,17 @@ public record Partner(String id, String name, AgencyKind kind, String area, Part
 
     public static final Set<String> KNOWN_ROLES = Set.of(CONSENT_WRITER);
 
+    /**
+     * The gateway itself, as the sender of what it computes (the monthly monitoring report). Reserved: no registered
+     * partner may use it, it has no certificate, and it is never a recipient.
+     */
+    public static final String GATEWAY_ID = "carebridge-gateway";
+
+    /** The gateway as a sender: no kind, area, endpoint or certificate. */
+    public static Partner gateway() {
+        return new Partner(GATEWAY_ID, "CareBridge gateway", null, null, null, null, Set.of());
+    }
+
     public Partner {
         roles = Set.copyOf(roles);
     }
