@@ -77,7 +77,7 @@ public record MonthlyReport(YearMonth month, int threshold, Instant generatedAt,
                 Set<Integer> totals = new HashSet<>(suppressedTotals);
                 boolean grand = suppressedGrandTotal;
                 for (Dimension dimension : Dimension.values()) {
-                    ProtectedTable cells = suppression.protect(counts.get(dimension), suppressedTotals, suppressedGrandTotal);
+                    ProtectedTable cells = suppression.protect(measures.size(), counts.get(dimension), suppressedTotals, suppressedGrandTotal);
                     protectedTables.put(dimension, new Table(family, dimension, strata.get(dimension), measures, cells));
                     for (int c = 0; c < measures.size(); c++) {
                         if (cells.suppressed(cells.rows(), c)) {

@@ -45,18 +45,21 @@ public final class SmallCountSuppression {
 
     /** @param counts rows (strata) by columns (measures), non-negative */
     public ProtectedTable protect(long[][] counts) {
-        return protect(counts, Set.of(), false);
+        if (counts.length == 0) {
+            throw new IllegalArgumentException("a table with no rows needs its number of columns");
+        }
+        return protect(counts[0].length, counts, Set.of(), false);
     }
 
     /**
+     * @param columns              the number of measures (a month may have no strata yet)
      * @param suppressColumnTotals column totals to suppress whatever their value, because a table that shares them
      *                             (the same measures by another breakdown) had to suppress them
      * @param suppressGrandTotal   likewise for the grand total
      */
-    public ProtectedTable protect(long[][] counts, Set<Integer> suppressColumnTotals, boolean suppressGrandTotal) {
+    public ProtectedTable protect(int columns, long[][] counts, Set<Integer> suppressColumnTotals, boolean suppressGrandTotal) {
         int rows = counts.length;
-        int columns = rows == 0 ? 0 : counts[0].length;
-        if (columns == 0 && rows > 0) {
+        if (columns == 0) {
             throw new IllegalArgumentException("a table needs at least one column");
         }
         long[][] values = new long[rows + 1][columns + 1];

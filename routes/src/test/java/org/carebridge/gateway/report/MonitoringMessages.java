@@ -29,20 +29,20 @@ import java.util.UUID;
  * date and the UK Core ethnic category), the placing authority (EpisodeOfCare.managingOrganization), the placement
  * (a children's home Location with its area), and an Encounter (custody, missing) or police outcome Observations.
  */
-final class MonitoringMessages {
+public final class MonitoringMessages {
 
-    static final FhirContext FHIR = FhirContext.forR4Cached();
-    static final String NORFOLK = "E10000020";
-    static final String SUFFOLK = "E10000029";
+    public static final FhirContext FHIR = FhirContext.forR4Cached();
+    public static final String NORFOLK = "E10000020";
+    public static final String SUFFOLK = "E10000029";
 
     /** One child in one placement. */
-    record Child(String gender, String birthDate, String ethnicCode, String placingAuthority, String area, String home) {
+    public record Child(String gender, String birthDate, String ethnicCode, String placingAuthority, String area, String home) {
     }
 
     private MonitoringMessages() {
     }
 
-    static Bundle contact(String event, String sender, Child child, String start) {
+    public static Bundle contact(String event, String sender, Child child, String start) {
         Bundle bundle = message(event, sender, child);
         Encounter encounter = new Encounter();
         encounter.setStatus(event.equals("custody-notification") ? Encounter.EncounterStatus.INPROGRESS : Encounter.EncounterStatus.FINISHED);
@@ -53,7 +53,7 @@ final class MonitoringMessages {
         return bundle;
     }
 
-    static Bundle outcomes(String sender, Child child, String effective, String... outcomeCodes) {
+    public static Bundle outcomes(String sender, Child child, String effective, String... outcomeCodes) {
         Bundle bundle = message("diversion-panel-outcome", sender, child);
         for (String code : outcomeCodes) {
             Observation observation = new Observation();
@@ -66,7 +66,7 @@ final class MonitoringMessages {
         return bundle;
     }
 
-    static byte[] json(Bundle bundle) {
+    public static byte[] json(Bundle bundle) {
         return FHIR.newJsonParser().encodeResourceToString(bundle).getBytes(StandardCharsets.UTF_8);
     }
 

@@ -120,7 +120,7 @@ class SmallCountSuppressionTest {
 
     @Test
     void totalsAnotherTableSuppressedAreSuppressedHereAndProtected() {
-        ProtectedTable table = five.protect(new long[][]{{10, 20}, {30, 40}}, Set.of(0), false);
+        ProtectedTable table = five.protect(2, new long[][]{{10, 20}, {30, 40}}, Set.of(0), false);
         assertThat(table.suppressed(2, 0)).isTrue();
         assertThat(table.state(2, 0)).isEqualTo(CellState.SECONDARY);
         assertThat(table.published(2, 0)).isNull();
@@ -166,6 +166,12 @@ class SmallCountSuppressionTest {
         }
         states[0][1] = CellState.PRIMARY;
         assertThat(Derivability.derivableCells(new ProtectedTable(values, states))).containsExactly(new int[]{0, 1});
+    }
+
+    @Test
+    void aTableWithNoStrataYetIsItsZeroTotals() {
+        ProtectedTable table = five.protect(3, new long[0][], Set.of(), false);
+        assertThat(layout(table)).isEqualTo("  0  0  0  0\n");
     }
 
     @Test
