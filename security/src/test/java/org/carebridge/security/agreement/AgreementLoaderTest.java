@@ -66,13 +66,14 @@ class AgreementLoaderTest {
     }
 
     @Test
-    void theRealFolderLoadsThreeAgreements() {
+    void theRealFolderLoadsItsAgreements() {
         AgreementSet set = RealConfig.agreements();
 
         assertThat(set.agreements()).extracting(Agreement::id, Agreement::version, Agreement::retention)
                 .containsExactly(
                         tuple("care-leaver-police-contact", 1, Period.ofYears(2)),
                         tuple("liaison-diversion-health-summary", 1, Period.ofYears(3)),
+                        tuple("monthly-monitoring-report", 1, Period.ofYears(7)),
                         tuple("placement-notification", 1, Period.ofYears(7)));
         assertThat(set.agreements()).allSatisfy(a -> {
             assertThat(a.title()).isNotBlank();
@@ -277,6 +278,17 @@ class AgreementLoaderTest {
         String yaml = VALID.replace("recipient: { kind: health, area: receiving }", "recipient: { partner: health-atlantis }");
 
         assertRejected(yaml, "recipient: { partner: health-atlantis }", "partner 'health-atlantis' is not in the partner registry");
+    }
+
+    @Test
+    void theGatewayItselfMayBeASenderButNeverARecipient() throws IOException {
+        String sender = VALID.replace("sender: { kind: childrens-services }", "sender: { partner: carebridge-gateway }");
+        assertThat(loader.load(write("a.yaml", sender).getParent()).agreements().get(0).rules().get(0).sender().partnerId())
+                .isEqualTo("carebridge-gateway");
+
+        String yaml = VALID.replace("recipient: { kind: health, area: receiving }", "recipient: { partner: carebridge-gateway }");
+        Files.delete(dir.resolve("a.yaml"));
+        assertRejected(yaml, "recipient: { partner: carebridge-gateway }", "the gateway itself may only be a sender");
     }
 
     @Test

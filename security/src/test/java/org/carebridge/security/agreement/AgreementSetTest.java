@@ -22,7 +22,8 @@ class AgreementSetTest {
         AgreementSet set = RealConfig.agreements();
 
         assertThat(set.agreements()).extracting(Agreement::id)
-                .containsExactly("care-leaver-police-contact", "liaison-diversion-health-summary", "placement-notification");
+                .containsExactly("care-leaver-police-contact", "liaison-diversion-health-summary", "monthly-monitoring-report",
+                        "placement-notification");
         assertThatThrownBy(() -> set.agreements().clear()).isInstanceOf(UnsupportedOperationException.class);
     }
 

@@ -47,7 +47,7 @@ class DecisionEngineTest {
 
     @Test
     void theRealPartnersAreRegistered() {
-        assertThat(registry.all()).hasSize(8);
+        assertThat(registry.all()).hasSize(11);
         Partner sender = partner("cs-suffolk");
         assertThat(sender.area()).isEqualTo(SUFFOLK);
         assertThat(registry.certificate("cs-suffolk")).isNotNull();

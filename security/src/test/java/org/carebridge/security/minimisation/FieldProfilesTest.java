@@ -24,7 +24,8 @@ class FieldProfilesTest {
         FieldProfiles profiles = RealConfig.profiles();
 
         assertThat(profiles.names()).containsExactlyInAnyOrder("placement-childrens-services", "placement-health",
-                "placement-virtual-school", "placement-police-risk", "care-leaver-police-contact", "liaison-diversion-youth-justice");
+                "placement-virtual-school", "placement-police-risk", "care-leaver-police-contact", "liaison-diversion-youth-justice",
+                "monthly-monitoring-report");
         assertThat(profiles.names()).allSatisfy(name -> {
             FieldProfile profile = profiles.get(name).orElseThrow();
             assertThat(profile.name()).isEqualTo(name);
