@@ -33,7 +33,7 @@ public class MonitoringFacts {
         try {
             facts = extractor.extract(message.event(), message.bundle(), message.receivedAt());
         } catch (RuntimeException e) {
-            // Monitoring must never cost a child's record its delivery; the gap shows in the metric-free log only.
+            // Monitoring must never cost a child's record its delivery; logged without any of its content.
             log.warn("No monitoring facts read from record {} ({})", trackingId, e.getClass().getSimpleName());
             return;
         }

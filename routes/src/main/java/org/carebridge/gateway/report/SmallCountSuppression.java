@@ -1,8 +1,6 @@
 package org.carebridge.gateway.report;
 
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.PriorityQueue;
 import java.util.Set;
 
@@ -105,9 +103,10 @@ public final class SmallCountSuppression {
 
     /** The first suppressed cell (row-major) that no cycle of suppressed cells runs through, or null. */
     private static int[] firstBridge(CellState[][] states) {
+        boolean[][] bridges = new Bridges(states).find();
         for (int r = 0; r < states.length; r++) {
             for (int c = 0; c < states[r].length; c++) {
-                if (states[r][c].suppressed() && !connectedWithout(states, r, c)) {
+                if (bridges[r][c]) {
                     return new int[]{r, c};
                 }
             }
@@ -115,37 +114,59 @@ public final class SmallCountSuppression {
         return null;
     }
 
-    /** Whether row r and column c are joined by suppressed cells other than (r, c). Nodes: rows 0..R, then columns. */
-    private static boolean connectedWithout(CellState[][] states, int row, int column) {
-        int rows = states.length;
-        int columns = states[0].length;
-        boolean[] seen = new boolean[rows + columns];
-        Deque<Integer> queue = new ArrayDeque<>();
-        queue.add(row);
-        seen[row] = true;
-        while (!queue.isEmpty()) {
-            int node = queue.poll();
-            if (node == rows + column) {
-                return true;
-            }
-            if (node < rows) {
-                for (int c = 0; c < columns; c++) {
-                    if (states[node][c].suppressed() && !(node == row && c == column) && !seen[rows + c]) {
-                        seen[rows + c] = true;
-                        queue.add(rows + c);
-                    }
+    /** Tarjan's bridge finding over the graph of suppressed cells. Nodes: rows 0..R, then columns. */
+    private static final class Bridges {
+
+        private final CellState[][] states;
+        private final int rows;
+        private final int columns;
+        private final int[] order;
+        private final int[] low;
+        private final boolean[][] bridges;
+        private int counter;
+
+        Bridges(CellState[][] states) {
+            this.states = states;
+            this.rows = states.length;
+            this.columns = states[0].length;
+            this.order = new int[rows + columns];
+            this.low = new int[rows + columns];
+            this.bridges = new boolean[rows][columns];
+        }
+
+        boolean[][] find() {
+            for (int node = 0; node < rows + columns; node++) {
+                if (order[node] == 0) {
+                    visit(node, -1);
                 }
-            } else {
-                int c = node - rows;
-                for (int r = 0; r < rows; r++) {
-                    if (states[r][c].suppressed() && !(r == row && c == column) && !seen[r]) {
-                        seen[r] = true;
-                        queue.add(r);
+            }
+            return bridges;
+        }
+
+        private void visit(int node, int parent) {
+            order[node] = low[node] = ++counter;
+            int count = node < rows ? columns : rows;
+            for (int other = 0; other < count; other++) {
+                int r = node < rows ? node : other;
+                int c = node < rows ? other : node - rows;
+                if (!states[r][c].suppressed()) {
+                    continue;
+                }
+                int next = node < rows ? rows + c : r;
+                if (next == parent) {
+                    continue; // a pair of nodes shares at most one cell, so this is the edge we came by
+                }
+                if (order[next] == 0) {
+                    visit(next, node);
+                    low[node] = Math.min(low[node], low[next]);
+                    if (low[next] > order[node]) {
+                        bridges[r][c] = true;
                     }
+                } else {
+                    low[node] = Math.min(low[node], order[next]);
                 }
             }
         }
-        return false;
     }
 
     /** Suppresses the cheapest path of cells from row r to column c that avoids (r, c), putting (r, c) on a cycle. */
