@@ -5,6 +5,7 @@ import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +19,9 @@ import java.util.TreeSet;
  * totals, column totals and grand total, small counts suppressed.
  *
  * <p>The tables of one family share their column totals and grand total (the same facts, broken down differently), so a
- * total suppressed in one of them is suppressed in all, and each is protected again until none changes. Tables share
- * nothing else, so no suppressed cell can be worked out by combining them.
+ * total suppressed in one of them is suppressed in all, and each is protected again until none changes. Then the
+ * family's tables are checked together, with the link between a children's home and its area
+ * ({@link LinkedTablesAudit}), and more is suppressed until no small count can be worked out from them all.
  */
 public record MonthlyReport(YearMonth month, int threshold, Instant generatedAt, long facts,
                             Map<Measure.Family, Map<Dimension, Table>> tables) {
@@ -53,6 +55,8 @@ public record MonthlyReport(YearMonth month, int threshold, Instant generatedAt,
         SmallCountSuppression suppression = new SmallCountSuppression(threshold);
         List<MonitoringFact> ofMonth = facts.stream().filter(f -> f.month().equals(month)).toList();
         Map<Measure.Family, Map<Dimension, Table>> tables = new EnumMap<>(Measure.Family.class);
+        Map<String, Set<String>> areasOfHome = new HashMap<>();
+        ofMonth.forEach(f -> areasOfHome.computeIfAbsent(f.childrensHome(), home -> new TreeSet<>()).add(f.area()));
         for (Measure.Family family : Measure.Family.values()) {
             List<Measure> measures = family.measures();
             Map<Dimension, long[][]> counts = new LinkedHashMap<>();
@@ -92,6 +96,7 @@ public record MonthlyReport(YearMonth month, int threshold, Instant generatedAt,
                 suppressedTotals = totals;
                 suppressedGrandTotal = grand;
             }
+            new LinkedTablesAudit(protectedTables, areasOfHome).protect();
             tables.put(family, protectedTables);
         }
         return new MonthlyReport(month, threshold, generatedAt, ofMonth.size(), tables);

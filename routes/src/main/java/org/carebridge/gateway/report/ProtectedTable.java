@@ -1,7 +1,5 @@
 package org.carebridge.gateway.report;
 
-import java.util.Arrays;
-
 /**
  * A table of counts with its margins, and which counts may be published. Coordinates are those of the extended table:
  * rows {@code 0..rows()-1} are the strata and row {@code rows()} the column totals; columns {@code 0..columns()-1} are
@@ -55,7 +53,19 @@ public final class ProtectedTable {
         return text.toString();
     }
 
-    long[][] copyOfValues() {
-        return Arrays.stream(values).map(long[]::clone).toArray(long[][]::new);
+    /** @return true when the count was shown and is now suppressed */
+    boolean suppressSecondary(int row, int column) {
+        if (states[row][column].suppressed()) {
+            return false;
+        }
+        states[row][column] = CellState.SECONDARY;
+        return true;
+    }
+
+    /** Undoes a trial {@link #suppressSecondary}. */
+    void unsuppress(int row, int column) {
+        if (states[row][column] == CellState.SECONDARY) {
+            states[row][column] = CellState.SHOWN;
+        }
     }
 }

@@ -221,6 +221,20 @@ public final class SmallCountSuppression {
         }
     }
 
+    /** What suppressing this count costs, as the cycle closing weighs it. */
+    static long cost(ProtectedTable table, int r, int c) {
+        if (table.suppressed(r, c)) {
+            return 0;
+        }
+        if (r == table.rows() && c == table.columns()) {
+            return GRAND_TOTAL_COST;
+        }
+        if (r == table.rows() || c == table.columns()) {
+            return MARGIN_COST + table.value(r, c);
+        }
+        return table.value(r, c) == 0 ? ZERO_COST : table.value(r, c);
+    }
+
     private static long cost(long[][] values, CellState[][] states, int r, int c) {
         if (states[r][c].suppressed()) {
             return 0;
