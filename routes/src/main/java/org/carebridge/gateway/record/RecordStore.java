@@ -10,6 +10,7 @@ import org.carebridge.security.fhir.MessageSubjects;
 import org.carebridge.gateway.intake.RoutedMessage;
 import org.carebridge.gateway.storage.PayloadVault;
 import org.carebridge.gateway.storage.RetentionPolicy;
+import org.carebridge.gateway.report.MonitoringFacts;
 import org.carebridge.security.decision.Decision;
 import org.carebridge.security.decision.SafeguardingOverride;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -37,10 +38,12 @@ public class RecordStore {
     private final PayloadVault vault;
     private final RetentionPolicy retention;
     private final RecordClocks clocks;
+    private final MonitoringFacts monitoring;
 
     public RecordStore(JdbcTemplate jdbc, TransactionTemplate transaction, AuditTrail audit, SubjectKeys subjectKeys,
-                       PayloadVault vault, RetentionPolicy retention, RecordClocks clocks) {
+                       PayloadVault vault, RetentionPolicy retention, RecordClocks clocks, MonitoringFacts monitoring) {
         this.clocks = clocks;
+        this.monitoring = monitoring;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.audit = audit;
@@ -115,6 +118,7 @@ public class RecordStore {
                     insert into override_review (override_id, decision_id, tracking_id, recipient, asserted_by, asserted_role,
                                                  reason, created_at)
                     values (?, ?, ?, ?, ?, ?, ?, ?)""", overrides);
+            monitoring.record(trackingId, message);
             audit.recordAll(facts);
             clocks.start(trackingId, message, orders.size());
             return new StoredRecord(trackingId, message.event(), List.copyOf(orders), false);

@@ -8,6 +8,7 @@ import org.carebridge.security.config.SchemaCheck;
 import org.carebridge.security.config.YamlDocument;
 import org.carebridge.security.minimisation.FieldProfiles;
 import org.carebridge.security.partner.AgencyKind;
+import org.carebridge.security.partner.Partner;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -157,8 +158,11 @@ public final class AgreementLoader {
     private PartySelector party(YamlDocument document, String pointer, List<String> problems) {
         JsonNode node = document.root().at(pointer);
         String partner = text(node, "partner");
-        boolean gatewayAsSender = pointer.endsWith("/sender") && org.carebridge.security.partner.Partner.GATEWAY_ID.equals(partner);
-        if (partner != null && !knownPartners.contains(partner) && !gatewayAsSender) {
+        if (Partner.GATEWAY_ID.equals(partner)) {
+            if (!pointer.endsWith("/sender")) {
+                problems.add(document.at(pointer + "/partner", "the gateway itself may only be a sender"));
+            }
+        } else if (partner != null && !knownPartners.contains(partner)) {
             problems.add(document.at(pointer + "/partner", "partner '" + partner + "' is not in the partner registry"));
         }
         AgencyKind kind = text(node, "kind") == null ? null : AgencyKind.fromCode(text(node, "kind")).orElse(null);

@@ -12,7 +12,9 @@ public enum AgencyKind {
     YOUTH_JUSTICE("youth-justice"),
     /** The children's services front door: multi-agency safeguarding hub, advice and duty service, emergency duty team. */
     SAFEGUARDING_HUB("safeguarding-hub"),
-    REGULATOR("regulator");
+    REGULATOR("regulator"),
+    /** Bodies that oversee the protocol (corporate parenting board, district police leads): aggregate reports only. */
+    OVERSIGHT("oversight");
 
     private final String code;
 

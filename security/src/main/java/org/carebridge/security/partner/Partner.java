@@ -31,13 +31,15 @@ public record Partner(String id, String name, AgencyKind kind, String area, Part
     public static final Set<String> KNOWN_ROLES = Set.of(CONSENT_WRITER);
 
     /**
-     * The gateway itself, as the sender of the messages it originates (clock-breach alerts). Not a registered partner:
-     * it has no certificate or endpoint and is never a recipient; agreements may name it only as a sender.
+     * The gateway itself, as the sender of the messages it originates (clock-breach alerts, the monthly monitoring
+     * report). Reserved: no registered partner may use it, it has no certificate or endpoint, and it is never a recipient;
+     * agreements may name it only as a sender.
      */
     public static final String GATEWAY_ID = "carebridge-gateway";
 
+    /** The gateway as a sender: no kind, area, endpoint or certificate. */
     public static Partner gateway() {
-        return new Partner(GATEWAY_ID, "CareBridge gateway", null, null, null, null);
+        return new Partner(GATEWAY_ID, "CareBridge gateway", null, null, null, null, Set.of());
     }
 
     public Partner {

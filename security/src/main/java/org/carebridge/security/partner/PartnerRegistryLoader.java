@@ -52,6 +52,8 @@ public final class PartnerRegistryLoader {
             List<String> own = new ArrayList<>();
             if (id == null || !ID.matcher(id).matches()) {
                 own.add("id must be lower-case letters, digits and '-' (2-63 characters)");
+            } else if (Partner.GATEWAY_ID.equals(id)) {
+                own.add("id is reserved for the gateway itself");
             } else if (!ids.add(id)) {
                 own.add("id is used by another partner");
             }

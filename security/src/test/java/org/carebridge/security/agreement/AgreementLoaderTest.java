@@ -80,6 +80,7 @@ class AgreementLoaderTest {
                         tuple("mash-referral", 1, Period.ofYears(7)),
                         tuple("missing-episode", 1, Period.ofYears(7)),
                         tuple("out-of-area-justice-contact", 1, Period.ofYears(2)),
+                        tuple("monthly-monitoring-report", 1, Period.ofYears(7)),
                         tuple("placement-notification", 1, Period.ofYears(7)),
                         tuple("prosecution-file-checklist", 1, Period.ofYears(6)),
                         tuple("return-home-interview", 1, Period.ofYears(7)));
@@ -303,6 +304,17 @@ class AgreementLoaderTest {
         String yaml = VALID.replace("recipient: { kind: health, area: receiving }", "recipient: { partner: health-atlantis }");
 
         assertRejected(yaml, "recipient: { partner: health-atlantis }", "partner 'health-atlantis' is not in the partner registry");
+    }
+
+    @Test
+    void theGatewayItselfMayBeASenderButNeverARecipient() throws IOException {
+        String sender = VALID.replace("sender: { kind: childrens-services }", "sender: { partner: carebridge-gateway }");
+        assertThat(loader.load(write("a.yaml", sender).getParent()).agreements().get(0).rules().get(0).sender().partnerId())
+                .isEqualTo("carebridge-gateway");
+
+        String yaml = VALID.replace("recipient: { kind: health, area: receiving }", "recipient: { partner: carebridge-gateway }");
+        Files.delete(dir.resolve("a.yaml"));
+        assertRejected(yaml, "recipient: { partner: carebridge-gateway }", "the gateway itself may only be a sender");
     }
 
     @Test

@@ -23,7 +23,7 @@ class AgreementSetTest {
 
         assertThat(set.agreements()).extracting(Agreement::id)
                 .containsExactly("care-leaver-police-contact", "clock-breach-alert", "custody-notification", "diversion-panel-outcome", "education-update",
-                        "liaison-diversion-health-summary", "mash-referral", "missing-episode", "out-of-area-justice-contact",
+                        "liaison-diversion-health-summary", "mash-referral", "missing-episode", "monthly-monitoring-report", "out-of-area-justice-contact",
                         "placement-notification", "prosecution-file-checklist", "return-home-interview");
         assertThatThrownBy(() -> set.agreements().clear()).isInstanceOf(UnsupportedOperationException.class);
     }

@@ -47,7 +47,7 @@ class DecisionEngineTest {
 
     @Test
     void theRealPartnersAreRegistered() {
-        assertThat(registry.all()).hasSize(12);
+        assertThat(registry.all()).hasSize(15);
         Partner sender = partner("cs-suffolk");
         assertThat(sender.area()).isEqualTo(SUFFOLK);
         assertThat(registry.certificate("cs-suffolk")).isNotNull();

@@ -37,20 +37,25 @@ class PartnerRegistryLoaderTest {
         assertThat(partners).extracting(Partner::id).containsExactly(
                 "cs-suffolk", "cs-norfolk", "health-norfolk", "health-suffolk",
                 "vs-suffolk", "vs-norfolk", "police-norfolk", "yjs-norfolk",
-                "mash-norfolk", "mash-suffolk", "police-suffolk", "yjs-suffolk");
+                "mash-norfolk", "mash-suffolk", "police-suffolk", "yjs-suffolk",
+                "norfolk-police-district-leads", "norfolk-corporate-parenting-board", "ofsted");
         assertThat(partners.stream().collect(Collectors.toMap(Partner::id, Partner::kind))).containsOnly(
                 entry("cs-suffolk", AgencyKind.CHILDRENS_SERVICES), entry("cs-norfolk", AgencyKind.CHILDRENS_SERVICES),
                 entry("health-norfolk", AgencyKind.HEALTH), entry("health-suffolk", AgencyKind.HEALTH),
                 entry("vs-suffolk", AgencyKind.VIRTUAL_SCHOOL), entry("vs-norfolk", AgencyKind.VIRTUAL_SCHOOL),
                 entry("police-norfolk", AgencyKind.POLICE), entry("yjs-norfolk", AgencyKind.YOUTH_JUSTICE),
                 entry("mash-norfolk", AgencyKind.SAFEGUARDING_HUB), entry("mash-suffolk", AgencyKind.SAFEGUARDING_HUB),
-                entry("police-suffolk", AgencyKind.POLICE), entry("yjs-suffolk", AgencyKind.YOUTH_JUSTICE));
+                entry("police-suffolk", AgencyKind.POLICE), entry("yjs-suffolk", AgencyKind.YOUTH_JUSTICE),
+                entry("norfolk-police-district-leads", AgencyKind.OVERSIGHT),
+                entry("norfolk-corporate-parenting-board", AgencyKind.OVERSIGHT), entry("ofsted", AgencyKind.REGULATOR));
         assertThat(partners.stream().collect(Collectors.toMap(Partner::id, Partner::area))).containsOnly(
                 entry("cs-suffolk", "E10000029"), entry("health-suffolk", "E10000029"), entry("vs-suffolk", "E10000029"),
                 entry("cs-norfolk", "E10000020"), entry("health-norfolk", "E10000020"), entry("vs-norfolk", "E10000020"),
                 entry("police-norfolk", "E10000020"), entry("yjs-norfolk", "E10000020"),
                 entry("mash-norfolk", "E10000020"), entry("mash-suffolk", "E10000029"),
-                entry("police-suffolk", "E10000029"), entry("yjs-suffolk", "E10000029"));
+                entry("police-suffolk", "E10000029"), entry("yjs-suffolk", "E10000029"),
+                entry("norfolk-police-district-leads", "E10000020"), entry("norfolk-corporate-parenting-board", "E10000020"),
+                entry("ofsted", "E10000020"));
         assertThat(partners).allSatisfy(p -> {
             assertThat(p.name()).isNotBlank();
             assertThat(p.endpoint().format()).isEqualTo("fhir-json");
@@ -127,6 +132,13 @@ class PartnerRegistryLoaderTest {
         Path file = write(partner("x", "spy-agency", "E10000020", "https://h/x", "https", "/c/x.pem"));
 
         assertProblem(file, "partner 'x'", "kind 'spy-agency' is not one of");
+    }
+
+    @Test
+    void theGatewaysOwnIdIsReserved() throws IOException {
+        Path file = write(partner(Partner.GATEWAY_ID, "police", "E10000020", "https://h/x", "https", "/c/x.pem"));
+
+        assertProblem(file, "partner '" + Partner.GATEWAY_ID + "'", "id is reserved for the gateway itself");
     }
 
     @Test

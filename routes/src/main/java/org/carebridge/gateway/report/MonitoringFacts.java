@@ -1,0 +1,63 @@
+package org.carebridge.gateway.report;
+
+import org.carebridge.gateway.intake.IncomingMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.YearMonth;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The monitoring facts table. {@link #record} runs inside the record's own transaction (called by RecordStore), so a
+ * record and its facts are stored together or not at all.
+ */
+@Component
+public class MonitoringFacts {
+
+    private static final Logger log = LoggerFactory.getLogger(MonitoringFacts.class);
+
+    private final JdbcTemplate jdbc;
+    private final MonitoringFactExtractor extractor = new MonitoringFactExtractor();
+
+    public MonitoringFacts(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void record(UUID trackingId, IncomingMessage message) {
+        List<MonitoringFact> facts;
+        try {
+            facts = extractor.extract(message.event(), message.bundle(), message.receivedAt());
+        } catch (RuntimeException e) {
+            // Monitoring must never cost a child's record its delivery; logged without any of its content.
+            log.warn("No monitoring facts read from record {} ({})", trackingId, e.getClass().getSimpleName());
+            return;
+        }
+        if (facts.isEmpty()) {
+            return;
+        }
+        Timestamp now = Timestamp.from(message.receivedAt());
+        jdbc.batchUpdate("""
+                insert into monitoring_fact (tracking_id, month, measure, area, placing_authority, childrens_home, age_band,
+                                             sex, ethnic_group, recorded_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", facts.stream().map(f -> new Object[]{trackingId,
+                Date.valueOf(f.month().atDay(1)), f.measure().code(), f.area(), f.placingAuthority(), f.childrensHome(),
+                f.ageBand(), f.sex(), f.ethnicGroup(), now}).toList());
+    }
+
+    /** Every fact of the months from {@code first} to {@code last}, inclusive. */
+    public List<MonitoringFact> between(YearMonth first, YearMonth last) {
+        return jdbc.query("""
+                        select month, measure, area, placing_authority, childrens_home, age_band, sex, ethnic_group
+                        from monitoring_fact where month >= ? and month <= ?""",
+                (rs, n) -> new MonitoringFact(YearMonth.from(rs.getDate("month").toLocalDate()),
+                        Measure.fromCode(rs.getString("measure")).orElseThrow(), rs.getString("area"),
+                        rs.getString("placing_authority"), rs.getString("childrens_home"), rs.getString("age_band"),
+                        rs.getString("sex"), rs.getString("ethnic_group")),
+                Date.valueOf(first.atDay(1)), Date.valueOf(last.atDay(1)));
+    }
+}
