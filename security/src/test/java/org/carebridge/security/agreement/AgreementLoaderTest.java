@@ -79,8 +79,8 @@ class AgreementLoaderTest {
                         tuple("liaison-diversion-health-summary", 1, Period.ofYears(3)),
                         tuple("mash-referral", 1, Period.ofYears(7)),
                         tuple("missing-episode", 1, Period.ofYears(7)),
-                        tuple("out-of-area-justice-contact", 1, Period.ofYears(2)),
                         tuple("monthly-monitoring-report", 1, Period.ofYears(7)),
+                        tuple("out-of-area-justice-contact", 1, Period.ofYears(2)),
                         tuple("placement-notification", 1, Period.ofYears(7)),
                         tuple("prosecution-file-checklist", 1, Period.ofYears(6)),
                         tuple("return-home-interview", 1, Period.ofYears(7)));
