@@ -3,18 +3,14 @@ package org.carebridge.security;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import org.carebridge.security.RealConfig.InMemoryConsents;
-import org.carebridge.security.agreement.AgreementSet;
 import org.carebridge.security.decision.Decision;
 import org.carebridge.security.decision.Outcome;
 import org.carebridge.security.minimisation.CopyMinimiser;
-import org.carebridge.security.partner.PartnerRegistry;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.MessageHeader;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -41,23 +37,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * from the partner the table names, and is decided, at {@link #AT} with no consent on record, exactly as the table's last
  * column claims; every permitted copy is itself valid FHIR. Every flow but the computed monthly report has examples.
  */
-class ExampleCoverageTest {
+class ExampleCoverageTest extends WithRealConfiguration {
 
     static final Instant AT = Instant.parse("2026-11-20T12:00:00Z");
     /** Computed by the gateway from the other flows; no partner sends it. */
     static final Set<String> NOT_SENT_BY_PARTNERS = Set.of("monthly-monitoring-report", "clock-breach-alert");
 
-    @TempDir
-    static Path pkiDir;
-
-    static PartnerRegistry registry;
-    static AgreementSet agreements;
-
-    @BeforeAll
-    static void loadRealConfiguration() {
-        registry = RealConfig.registry(pkiDir);
-        agreements = RealConfig.agreements();
-    }
 
     record Claim(String file, String sender, String what, Map<String, Outcome> decisions) {
         @Override

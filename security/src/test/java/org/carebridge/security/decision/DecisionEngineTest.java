@@ -1,5 +1,6 @@
 package org.carebridge.security.decision;
 
+import org.carebridge.security.WithRealConfiguration;
 import org.carebridge.security.RealConfig;
 import org.carebridge.security.RealConfig.InMemoryConsents;
 import org.carebridge.security.agreement.AgreementSet;
@@ -7,17 +8,13 @@ import org.carebridge.security.consent.ConsentLookup;
 import org.carebridge.security.consent.SubjectIdentifier;
 import org.carebridge.security.fhir.MessageAreas;
 import org.carebridge.security.partner.Partner;
-import org.carebridge.security.partner.PartnerRegistry;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.EpisodeOfCare;
 import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.MessageHeader;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,23 +24,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Who is a candidate recipient at all: deny by default, the sender never, areas matched explicitly. */
-class DecisionEngineTest {
+class DecisionEngineTest extends WithRealConfiguration {
 
     static final Instant AT = DecisionTableTest.AT;
     static final String SUFFOLK = "E10000029";
     static final String NORFOLK = "E10000020";
 
-    @TempDir
-    static Path pkiDir;
-
-    static PartnerRegistry registry;
-    static AgreementSet agreements;
-
-    @BeforeAll
-    static void loadRealConfiguration() {
-        registry = RealConfig.registry(pkiDir);
-        agreements = RealConfig.agreements();
-    }
 
     @Test
     void theRealPartnersAreRegistered() {

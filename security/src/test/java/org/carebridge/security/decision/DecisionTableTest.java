@@ -1,19 +1,15 @@
 package org.carebridge.security.decision;
 
+import org.carebridge.security.WithRealConfiguration;
 import org.carebridge.security.RealConfig;
 import org.carebridge.security.RealConfig.InMemoryConsents;
-import org.carebridge.security.agreement.AgreementSet;
 import org.carebridge.security.consent.ConsentRecord;
 import org.carebridge.security.consent.ConsentState;
 import org.carebridge.security.consent.SubjectIdentifier;
 import org.carebridge.security.partner.AgencyKind;
-import org.carebridge.security.partner.PartnerRegistry;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The decision table: each example message, with the consents on record, decided with the real agreements and
  * partners, and the decision expected for every candidate recipient (and no other). See config/examples/README.md.
  */
-class DecisionTableTest {
+class DecisionTableTest extends WithRealConfiguration {
 
     static final Instant AT = Instant.parse("2026-11-20T12:00:00Z");
 
@@ -78,17 +74,6 @@ class DecisionTableTest {
     static final ConsentRecord LIAISON_OTHER_AUTHORITY = liaisonConsent(
             new SubjectIdentifier(SubjectIdentifier.LA_CHILD_ID_PREFIX + "E10000020", "SCC-000123"), 1, ConsentState.GIVEN, "2026-11-20T10:15:00Z");
 
-    @TempDir
-    static Path pkiDir;
-
-    static PartnerRegistry registry;
-    static AgreementSet agreements;
-
-    @BeforeAll
-    static void loadRealConfiguration() {
-        registry = RealConfig.registry(pkiDir);
-        agreements = RealConfig.agreements();
-    }
 
     static Stream<Row> table() {
         Expect csNorfolk = permit("cs-norfolk", "permitted", PLACEMENT_AGREEMENT, "receiving-childrens-services", "placement-childrens-services");

@@ -1,20 +1,16 @@
 package org.carebridge.security.decision;
 
+import org.carebridge.security.WithRealConfiguration;
 import org.carebridge.security.RealConfig;
 import org.carebridge.security.RealConfig.InMemoryConsents;
-import org.carebridge.security.agreement.AgreementSet;
 import org.carebridge.security.minimisation.CopyMinimiser;
 import org.carebridge.security.partner.Partner;
-import org.carebridge.security.partner.PartnerRegistry;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Location;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,23 +24,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (sometimes sent by another partner, or changed), decided with the real agreements, partners and profiles; the
  * decision for every candidate recipient (and no other), and what each permitted copy keeps and drops.
  */
-class FlowDecisionTableTest {
+class FlowDecisionTableTest extends WithRealConfiguration {
 
     static final Instant AT = Instant.parse("2026-11-20T12:00:00Z");
     static final String NEVER_SHARED = "Never shared";
     static final java.util.Set<String> SAFEGUARDING_FLOWS = java.util.Set.of("custody-notification", "missing-episode", "mash-referral");
 
-    @TempDir
-    static Path pkiDir;
-
-    static PartnerRegistry registry;
-    static AgreementSet agreements;
-
-    @BeforeAll
-    static void loadRealConfiguration() {
-        registry = RealConfig.registry(pkiDir);
-        agreements = RealConfig.agreements();
-    }
 
     static Stream<Row> table() {
         return Stream.of(
