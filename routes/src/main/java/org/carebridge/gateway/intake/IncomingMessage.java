@@ -10,7 +10,8 @@ import java.time.Instant;
  * A message that passed intake checks: a FHIR message Bundle from the partner it says it is from.
  *
  * @param override the sender's safeguarding override, or null
+ * @param protection how the body reached the gateway (signed, encrypted, plain), or null when the gateway made it
  */
 public record IncomingMessage(Partner sender, String messageId, String event, Bundle bundle, byte[] body, Instant receivedAt,
-                              SafeguardingOverride override) {
+                              SafeguardingOverride override, String protection) {
 }

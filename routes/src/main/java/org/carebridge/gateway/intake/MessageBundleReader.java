@@ -78,7 +78,7 @@ public class MessageBundleReader {
             throw reject(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.REQUIRED, "bad-override", e.getMessage());
         }
         return new IncomingMessage(request.sender(), bundle.getIdElement().getIdPart(), event.getCode(), bundle,
-                request.body(), Instant.now(), override);
+                request.body(), Instant.now(), override, request.protection());
     }
 
     private static void checkContentType(String contentType) {

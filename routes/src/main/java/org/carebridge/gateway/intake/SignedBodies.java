@@ -3,6 +3,7 @@ package org.carebridge.gateway.intake;
 import org.carebridge.security.crypto.cms.DisclosureSeal;
 import org.carebridge.security.crypto.cms.SealOpener;
 import org.carebridge.security.crypto.cms.SealRejected;
+import org.carebridge.security.partner.Partner;
 import org.carebridge.security.partner.PartnerRegistry;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.http.HttpStatus;
@@ -31,11 +32,16 @@ public class SignedBodies {
                 throw new IntakeRejected(HttpStatus.FORBIDDEN, IssueType.SECURITY, "signature-required",
                         "This partner must send a CMS-signed body (Content-Type " + DisclosureSeal.MEDIA_TYPE + ")");
             }
-            return request;
+            if (Partner.GATEWAY_ID.equals(request.sender().id())) {
+                return request;
+            }
+            return new IntakeRequest(request.sender(), request.contentType(), request.body(), "unsigned body over mutual TLS");
         }
         try {
             SealOpener.Opened opened = opener.openFrom(request.body(), registry.certificate(request.sender().id()));
-            return new IntakeRequest(request.sender(), "application/fhir+json", opened.content());
+            return new IntakeRequest(request.sender(), "application/fhir+json", opened.content(),
+                    (opened.encrypted() ? "cms-signed and encrypted" : "cms-signed") + ", signer certificate serial "
+                            + opened.signer().getSerialNumber().toString(16));
         } catch (SealRejected e) {
             throw new IntakeRejected(status(e.reason()), IssueType.SECURITY, "cms-" + e.reason().code(),
                     "The signed body was refused: " + e.getMessage());

@@ -74,7 +74,8 @@ public class RecordStore {
             vault.store(key, message.receivedAt());
             List<AuditFact> facts = new ArrayList<>();
             facts.add(new AuditFact(message.receivedAt(), AuditKind.RECEIVED, message.sender().id(), "partner", trackingId.toString(),
-                    null, null, null, null, "accepted", message.event(), subjectKeys.keep(MessageSubjects.identifiers(message.bundle()))));
+                    null, null, null, null, "accepted",
+                    message.protection() == null ? message.event() : message.event() + "; " + message.protection(), subjectKeys.keep(MessageSubjects.identifiers(message.bundle()))));
             List<DeliveryOrder> orders = new ArrayList<>();
             List<Object[]> decisions = new ArrayList<>();
             List<Object[]> deliveries = new ArrayList<>();

@@ -54,6 +54,10 @@ class SealedExchangeTest extends GatewayTest {
         assertThat(inbox("health-norfolk").dir().resolve(messageId + ".p7m")).doesNotExist();
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(jdbc.queryForList("""
+                    select e.reason from audit_entry e join intake_record r on r.tracking_id::text = e.tracking_id
+                    where r.message_id = ? and e.kind = 'RECEIVED'""", String.class, messageId))
+                    .containsExactly("placement-notification; unsigned body over mutual TLS");
             assertThat(disclosureReason(messageId, "vs-suffolk")).contains("cms-sealed SHA256withECDSA AES-256-GCM RSA-OAEP-SHA256");
             assertThat(disclosureReason(messageId, "health-norfolk")).contains("plain-mtls (allowed by placement-notification v1)");
         });
@@ -89,6 +93,11 @@ class SealedExchangeTest extends GatewayTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         assertThat(jdbc.queryForObject("select count(*) from intake_record where sender = 'police-norfolk' and message_id = ?",
                 Long.class, messageId)).isEqualTo(1);
+        // the ledger says how it came: signed, encrypted, and by which certificate
+        String trackingId = response.headers().firstValue("X-CareBridge-Tracking-Id").orElseThrow();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(jdbc.queryForList(
+                "select reason from audit_entry where tracking_id = ? and kind = 'RECEIVED'", String.class, trackingId))
+                .singleElement().asString().startsWith("care-leaver-police-contact; cms-signed and encrypted, signer certificate serial "));
     }
 
     @Test
