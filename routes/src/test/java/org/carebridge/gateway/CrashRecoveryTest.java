@@ -58,6 +58,9 @@ class CrashRecoveryTest {
 
             HttpResponse<String> accepted = sender.processMessage(Examples.bytes(Examples.placementNotification(messageId)));
             assertThat(accepted.statusCode()).isEqualTo(202);
+            String trackingId = accepted.headers().firstValue("X-CareBridge-Tracking-Id").orElseThrow();
+            // the placement's statutory clock started with the record
+            assertThat(clockTrackingIds(pki, "RUNNING")).contains(trackingId);
             gateway.destroyForcibly().waitFor();
 
             partners = startPartners();
@@ -80,6 +83,9 @@ class CrashRecoveryTest {
                         .filteredOn(f -> f.getFileName().toString().endsWith(".json")).hasSize(1);
             }
             assertThat(partners.inbox("police-norfolk").orElseThrow().files()).isEmpty();
+            // the clock survived the crash and stopped when the last copy was delivered after the restart
+            assertThat(clockTrackingIds(pki, "STOPPED")).contains(trackingId);
+            assertThat(clockTrackingIds(pki, "RUNNING")).doesNotContain(trackingId);
         } finally {
             gateway.destroy();
             if (!gateway.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -89,6 +95,21 @@ class CrashRecoveryTest {
                 partners.stop();
             }
         }
+    }
+
+    /** Tracking ids of the clocks in {@code state}, read from the IG view as the dev-only ig-officer. */
+    private List<String> clockTrackingIds(DevPki pki, String state) throws Exception {
+        java.util.Properties users = new java.util.Properties();
+        try (var in = Files.newInputStream(data.resolve("pki/ig-users.dev-only.txt"))) {
+            users.load(in);
+        }
+        String basic = java.util.Base64.getEncoder().encodeToString(("ig-officer:" + users.getProperty("ig-officer"))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        HttpResponse<String> response = PartnerClient.anonymous(pki.caCertificate(), "https://localhost:" + port)
+                .get("/ig/clocks?state=" + state, java.util.Map.of("Authorization", "Basic " + basic));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).findValues("trackingId").stream()
+                .map(com.fasterxml.jackson.databind.JsonNode::asText).toList();
     }
 
     private Process start(int run) throws Exception {

@@ -63,6 +63,12 @@ public final class PartnerClient {
         return client.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    public HttpResponse<String> get(String path, java.util.Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).GET();
+        headers.forEach(request::header);
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static javax.net.ssl.TrustManager[] trust(Path caFile) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
