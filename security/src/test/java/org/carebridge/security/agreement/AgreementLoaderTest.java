@@ -155,7 +155,9 @@ class AgreementLoaderTest {
         Agreement liaison = agreement("liaison-diversion-health-summary");
         assertThat(liaison.lawfulBasis().article9()).startsWith("9(2)(h) health or social care");
         assertThat(liaison.retention()).isEqualTo(Period.ofYears(3));
-        assertThat(liaison.rules()).singleElement().satisfies(r -> {
+        assertThat(liaison.rules()).extracting(r -> r.id()).containsExactly("youth-justice-service", "police-custody", "childrens-services");
+        assertThat(liaison.rules()).allSatisfy(r -> assertThat(r.consent()).isEqualTo(ConsentRequirement.REQUIRED_UNLESS_SAFEGUARDING));
+        assertThat(liaison.rules()).first().satisfies(r -> {
             assertThat(r.id()).isEqualTo("youth-justice-service");
             assertThat(r.recipient()).isEqualTo(new PartySelector(null, AgencyKind.YOUTH_JUSTICE, AreaRole.SENDER));
             assertThat(r.consent()).isEqualTo(ConsentRequirement.REQUIRED_UNLESS_SAFEGUARDING);

@@ -87,6 +87,13 @@ class DecisionTableTest extends WithRealConfiguration {
                 "liaison-diversion-youth-justice");
         Expect liaisonOverride = new Expect("yjs-norfolk", Outcome.PERMIT_BY_OVERRIDE, "permitted-by-override", LIAISON_AGREEMENT,
                 "youth-justice-service", "liaison-diversion-youth-justice", null);
+        // police custody and the area's children's services need their own consent; the youth justice consent is not theirs
+        Expect policeNoConsent = deny("police-norfolk", "no-consent", LIAISON_AGREEMENT, "police-custody");
+        Expect csNoConsent = deny("cs-norfolk", "no-consent", LIAISON_AGREEMENT, "childrens-services");
+        Expect policeOverride = new Expect("police-norfolk", Outcome.PERMIT_BY_OVERRIDE, "permitted-by-override", LIAISON_AGREEMENT,
+                "police-custody", "liaison-diversion-custody", null);
+        Expect csOverride = new Expect("cs-norfolk", Outcome.PERMIT_BY_OVERRIDE, "permitted-by-override", LIAISON_AGREEMENT,
+                "childrens-services", "liaison-diversion-custody", null);
 
         return Stream.of(
                 row("placement: receiving area's children's services and health, responsible virtual school; no police without a risk flag",
@@ -121,21 +128,21 @@ class DecisionTableTest extends WithRealConfiguration {
                 row("care leaver under 18, even with consent", CARE_LEAVER_UNDER_18, List.of(CARE_LEAVER_GIVEN), AT,
                         deny("cs-suffolk", "condition-not-met", CARE_LEAVER_AGREEMENT, "former-responsible-authority")),
 
-                row("liaison and diversion, no consent", LIAISON, List.of(), AT, liaisonNoConsent),
+                row("liaison and diversion, no consent", LIAISON, List.of(), AT, liaisonNoConsent, policeNoConsent, csNoConsent),
                 row("liaison and diversion, consent given for the youth justice service",
-                        LIAISON, List.of(LIAISON_GIVEN), AT, liaisonPermit.withConsent(LIAISON_GIVEN)),
+                        LIAISON, List.of(LIAISON_GIVEN), AT, liaisonPermit.withConsent(LIAISON_GIVEN), policeNoConsent, csNoConsent),
                 row("liaison and diversion, consent recorded under an identifier the message does not carry",
-                        LIAISON, List.of(LIAISON_UNDER_NHS_NUMBER), AT, liaisonNoConsent),
+                        LIAISON, List.of(LIAISON_UNDER_NHS_NUMBER), AT, liaisonNoConsent, policeNoConsent, csNoConsent),
                 row("liaison and diversion, consent under another authority's child id with the same value",
-                        LIAISON, List.of(LIAISON_OTHER_AUTHORITY), AT, liaisonNoConsent),
+                        LIAISON, List.of(LIAISON_OTHER_AUTHORITY), AT, liaisonNoConsent, policeNoConsent, csNoConsent),
                 row("liaison and diversion, consent withdrawn and no override",
                         LIAISON, List.of(LIAISON_GIVEN, LIAISON_WITHDRAWN), AT,
-                        deny("yjs-norfolk", "consent-withdrawn", LIAISON_AGREEMENT, "youth-justice-service").withConsent(LIAISON_WITHDRAWN)),
-                row("liaison and diversion with a safeguarding override, no consent", LIAISON_OVERRIDE, List.of(), AT, liaisonOverride),
+                        deny("yjs-norfolk", "consent-withdrawn", LIAISON_AGREEMENT, "youth-justice-service").withConsent(LIAISON_WITHDRAWN), policeNoConsent, csNoConsent),
+                row("liaison and diversion with a safeguarding override, no consent", LIAISON_OVERRIDE, List.of(), AT, liaisonOverride, policeOverride, csOverride),
                 row("liaison and diversion with a safeguarding override, consent withdrawn: the override is the exception",
-                        LIAISON_OVERRIDE, List.of(LIAISON_GIVEN, LIAISON_WITHDRAWN), AT, liaisonOverride.withConsent(LIAISON_WITHDRAWN)),
+                        LIAISON_OVERRIDE, List.of(LIAISON_GIVEN, LIAISON_WITHDRAWN), AT, liaisonOverride.withConsent(LIAISON_WITHDRAWN), policeOverride, csOverride),
                 row("liaison and diversion with a safeguarding override and consent given: consent is the basis",
-                        LIAISON_OVERRIDE, List.of(LIAISON_GIVEN), AT, liaisonPermit.withConsent(LIAISON_GIVEN)),
+                        LIAISON_OVERRIDE, List.of(LIAISON_GIVEN), AT, liaisonPermit.withConsent(LIAISON_GIVEN), policeOverride, csOverride),
 
                 row("placement decided in 2029, after the agreement's validity",
                         PLACEMENT, List.of(), Instant.parse("2029-03-01T12:00:00Z"), notInForce("cs-norfolk", "receiving-childrens-services"),
