@@ -44,7 +44,7 @@ final class Derivability {
     }
 
     /** Rank over the rationals (fraction-free elimination), leaving out column {@code skip}. */
-    private static int rank(long[][] matrix, int skip) {
+    static int rank(long[][] matrix, int skip) {
         int rows = matrix.length;
         int columns = rows == 0 ? 0 : matrix[0].length;
         BigInteger[][] m = new BigInteger[rows][];

@@ -2,7 +2,6 @@ package org.carebridge.gateway.report;
 
 import org.junit.jupiter.api.Test;
 
-import java.math.BigInteger;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -152,39 +151,13 @@ class MonthlyReportTest {
     }
 
     private static int rank(List<Map<String, Long>> equations, Map<String, Integer> unknowns, String skip) {
-        List<String> columns = unknowns.keySet().stream().filter(k -> !k.equals(skip)).toList();
-        BigInteger[][] m = new BigInteger[equations.size()][columns.size()];
+        List<String> columns = List.copyOf(unknowns.keySet());
+        long[][] m = new long[equations.size()][columns.size()];
         for (int r = 0; r < equations.size(); r++) {
             for (int c = 0; c < columns.size(); c++) {
-                m[r][c] = BigInteger.valueOf(equations.get(r).getOrDefault(columns.get(c), 0L));
+                m[r][c] = equations.get(r).getOrDefault(columns.get(c), 0L);
             }
         }
-        int rank = 0;
-        for (int c = 0; c < columns.size() && rank < m.length; c++) {
-            int pivot = -1;
-            for (int r = rank; r < m.length; r++) {
-                if (m[r][c].signum() != 0) {
-                    pivot = r;
-                    break;
-                }
-            }
-            if (pivot < 0) {
-                continue;
-            }
-            BigInteger[] swap = m[pivot];
-            m[pivot] = m[rank];
-            m[rank] = swap;
-            for (int r = rank + 1; r < m.length; r++) {
-                if (m[r][c].signum() != 0) {
-                    BigInteger a = m[rank][c];
-                    BigInteger b = m[r][c];
-                    for (int k = c; k < columns.size(); k++) {
-                        m[r][k] = m[r][k].multiply(a).subtract(m[rank][k].multiply(b));
-                    }
-                }
-            }
-            rank++;
-        }
-        return rank;
+        return Derivability.rank(m, skip == null ? -1 : columns.indexOf(skip));
     }
 }
