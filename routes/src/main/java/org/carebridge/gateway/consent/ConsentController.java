@@ -3,6 +3,7 @@ package org.carebridge.gateway.consent;
 import ca.uhn.fhir.context.FhirContext;
 import jakarta.servlet.http.HttpServletRequest;
 import org.carebridge.gateway.CarebridgeProperties;
+import org.carebridge.gateway.fhir.FhirJsonBody;
 import org.carebridge.gateway.fhir.OperationOutcomes;
 import org.carebridge.gateway.intake.PartnerCertificateFilter;
 import org.carebridge.security.consent.SubjectIdentifier;
@@ -26,7 +27,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
@@ -66,7 +66,7 @@ public class ConsentController {
     public ResponseEntity<String> create(HttpServletRequest request,
                                          @RequestAttribute(PartnerCertificateFilter.PARTNER_ATTRIBUTE) Partner caller) throws IOException {
         requireConsentWriter(caller, "record consent");
-        StoredConsent stored = registry.record(reader.parse(request.getContentType(), readBounded(request)), caller);
+        StoredConsent stored = registry.record(reader.parse(request.getContentType(), body(request)), caller);
         HttpHeaders headers = versionHeaders(stored);
         return ResponseEntity.status(HttpStatus.CREATED).headers(headers).contentType(OperationOutcomes.FHIR_JSON).body(stored.resource());
     }
@@ -114,7 +114,7 @@ public class ConsentController {
                                          @RequestAttribute(PartnerCertificateFilter.PARTNER_ATTRIBUTE) Partner caller) throws IOException {
         requireConsentWriter(caller, "withdraw consent");
         Integer expectedVersion = expectedVersion(ifMatch);
-        StoredConsent stored = registry.withdraw(id, reader.parse(request.getContentType(), readBounded(request)),
+        StoredConsent stored = registry.withdraw(id, reader.parse(request.getContentType(), body(request)),
                 expectedVersion, caller);
         return ok(stored);
     }
@@ -189,21 +189,11 @@ public class ConsentController {
         return Integer.valueOf(matcher.group(1));
     }
 
-    private byte[] readBounded(HttpServletRequest request) throws IOException {
-        if (request.getContentLengthLong() > maxBodyBytes) {
-            throw tooLarge();
+    private byte[] body(HttpServletRequest request) throws IOException {
+        try {
+            return FhirJsonBody.readBounded(request, maxBodyBytes);
+        } catch (FhirJsonBody.Refused e) {
+            throw new ConsentRejected(e.status(), e.issueType(), e.getMessage());
         }
-        try (InputStream in = request.getInputStream()) {
-            byte[] body = in.readNBytes(maxBodyBytes + 1);
-            if (body.length > maxBodyBytes) {
-                throw tooLarge();
-            }
-            return body;
-        }
-    }
-
-    private ConsentRejected tooLarge() {
-        return new ConsentRejected(HttpStatus.PAYLOAD_TOO_LARGE, IssueType.TOOCOSTLY,
-                "The body is larger than the limit of " + maxBodyBytes + " bytes");
     }
 }

@@ -3,11 +3,8 @@ package org.carebridge.gateway.consent;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.StrictErrorHandler;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import org.carebridge.gateway.CarebridgeProperties;
+import org.carebridge.gateway.fhir.FhirJsonBody;
 import org.carebridge.security.consent.ConsentState;
 import org.carebridge.security.consent.SubjectIdentifier;
 import org.carebridge.security.partner.AgencyKind;
@@ -24,10 +21,8 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Reference;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +52,6 @@ public class ConsentReader {
     private final FhirContext fhir;
     private final PartnerRegistry partners;
     private final int maxDepth;
-    private final JsonFactory json = new JsonFactory();
 
     public ConsentReader(FhirContext fhir, PartnerRegistry partners, CarebridgeProperties properties) {
         this.fhir = fhir;
@@ -67,8 +61,12 @@ public class ConsentReader {
 
     /** Content type, JSON nesting and syntax, then a strict FHIR parse: the body must be a Consent. */
     public Consent parse(String contentType, byte[] body) {
-        checkContentType(contentType);
-        checkJson(body);
+        try {
+            FhirJsonBody.checkContentType(contentType);
+            FhirJsonBody.checkJson(body, maxDepth);
+        } catch (FhirJsonBody.Refused e) {
+            throw new ConsentRejected(e.status(), e.issueType(), e.getMessage());
+        }
         IBaseResource resource;
         try {
             resource = fhir.newJsonParser().setParserErrorHandler(new StrictErrorHandler())
@@ -313,41 +311,5 @@ public class ConsentReader {
             case SECOND -> start.plusSeconds(1);
             case MILLI -> start.plusMillis(1);
         };
-    }
-
-    private static void checkContentType(String contentType) {
-        MediaType type;
-        try {
-            type = contentType == null ? null : MediaType.parseMediaType(contentType);
-        } catch (IllegalArgumentException e) {
-            type = null;
-        }
-        if (type == null || !("application".equals(type.getType())
-                && ("fhir+json".equals(type.getSubtype()) || "json".equals(type.getSubtype())))) {
-            throw new ConsentRejected(HttpStatus.UNSUPPORTED_MEDIA_TYPE, IssueType.NOTSUPPORTED,
-                    "Content-Type must be application/fhir+json");
-        }
-    }
-
-    private void checkJson(byte[] body) {
-        try (JsonParser parser = json.createParser(body)) {
-            int depth = 0;
-            JsonToken token;
-            while ((token = parser.nextToken()) != null) {
-                if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-                    if (++depth > maxDepth) {
-                        throw new ConsentRejected(HttpStatus.BAD_REQUEST, IssueType.TOOCOSTLY,
-                                "JSON nesting is deeper than the limit of " + maxDepth);
-                    }
-                } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
-                    depth--;
-                }
-            }
-        } catch (JsonParseException e) {
-            throw new ConsentRejected(HttpStatus.BAD_REQUEST, IssueType.STRUCTURE, "The body is not valid JSON (line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
-        } catch (IOException e) {
-            throw new ConsentRejected(HttpStatus.BAD_REQUEST, IssueType.STRUCTURE, "The body cannot be read as JSON");
-        }
     }
 }

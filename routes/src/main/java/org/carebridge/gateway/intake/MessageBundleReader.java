@@ -4,11 +4,8 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.StrictErrorHandler;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import org.carebridge.gateway.CarebridgeProperties;
+import org.carebridge.gateway.fhir.FhirJsonBody;
 import org.carebridge.security.decision.SafeguardingOverride;
 import org.carebridge.security.fhir.EventCatalogue;
 import org.carebridge.security.fhir.MessageSubjects;
@@ -18,10 +15,8 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.MessageHeader;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
@@ -38,7 +33,6 @@ public class MessageBundleReader {
     private final FhirContext fhir;
     private final EventCatalogue events;
     private final int maxDepth;
-    private final JsonFactory json = new JsonFactory();
 
     public MessageBundleReader(FhirContext fhir, EventCatalogue events, CarebridgeProperties properties) {
         this.fhir = fhir;
@@ -47,8 +41,12 @@ public class MessageBundleReader {
     }
 
     public IncomingMessage read(IntakeRequest request) {
-        checkContentType(request.contentType());
-        checkJson(request.body());
+        try {
+            FhirJsonBody.checkContentType(request.contentType());
+            FhirJsonBody.checkJson(request.body(), maxDepth);
+        } catch (FhirJsonBody.Refused e) {
+            throw reject(e.status(), e.issueType(), e.reason(), e.getMessage());
+        }
         Bundle bundle = parseBundle(request.body());
         if (bundle.getType() != Bundle.BundleType.MESSAGE) {
             throw reject(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.INVALID, "not-a-message",
@@ -79,42 +77,6 @@ public class MessageBundleReader {
         }
         return new IncomingMessage(request.sender(), bundle.getIdElement().getIdPart(), event.getCode(), bundle,
                 request.body(), Instant.now(), override, request.protection());
-    }
-
-    private static void checkContentType(String contentType) {
-        MediaType type;
-        try {
-            type = contentType == null ? null : MediaType.parseMediaType(contentType);
-        } catch (IllegalArgumentException e) {
-            type = null;
-        }
-        if (type == null || !("application".equals(type.getType())
-                && ("fhir+json".equals(type.getSubtype()) || "json".equals(type.getSubtype())))) {
-            throw reject(HttpStatus.UNSUPPORTED_MEDIA_TYPE, IssueType.NOTSUPPORTED, "content-type",
-                    "Content-Type must be application/fhir+json");
-        }
-    }
-
-    private void checkJson(byte[] body) {
-        try (JsonParser parser = json.createParser(body)) {
-            int depth = 0;
-            JsonToken token;
-            while ((token = parser.nextToken()) != null) {
-                if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-                    if (++depth > maxDepth) {
-                        throw reject(HttpStatus.BAD_REQUEST, IssueType.TOOCOSTLY, "too-deep",
-                                "JSON nesting is deeper than the limit of " + maxDepth);
-                    }
-                } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
-                    depth--;
-                }
-            }
-        } catch (JsonParseException e) {
-            throw reject(HttpStatus.BAD_REQUEST, IssueType.STRUCTURE, "bad-json", "The body is not valid JSON (line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
-        } catch (IOException e) {
-            throw reject(HttpStatus.BAD_REQUEST, IssueType.STRUCTURE, "bad-json", "The body cannot be read as JSON");
-        }
     }
 
     private Bundle parseBundle(byte[] body) {

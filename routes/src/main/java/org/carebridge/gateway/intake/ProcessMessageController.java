@@ -7,6 +7,7 @@ import org.carebridge.gateway.CarebridgeProperties;
 import org.carebridge.gateway.audit.AuditFact;
 import org.carebridge.gateway.audit.AuditKind;
 import org.carebridge.gateway.audit.AuditTrail;
+import org.carebridge.gateway.fhir.FhirJsonBody;
 import org.carebridge.gateway.fhir.OperationOutcomes;
 import org.carebridge.gateway.metrics.GatewayMetrics;
 import org.carebridge.gateway.record.StoredRecord;
@@ -25,7 +26,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import java.io.IOException;
-import java.io.InputStream;
 
 /** FHIR messaging intake on the partner port. Answers 202 only once the record is committed to the database. */
 @RestController
@@ -52,7 +52,12 @@ public class ProcessMessageController {
     @PostMapping("/fhir/$process-message")
     public ResponseEntity<String> processMessage(HttpServletRequest request,
                                                  @RequestAttribute(PartnerCertificateFilter.PARTNER_ATTRIBUTE) Partner sender) throws IOException {
-        byte[] body = readBounded(request);
+        byte[] body;
+        try {
+            body = FhirJsonBody.readBounded(request, maxBodyBytes);
+        } catch (FhirJsonBody.Refused e) {
+            throw new IntakeRejected(e.status(), e.issueType(), e.reason(), e.getMessage());
+        }
         StoredRecord stored;
         try {
             stored = intake.requestBody(IntakeRoute.ENDPOINT, new IntakeRequest(sender, request.getContentType(), body), StoredRecord.class);
@@ -92,23 +97,5 @@ public class ProcessMessageController {
         log.error("Intake failed ({}); the record was not accepted", e.getClass().getSimpleName());
         return outcomes.error(HttpStatus.SERVICE_UNAVAILABLE, IssueType.TRANSIENT,
                 "The gateway could not store the record; it was not accepted. Send it again later.");
-    }
-
-    private byte[] readBounded(HttpServletRequest request) throws IOException {
-        if (request.getContentLengthLong() > maxBodyBytes) {
-            throw tooLarge();
-        }
-        try (InputStream in = request.getInputStream()) {
-            byte[] body = in.readNBytes(maxBodyBytes + 1);
-            if (body.length > maxBodyBytes) {
-                throw tooLarge();
-            }
-            return body;
-        }
-    }
-
-    private IntakeRejected tooLarge() {
-        return new IntakeRejected(HttpStatus.PAYLOAD_TOO_LARGE, IssueType.TOOCOSTLY, "too-large",
-                "The body is larger than the limit of " + maxBodyBytes + " bytes");
     }
 }
