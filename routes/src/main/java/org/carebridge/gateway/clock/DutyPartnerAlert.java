@@ -3,11 +3,8 @@ package org.carebridge.gateway.clock;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.camel.CamelExecutionException;
-import org.apache.camel.ProducerTemplate;
+import org.carebridge.gateway.intake.GatewayOriginatedMessages;
 import org.carebridge.gateway.intake.IntakeRejected;
-import org.carebridge.gateway.intake.IntakeRequest;
-import org.carebridge.gateway.intake.IntakeRoute;
 import org.carebridge.gateway.intake.MessageBundleReader;
 import org.carebridge.gateway.metrics.GatewayMetrics;
 import org.carebridge.gateway.record.StoredRecord;
@@ -38,12 +35,12 @@ public class DutyPartnerAlert {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ProducerTemplate intake;
+    private final GatewayOriginatedMessages intake;
     private final EventCatalogue events;
     private final GatewayMetrics metrics;
     private final Partner gateway = Partner.gateway();
 
-    public DutyPartnerAlert(ProducerTemplate intake, EventCatalogue events, GatewayMetrics metrics) {
+    public DutyPartnerAlert(GatewayOriginatedMessages intake, EventCatalogue events, GatewayMetrics metrics) {
         this.intake = intake;
         this.events = events;
         this.metrics = metrics;
@@ -58,12 +55,9 @@ public class DutyPartnerAlert {
         byte[] body = message(breach, now);
         StoredRecord stored;
         try {
-            stored = intake.requestBody(IntakeRoute.ENDPOINT, new IntakeRequest(gateway, "application/fhir+json", body), StoredRecord.class);
-        } catch (CamelExecutionException e) {
-            if (e.getCause() instanceof IntakeRejected rejected) {
-                throw new IllegalStateException("the gateway's own clock-breach-alert was refused at intake: " + rejected.reason(), e);
-            }
-            throw e;
+            stored = intake.submit(body);
+        } catch (IntakeRejected rejected) {
+            throw new IllegalStateException("the gateway's own clock-breach-alert was refused at intake: " + rejected.reason(), rejected);
         }
         if (!stored.duplicate()) {
             metrics.received(gateway.id(), EVENT);

@@ -1,10 +1,7 @@
 package org.carebridge.gateway.report;
 
 import ca.uhn.fhir.context.FhirContext;
-import org.apache.camel.CamelExecutionException;
-import org.apache.camel.ProducerTemplate;
-import org.carebridge.gateway.intake.IntakeRequest;
-import org.carebridge.gateway.intake.IntakeRoute;
+import org.carebridge.gateway.intake.GatewayOriginatedMessages;
 import org.carebridge.gateway.intake.MessageBundleReader;
 import org.carebridge.gateway.record.StoredRecord;
 import org.carebridge.security.partner.Partner;
@@ -34,10 +31,10 @@ public class MonthlyReportSubmission {
     static final String EVENT_SYSTEM = "https://carebridge.example.org/fhir/CodeSystem/carebridge-event";
 
     private final MonthlyReports reports;
-    private final ProducerTemplate intake;
+    private final GatewayOriginatedMessages intake;
     private final FhirContext fhir;
 
-    public MonthlyReportSubmission(MonthlyReports reports, ProducerTemplate intake, FhirContext fhir) {
+    public MonthlyReportSubmission(MonthlyReports reports, GatewayOriginatedMessages intake, FhirContext fhir) {
         this.reports = reports;
         this.intake = intake;
         this.fhir = fhir;
@@ -64,11 +61,6 @@ public class MonthlyReportSubmission {
         bundle.addEntry().setFullUrl("urn:uuid:" + header.getIdElement().getIdPart()).setResource(header);
         bundle.addEntry().setFullUrl(reportUrl).setResource(measureReport);
         byte[] body = fhir.newJsonParser().encodeResourceToString(bundle).getBytes(StandardCharsets.UTF_8);
-        try {
-            return intake.requestBody(IntakeRoute.ENDPOINT, new IntakeRequest(Partner.gateway(), "application/fhir+json", body),
-                    StoredRecord.class);
-        } catch (CamelExecutionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
+        return intake.submit(body);
     }
 }
