@@ -46,7 +46,7 @@ public class DisclosureSender {
         }
         Partner partner = registry.byId(delivery.order().recipient())
                 .orElseThrow(() -> new DeliveryFailure(delivery.order().recipient(), 0, "partner is no longer registered"));
-        CopyProtection.ProtectedCopy copy = protection.protect(partner, delivery.deliveryId(), delivery.payload());
+        CopyProtection.ProtectedCopy copy = protection.protect(partner, delivery.agreement(), delivery.payload());
         transport.deliver(partner, copy.body(), copy.contentType(), Map.of(
                 PartnerHttpsTransport.MESSAGE_ID_HEADER, delivery.order().messageId(),
                 PartnerHttpsTransport.TRACKING_ID_HEADER, delivery.order().trackingId().toString(),

@@ -42,14 +42,14 @@ public class DeliveryStore {
         UUID id = UUID.fromString(deliveryId);
         List<Sealed> found = jdbc.query("""
                 select d.delivery_id, d.tracking_id, d.recipient, r.event, r.message_id, d.payload, r.payload, r.received_at,
-                       k.kek_id, k.wrapped_key, r.erased_at is not null, r.retain_until is null
+                       k.kek_id, k.wrapped_key, r.erased_at is not null, r.retain_until is null, d.agreement_id, d.agreement_version
                 from delivery d join intake_record r on r.tracking_id = d.tracking_id
                      left join data_key k on k.tracking_id = d.tracking_id
                 where d.delivery_id = ? and d.state not in ('DELIVERED', 'ERASED')""",
                 (rs, i) -> new Sealed(new DeliveryOrder(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                         rs.getString(3), rs.getString(4), rs.getString(5)), rs.getBytes(6), rs.getBytes(7),
                         rs.getTimestamp(8).toInstant(), rs.getString(9) == null ? null : new WrappedDataKey(rs.getString(9), rs.getBytes(10)),
-                        rs.getBoolean(11), rs.getBoolean(12)),
+                        rs.getBoolean(11), rs.getBoolean(12), new PendingDelivery.AgreementRef(rs.getString(13), rs.getInt(14))),
                 id);
         if (found.isEmpty()) {
             return null;
@@ -64,13 +64,14 @@ public class DeliveryStore {
                 throw new PayloadUnreadable("the record's data key is missing although the record is not erased");
             }
             // Stored before sealing and not yet sealed by LegacyPayloadSealer: the bytes are as received.
-            return new PendingDelivery(sealed.order(), sealed.copy() != null ? sealed.copy() : sealed.original(), sealed.receivedAt());
+            return new PendingDelivery(sealed.order(), sealed.copy() != null ? sealed.copy() : sealed.original(), sealed.receivedAt(),
+                    sealed.agreement());
         }
         UUID trackingId = sealed.order().trackingId();
         byte[] payload = sealed.copy() != null
                 ? vault.open(trackingId, sealed.key(), sealed.copy(), PayloadVault.deliveryPlace(id))
                 : vault.open(trackingId, sealed.key(), sealed.original(), PayloadVault.recordPlace(trackingId));
-        return new PendingDelivery(sealed.order(), payload, sealed.receivedAt());
+        return new PendingDelivery(sealed.order(), payload, sealed.receivedAt(), sealed.agreement());
     }
 
     private void markErased(UUID deliveryId) {
@@ -96,7 +97,7 @@ public class DeliveryStore {
     }
 
     private record Sealed(DeliveryOrder order, byte[] copy, byte[] original, Instant receivedAt, WrappedDataKey key, boolean erased,
-                          boolean legacy) {
+                          boolean legacy, PendingDelivery.AgreementRef agreement) {
     }
 
     public void markDispatched(List<UUID> deliveryIds) {

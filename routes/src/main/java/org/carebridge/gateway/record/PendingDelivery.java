@@ -3,8 +3,14 @@ package org.carebridge.gateway.record;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A copy about to be sent: the order, the payload, and when its record was received (for latency). */
-public record PendingDelivery(DeliveryOrder order, byte[] payload, Instant receivedAt) {
+/**
+ * A copy about to be sent: the order, the payload, when its record was received (for latency) and the agreement it is
+ * shared under (which decides whether it may travel unsealed).
+ */
+public record PendingDelivery(DeliveryOrder order, byte[] payload, Instant receivedAt, AgreementRef agreement) {
+
+    public record AgreementRef(String id, int version) {
+    }
 
     public UUID deliveryId() {
         return order.deliveryId();
