@@ -1,19 +1,15 @@
 package org.carebridge.gateway.consent;
 
+import org.carebridge.gateway.support.PartnerClient;
 import org.carebridge.security.crypto.DevPki;
-import org.carebridge.security.crypto.KeyMaterial;
-import org.carebridge.security.crypto.Pem;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 
 /** PUT and DELETE as a partner system, with the same TLS set-up as the PartnerClient (which only posts and gets). */
@@ -32,12 +28,7 @@ final class ConsentUpdates {
     }
 
     static ConsentUpdates withCertificate(Path certificate, Path key, Path caFile, String baseUrl) throws Exception {
-        KeyMaterial identity = KeyMaterial.load(certificate, key);
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(identity.toKeyStore("partner", "test".toCharArray()), "test".toCharArray());
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(keys.getKeyManagers(), trust(caFile), null);
-        return new ConsentUpdates(tls, baseUrl);
+        return new ConsentUpdates(PartnerClient.tls(certificate, key, caFile), baseUrl);
     }
 
     HttpResponse<String> put(String path, String body) throws Exception {
@@ -56,17 +47,5 @@ final class ConsentUpdates {
 
     HttpResponse<String> delete(String path) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static javax.net.ssl.TrustManager[] trust(Path caFile) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        int i = 0;
-        for (var cert : Pem.readCertificates(caFile)) {
-            store.setCertificateEntry("ca-" + i++, cert);
-        }
-        TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
-        trust.init(store);
-        return trust.getTrustManagers();
     }
 }

@@ -1,16 +1,13 @@
 package org.carebridge.gateway.ig;
 
-import org.carebridge.security.crypto.Pem;
+import org.carebridge.gateway.support.PartnerClient;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Base64;
 
@@ -65,16 +62,6 @@ final class IgClient {
     }
 
     private static HttpClient http(Path caFile) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        int i = 0;
-        for (var cert : Pem.readCertificates(caFile)) {
-            store.setCertificateEntry("ca-" + i++, cert);
-        }
-        TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
-        trust.init(store);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, trust.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build();
+        return HttpClient.newBuilder().sslContext(PartnerClient.tls(null, null, caFile)).connectTimeout(Duration.ofSeconds(10)).build();
     }
 }

@@ -27,19 +27,25 @@ public final class PartnerClient {
 
     /** Presents the certificate and key in PEM files; trusts the CA in {@code caFile}. */
     public static PartnerClient withCertificate(Path certificate, Path key, Path caFile, String baseUrl) throws Exception {
-        KeyMaterial identity = KeyMaterial.load(certificate, key);
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(identity.toKeyStore("partner", "test".toCharArray()), "test".toCharArray());
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(keys.getKeyManagers(), trust(caFile), null);
-        return new PartnerClient(tls, baseUrl);
+        return new PartnerClient(tls(certificate, key, caFile), baseUrl);
     }
 
     /** Presents no client certificate at all. */
     public static PartnerClient anonymous(Path caFile, String baseUrl) throws Exception {
+        return new PartnerClient(tls(null, null, caFile), baseUrl);
+    }
+
+    /** TLS trusting only the CA in {@code caFile}, presenting the certificate and key when given (null: none). */
+    public static SSLContext tls(Path certificate, Path key, Path caFile) throws Exception {
+        KeyManagerFactory keys = null;
+        if (certificate != null) {
+            KeyMaterial identity = KeyMaterial.load(certificate, key);
+            keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(identity.toKeyStore("partner", "test".toCharArray()), "test".toCharArray());
+        }
         SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, trust(caFile), null);
-        return new PartnerClient(tls, baseUrl);
+        tls.init(keys == null ? null : keys.getKeyManagers(), trust(caFile), null);
+        return tls;
     }
 
     public HttpResponse<String> post(String path, String contentType, byte[] body) throws Exception {
