@@ -63,13 +63,15 @@ public class SubjectKeys {
     public List<String> keep(Collection<SubjectIdentifier> subjects) {
         Map<String, SubjectIdentifier> byKey = new LinkedHashMap<>();
         subjects.forEach(s -> byKey.putIfAbsent(keyOf(s), s));
+        // in key order, and locking a key's existing row, so retention erasure cannot delete it under a new record
+        Map<String, SubjectIdentifier> ordered = new java.util.TreeMap<>(byKey);
         if (!byKey.isEmpty()) {
-            List<Object[]> rows = byKey.entrySet().stream().map(e -> {
+            List<Object[]> rows = ordered.entrySet().stream().map(e -> {
                 SubjectEncryption.Sealed sealed = encryption().seal(text(e.getValue()), associated(e.getKey()));
                 return new Object[]{e.getKey(), sealed.keyId(), sealed.nonce(), sealed.ciphertext()};
             }).toList();
             jdbc.batchUpdate("insert into audit_subject_value (subject_key, key_id, nonce, ciphertext) values (?, ?, ?, ?) "
-                    + "on conflict (subject_key) do nothing", rows);
+                    + "on conflict (subject_key) do update set created_at = audit_subject_value.created_at", rows);
         }
         return List.copyOf(byKey.keySet());
     }

@@ -3,6 +3,7 @@ package org.carebridge.gateway.ig;
 import org.carebridge.gateway.audit.AuditFact;
 import org.carebridge.gateway.audit.AuditKind;
 import org.carebridge.gateway.audit.AuditTrail;
+import org.carebridge.gateway.record.OverrideAssertions;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -10,38 +11,50 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** IG review of a share made on a safeguarding override: the review and its audit fact commit together. */
 @Component
 class IgOverrideReviews {
 
-    enum Result { REVIEWED, NOT_FOUND, ALREADY_REVIEWED }
+    enum Result { REVIEWED, NOT_FOUND, ALREADY_REVIEWED, RECORD_ERASED }
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final AuditTrail audit;
+    private final OverrideAssertions assertions;
 
-    IgOverrideReviews(JdbcTemplate jdbc, TransactionTemplate transaction, AuditTrail audit) {
+    IgOverrideReviews(JdbcTemplate jdbc, TransactionTemplate transaction, AuditTrail audit, OverrideAssertions assertions) {
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.audit = audit;
+        this.assertions = assertions;
     }
 
     /** @param status AGREED or NOT_AGREED */
     Result review(UUID overrideId, String status, String note, String reviewer, String reviewerRole) {
         return transaction.execute(tx -> {
             Instant now = Instant.now();
+            List<UUID> owner = jdbc.queryForList("select tracking_id from override_review where override_id = ? for update",
+                    UUID.class, overrideId);
+            if (owner.isEmpty()) {
+                return Result.NOT_FOUND;
+            }
+            // The note may say anything about the child: it is sealed with the record and ends with it.
+            Optional<byte[]> sealedNote = assertions.sealNote(owner.get(0), overrideId, note);
+            if (sealedNote.isEmpty()) {
+                return Result.RECORD_ERASED;
+            }
             List<Object[]> updated = jdbc.query("""
-                    update override_review o set status = ?, reviewed_by = ?, reviewed_at = ?, review_note = ?
+                    update override_review o set status = ?, reviewed_by = ?, reviewed_at = ?, sealed_note = ?
                     from decision d
                     where o.override_id = ? and o.status = 'PENDING' and d.decision_id = o.decision_id
                     returning o.tracking_id, o.recipient, d.agreement_id, d.agreement_version, d.lawful_basis""",
                     (rs, i) -> new Object[]{rs.getString(1), rs.getString(2), rs.getString(3), rs.getObject(4), rs.getString(5)},
-                    status, reviewer, Timestamp.from(now), note, overrideId);
+                    status, reviewer, Timestamp.from(now), sealedNote.get(), overrideId);
             if (updated.isEmpty()) {
-                Integer exists = jdbc.queryForObject("select count(*) from override_review where override_id = ?", Integer.class, overrideId);
-                return exists != null && exists > 0 ? Result.ALREADY_REVIEWED : Result.NOT_FOUND;
+                return Result.ALREADY_REVIEWED;
             }
             Object[] row = updated.get(0);
             audit.record(AuditFact.of(AuditKind.OVERRIDE_REVIEWED, reviewer, reviewerRole).tracking((String) row[0])

@@ -103,8 +103,9 @@ public class RecordStore {
                         now, now});
                 SafeguardingOverride override = decision.override();
                 if (override != null) {
-                    overrides.add(new Object[]{UUID.randomUUID(), decisionId, trackingId, recipient, override.assertedBy(),
-                            override.role(), override.reason(), now});
+                    UUID overrideId = UUID.randomUUID();
+                    overrides.add(new Object[]{overrideId, decisionId, trackingId, recipient,
+                            OverrideAssertions.seal(key, overrideId, override), now});
                 }
             }
             jdbc.batchUpdate("""
@@ -116,9 +117,8 @@ public class RecordStore {
                                           decision_id, profile, payload, state, created_at, updated_at)
                     values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?)""", deliveries);
             jdbc.batchUpdate("""
-                    insert into override_review (override_id, decision_id, tracking_id, recipient, asserted_by, asserted_role,
-                                                 reason, created_at)
-                    values (?, ?, ?, ?, ?, ?, ?, ?)""", overrides);
+                    insert into override_review (override_id, decision_id, tracking_id, recipient, sealed_assertion, created_at)
+                    values (?, ?, ?, ?, ?, ?)""", overrides);
             monitoring.record(trackingId, message);
             audit.recordAll(facts);
             clocks.start(trackingId, message, orders.size());

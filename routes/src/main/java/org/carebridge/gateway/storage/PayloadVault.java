@@ -72,6 +72,22 @@ public class PayloadVault {
     }
 
     /**
+     * Seals a small value (an override's assertion, a review note) under an existing record's data key, so that it is
+     * shredded with the record; empty once the record is erased.
+     */
+    public Optional<byte[]> sealUnderRecord(UUID trackingId, byte[] plaintext, String place) {
+        return wrappedKey(trackingId).map(wrapped -> PayloadCipher.seal(keks.unwrap(wrapped, trackingId.toString()), plaintext, place));
+    }
+
+    /** Opens what {@link #sealUnderRecord} or {@link RecordKey#seal} sealed; empty once the record is erased. */
+    public Optional<byte[]> openUnderRecord(UUID trackingId, byte[] sealed, String place) {
+        if (sealed == null) {
+            return Optional.empty();
+        }
+        return wrappedKey(trackingId).map(wrapped -> open(trackingId, wrapped, sealed, place));
+    }
+
+    /**
      * Re-wraps up to {@code limit} data keys (records' and consents') still under an older KEK with the current one; the
      * sealed payloads are untouched. Once none is left under a KEK, that KEK can be removed from the store.
      */

@@ -20,12 +20,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
  * Ends records whose retention has run out: destroys their data keys (the sealed payloads stay, unreadable), marks them
- * erased, withdraws copies not yet delivered, and writes an audit entry per record. Decisions and audit entries, which
- * hold no payload, remain. Rows are claimed with {@code for update skip locked}, so several nodes can run it at once.
+ * erased, withdraws copies not yet delivered, clears what else is personal (override assertions stored in the clear,
+ * the link from monitoring facts, encrypted identifiers no live record needs), and writes an audit entry per record.
+ * Decisions and audit entries, which hold no personal data, remain. Rows are claimed with {@code for update skip locked}, so several nodes can run it at once.
  */
 @Component
 public class RetentionEraser {
@@ -71,9 +74,9 @@ public class RetentionEraser {
             // Drop the deleted key rows' old versions from the table files now rather than at the next autovacuum.
             // (A non-owner role gets a warning here, not an error.)
             try {
-                jdbc.execute("vacuum data_key");
+                jdbc.execute("vacuum data_key, audit_subject_value, override_review, decision, monitoring_fact");
             } catch (RuntimeException e) {
-                log.debug("vacuum data_key skipped: {}", e.getClass().getSimpleName());
+                log.debug("vacuum after erasure skipped: {}", e.getClass().getSimpleName());
             }
         }
         return total;
@@ -96,17 +99,66 @@ public class RetentionEraser {
                     update delivery set state = 'ERASED', updated_at = ?
                     where tracking_id = any (?) and state not in ('DELIVERED', 'ERASED')
                     returning tracking_id""", (rs, i) -> new Object[]{rs.getObject(1, UUID.class)}, at, ids);
+            eraseOutsidePayloads(ids);
             List<AuditFact> facts = new ArrayList<>();
+            Set<String> subjects = new TreeSet<>();
             for (UUID id : due) {
                 long undelivered = withdrawn.stream().filter(row -> id.equals(row[0])).count();
+                List<String> keys = subjectKeysOf(id);
+                subjects.addAll(keys);
                 facts.add(new AuditFact(now, AuditKind.ERASED, "gateway", "retention", id.toString(), null, null, null, null,
                         "erased", "retention ended; data key destroyed; " + undelivered + " undelivered copies withdrawn",
-                        subjectKeysOf(id)));
+                        keys));
             }
+            forgetIdentifiers(subjects);
             audit.recordAll(facts);
             return due.size();
         });
         return count == null ? 0 : count;
+    }
+
+    /**
+     * What is personal about a record outside its sealed payloads: rows stored before override assertions were sealed
+     * keep them in the clear (and the asserting practitioner in the decision's explanation); monitoring facts stay for
+     * the monthly counts, no longer linked to the record.
+     */
+    private void eraseOutsidePayloads(UUID[] ids) {
+        jdbc.update("""
+                update override_review set asserted_by = null, asserted_role = null, reason = null, review_note = null
+                where tracking_id = any (?) and (asserted_by is not null or asserted_role is not null or reason is not null
+                                                 or review_note is not null)""", (Object) ids);
+        jdbc.update("""
+                update decision
+                set explanation = regexp_replace(explanation,
+                        ', on a safeguarding override asserted by .*?(?=, although the subject |; queued for )', ', on a safeguarding override')
+                where tracking_id = any (?) and outcome = 'PERMIT_BY_OVERRIDE' and explanation like '%override asserted by %'""",
+                (Object) ids);
+        jdbc.update("update monitoring_fact set tracking_id = null where tracking_id = any (?)", (Object) ids);
+    }
+
+    /**
+     * Deletes the encrypted identifiers behind these subject keys that no live record and no consent change still
+     * carries. {@code audit_subject_value} is outside the hash chain, so the ledger still verifies; its entries keep the
+     * keyed hashes. The rows are locked first: {@link org.carebridge.gateway.audit.SubjectKeys#keep} locks the row of a
+     * key it reuses, so a record for the same child stored meanwhile is either seen here or re-inserts its identifier.
+     */
+    private void forgetIdentifiers(Set<String> subjectKeys) {
+        if (subjectKeys.isEmpty()) {
+            return;
+        }
+        String[] keys = subjectKeys.toArray(String[]::new);
+        jdbc.queryForList("select subject_key from audit_subject_value where subject_key = any (?) order by subject_key for update",
+                String.class, (Object) keys);
+        jdbc.update("""
+                delete from audit_subject_value v
+                where v.subject_key = any (?)
+                  and not exists (select 1 from audit_entry e join intake_record r on r.tracking_id::text = e.tracking_id
+                                  where e.kind = 'RECEIVED' and e.subject_keys @> array[v.subject_key] and r.erased_at is null)
+                  and not exists (select 1 from audit_outbox e join intake_record r on r.tracking_id::text = e.tracking_id
+                                  where e.kind = 'RECEIVED' and e.subject_keys @> array[v.subject_key] and r.erased_at is null)
+                  and not exists (select 1 from audit_entry e where e.kind = 'CONSENT_CHANGED' and e.subject_keys @> array[v.subject_key])
+                  and not exists (select 1 from audit_outbox e where e.kind = 'CONSENT_CHANGED' and e.subject_keys @> array[v.subject_key])""",
+                (Object) keys);
     }
 
     /** The keyed subject hashes the record's receipt entry carried, so IG finds the erasure under the child too. */

@@ -122,10 +122,9 @@ public final class DecisionEngine {
                     + ", with the subject's consent (" + consent.reference() + ").", agreement, rule, consent.reference(), facts));
         }
         if (rule.consent() == ConsentRequirement.REQUIRED_UNLESS_SAFEGUARDING && facts.override() != null) {
-            SafeguardingOverride override = facts.override();
+            // Who asserted it, in what role and why is personal data: it is kept with the override review, sealed with the record.
             return Finding.override(decision(partner, Outcome.PERMIT_BY_OVERRIDE, "permitted-by-override",
-                    "Shared without consent under " + where + ", on a safeguarding override asserted by " + override.assertedBy()
-                            + " (" + override.role() + ")"
+                    "Shared without consent under " + where + ", on a safeguarding override"
                             + governing.map(c -> ", although the subject " + (c.state() == ConsentState.WITHDRAWN ? "withdrew" : "refused")
                             + " consent (" + c.reference() + ")").orElse("") + "; queued for information-governance review.",
                     agreement, rule, governing.map(ConsentRecord::reference).orElse(null), facts));
