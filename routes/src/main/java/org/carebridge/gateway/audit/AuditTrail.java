@@ -33,15 +33,15 @@ public class AuditTrail {
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", facts, facts.size(), (ps, f) -> {
             ps.setTimestamp(1, Timestamp.from(f.time()));
             ps.setString(2, f.kind().name());
-            ps.setString(3, f.actor());
-            ps.setString(4, f.actorRole());
-            ps.setString(5, f.trackingId());
-            ps.setString(6, f.agreementId());
+            ps.setString(3, LedgerFields.bounded(f.actor()));
+            ps.setString(4, LedgerFields.bounded(f.actorRole()));
+            ps.setString(5, LedgerFields.bounded(f.trackingId()));
+            ps.setString(6, LedgerFields.bounded(f.agreementId()));
             ps.setObject(7, f.agreementVersion());
-            ps.setString(8, f.lawfulBasis());
-            ps.setString(9, f.recipient());
-            ps.setString(10, f.outcome());
-            ps.setString(11, f.reason());
+            ps.setString(8, LedgerFields.bounded(f.lawfulBasis()));
+            ps.setString(9, LedgerFields.bounded(f.recipient()));
+            ps.setString(10, LedgerFields.bounded(f.outcome()));
+            ps.setString(11, LedgerFields.bounded(f.reason()));
             ps.setArray(12, ps.getConnection().createArrayOf("text", f.subjectKeys().toArray()));
         });
     }

@@ -5,6 +5,7 @@ import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import org.carebridge.gateway.CarebridgeProperties;
 import org.carebridge.gateway.fhir.FhirJsonBody;
+import org.carebridge.gateway.fhir.ParserProblems;
 import org.carebridge.security.consent.ConsentState;
 import org.carebridge.security.consent.SubjectIdentifier;
 import org.carebridge.security.partner.AgencyKind;
@@ -72,8 +73,7 @@ public class ConsentReader {
             resource = fhir.newJsonParser().setParserErrorHandler(new StrictErrorHandler())
                     .parseResource(new String(body, StandardCharsets.UTF_8));
         } catch (DataFormatException e) {
-            throw new ConsentRejected(HttpStatus.BAD_REQUEST, IssueType.STRUCTURE,
-                    "The body is not a valid FHIR R4 resource: " + e.getMessage());
+            throw new ConsentRejected(HttpStatus.BAD_REQUEST, IssueType.STRUCTURE, ParserProblems.notFhir(e.getMessage()));
         }
         if (!(resource instanceof Consent consent)) {
             throw ConsentRejected.invalid(IssueType.INVALID, "The body must be a FHIR Consent, not a " + resource.fhirType());

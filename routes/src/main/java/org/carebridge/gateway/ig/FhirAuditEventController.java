@@ -5,8 +5,8 @@ import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.util.MultiValueMap;
 
-import java.util.List;
 
 /** The AuditEvent search at its FHIR path, for IG users (the same search as {@code /ig/AuditEvent}). */
 @RestController
@@ -19,13 +19,7 @@ class FhirAuditEventController {
     }
 
     @GetMapping(IgSecurityConfiguration.FHIR_AUDIT_EVENT)
-    ResponseEntity<String> search(@RequestParam(name = "patient.identifier", required = false) String patientIdentifier,
-                                  @RequestParam(name = "date", required = false) List<String> dates,
-                                  @RequestParam(name = "agent", required = false) String agent,
-                                  @RequestParam(name = "entity", required = false) String entity,
-                                  @RequestParam(name = "outcome", required = false) String outcome,
-                                  @RequestParam(name = "_count", required = false) String count,
-                                  Authentication user) {
-        return ig.searchAuditEvents("GET /fhir/AuditEvent", patientIdentifier, dates, agent, entity, outcome, count, user);
+    ResponseEntity<String> search(@RequestParam MultiValueMap<String, String> parameters, Authentication user) {
+        return ig.searchAuditEvents("GET /fhir/AuditEvent", parameters, user);
     }
 }

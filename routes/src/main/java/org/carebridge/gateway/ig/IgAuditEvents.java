@@ -36,6 +36,8 @@ class IgAuditEvents {
     static final String AUDIT_KIND_SYSTEM = "https://carebridge.example.org/fhir/CodeSystem/audit-kind";
     static final String AGREEMENT_SYSTEM = "https://carebridge.example.org/fhir/NamingSystem/agreement";
     static final String GATEWAY_SYSTEM = "https://carebridge.example.org/fhir/NamingSystem/gateway";
+    static final String IG_USER_SYSTEM = "https://carebridge.example.org/fhir/NamingSystem/ig-user";
+    static final String IG_ROLE_SYSTEM = "https://carebridge.example.org/fhir/CodeSystem/ig-role";
     static final String BALP_DISCLOSURE = "https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PrivacyDisclosure.Source";
     static final String OBJECT_ROLE = "http://terminology.hl7.org/CodeSystem/object-role";
     static final String ENTITY_TYPE = "http://terminology.hl7.org/CodeSystem/audit-entity-type";
@@ -54,13 +56,14 @@ class IgAuditEvents {
     Bundle searchset(List<IgQueries.LedgerEvent> events, SubjectIdentifier subject, Map<String, List<SubjectIdentifier>> identified) {
         Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
         bundle.setTimestamp(new Date());
-        bundle.setTotal(events.size());
         for (IgQueries.LedgerEvent event : events) {
             Set<SubjectIdentifier> patients = new LinkedHashSet<>();
             if (subject != null) {
                 patients.add(subject);
             }
-            patients.addAll(identified.getOrDefault(event.trackingId(), List.of()));
+            if (event.trackingId() != null) {
+                patients.addAll(identified.getOrDefault(event.trackingId(), List.of()));
+            }
             AuditEvent resource = toAuditEvent(event, patients);
             bundle.addEntry().setFullUrl("AuditEvent/" + resource.getIdElement().getIdPart()).setResource(resource)
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
@@ -74,7 +77,6 @@ class IgAuditEvents {
         audit.setRecorded(Date.from(event.time()));
         audit.getRecordedElement().setPrecision(ca.uhn.fhir.model.api.TemporalPrecisionEnum.MILLI);
         boolean disclosure = "DISCLOSED".equals(event.kind());
-        boolean deny = "DENIED".equals(event.kind());
         if (disclosure) {
             audit.getMeta().addProfile(BALP_DISCLOSURE);
             audit.setType(new Coding(DCM, "110106", "Export"));
@@ -84,22 +86,37 @@ class IgAuditEvents {
             audit.setAction(AuditEventAction.E);
         }
         audit.addSubtype(new Coding(AUDIT_KIND_SYSTEM, event.kind(), display(event.kind())));
-        audit.setOutcome(deny ? AuditEventOutcome._4 : AuditEventOutcome._0);
+        audit.setOutcome(outcomeOf(event.kind()));
         audit.setOutcomeDesc(disclosure ? "delivered to " + event.recipient()
-                : event.outcome() + (event.reason() == null ? "" : ": " + event.reason()));
+                : (event.outcome() == null ? "" : event.outcome()) + (event.reason() == null ? "" : ": " + event.reason()));
         String purpose = purposeOf(event.agreementId(), event.agreementVersion(), event.ruleId());
         if (purpose != null) {
             audit.addPurposeOfEvent(new CodeableConcept(new Coding(ConsentReader.PURPOSE_SYSTEM, purpose, null)));
         }
 
-        // who: the gateway (the actor recorded), the sender whose record it is, the recipient
-        audit.addAgent().setType(new CodeableConcept(new Coding(DCM, "110150", "Application")))
-                .setWho(new Reference().setIdentifier(new Identifier().setSystem(GATEWAY_SYSTEM).setValue(
-                        event.actor() == null ? "carebridge" : event.actor())))
-                .setRequestor(false);
+        // who: the actor recorded (the gateway, an IG user or a partner), the sender whose record it is, the recipient
+        if (event.actorRole() != null && Set.of("ig-officer", "auditor", "unknown").contains(event.actorRole()) && event.actor() != null) {
+            audit.addAgent().setType(new CodeableConcept(new Coding(DCM, "110153", "Source Role ID")))
+                    .setWho(new Reference().setIdentifier(new Identifier().setSystem(IG_USER_SYSTEM).setValue(event.actor())))
+                    .addRole(new CodeableConcept(new Coding(IG_ROLE_SYSTEM, event.actorRole(), null))).setRequestor(true);
+        } else if ("partner".equals(event.actorRole()) && event.actor() != null && !event.actor().equals(event.sender())) {
+            audit.addAgent().setType(new CodeableConcept(new Coding(DCM, "110153", "Source Role ID")))
+                    .setWho(partner(event.actor())).setRequestor(true);
+        } else {
+            audit.addAgent().setType(new CodeableConcept(new Coding(DCM, "110150", "Application")))
+                    .setWho(new Reference().setIdentifier(new Identifier().setSystem(GATEWAY_SYSTEM).setValue(
+                            event.actor() == null || "partner".equals(event.actorRole()) ? "carebridge" : event.actor())))
+                    .setRequestor(false);
+        }
         if (event.sender() != null) {
             audit.addAgent().setType(new CodeableConcept(new Coding(DCM, "110153", "Source Role ID")))
                     .setWho(partner(event.sender())).setRequestor(true);
+        }
+        String claimed = claimedSource(event);
+        if (claimed != null) {
+            // a refused message: the partner it claimed to come from (its certificate's partner is the actor)
+            audit.addAgent().setType(new CodeableConcept(new Coding(DCM, "110153", "Source Role ID")))
+                    .setWho(partner(claimed)).setRequestor(false).setName("claimed source");
         }
         if (event.recipient() != null) {
             audit.addAgent().setType(new CodeableConcept(new Coding(DCM, "110152", "Destination Role ID")))
@@ -133,6 +150,24 @@ class IgAuditEvents {
         return audit;
     }
 
+    /** What each ledger kind's AuditEvent outcome is: refusals and failed attempts 4, a dead letter 8, all else 0. */
+    static AuditEventOutcome outcomeOf(String kind) {
+        return switch (kind) {
+            case "DENIED", "REFUSED", "FAILED" -> AuditEventOutcome._4;
+            case "DEAD_LETTERED" -> AuditEventOutcome._8;
+            default -> AuditEventOutcome._0;
+        };
+    }
+
+    /** The partner a refused message claimed to be from, as the refusal recorded it. */
+    static String claimedSource(IgQueries.LedgerEvent event) {
+        if (!"REFUSED".equals(event.kind()) || event.reason() == null) {
+            return null;
+        }
+        int at = event.reason().indexOf(IgQueries.CLAIMED_SOURCE);
+        return at < 0 ? null : event.reason().substring(at + IgQueries.CLAIMED_SOURCE.length());
+    }
+
     private static Reference partner(String partnerId) {
         return new Reference().setIdentifier(new Identifier().setSystem(ConsentReader.PARTNER_SYSTEM).setValue(partnerId))
                 .setDisplay(partnerId);
@@ -158,6 +193,17 @@ class IgAuditEvents {
             case "OVERRIDDEN" -> "Permit on safeguarding override";
             case "DISCLOSED" -> "Disclosed";
             case "ERASED" -> "Erased at the end of retention";
+            case "RECEIVED" -> "Received";
+            case "REFUSED" -> "Refused";
+            case "OVERRIDE_REVIEWED" -> "Override reviewed";
+            case "FAILED" -> "Delivery attempt failed";
+            case "DEAD_LETTERED" -> "Dead-lettered";
+            case "CONSENT_CHANGED" -> "Consent recorded or changed";
+            case "CONFIG_CHANGED" -> "Configuration changed";
+            case "AUDIT_READ" -> "Audit ledger read";
+            case "CLOCK_WARNING" -> "Clock near its deadline";
+            case "CLOCK_BREACHED" -> "Clock breached";
+            case "CLOCK_STOPPED" -> "Clock stopped";
             default -> kind;
         };
     }

@@ -11,6 +11,8 @@ import org.carebridge.gateway.audit.SubjectKeys;
 import org.carebridge.gateway.fhir.OperationOutcomes;
 import org.carebridge.ledger.Checkpoint;
 import org.carebridge.security.consent.SubjectIdentifier;
+import org.carebridge.security.partner.PartnerRegistry;
+import org.springframework.util.MultiValueMap;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -70,8 +72,11 @@ public class IgController {
     private final OperationOutcomes outcomes;
     private final FhirContext fhir;
 
+    private final PartnerRegistry partners;
+
     IgController(IgQueries queries, IgAuditEvents auditEvents, IgOverrideReviews reviews, SubjectKeys subjectKeys, AuditTrail audit,
-                 LedgerExport ledger, CheckpointSigner signer, OperationOutcomes outcomes, FhirContext fhir) {
+                 LedgerExport ledger, CheckpointSigner signer, OperationOutcomes outcomes, FhirContext fhir, PartnerRegistry partners) {
+        this.partners = partners;
         this.queries = queries;
         this.auditEvents = auditEvents;
         this.reviews = reviews;
@@ -83,77 +88,209 @@ public class IgController {
         this.fhir = fhir;
     }
 
+    /** The AuditEvent search parameters; any other (but {@code _format}) is refused. */
+    static final Set<String> SEARCH_PARAMETERS = Set.of("patient.identifier", "date", "agent", "entity", "outcome", "subtype",
+            "_count", "_offset", "_sort", "_format");
+    /** A partner id or user name as a search value: short, and nothing else can match an agent. */
+    private static final java.util.regex.Pattern AGENT = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+
     @GetMapping("/AuditEvent")
-    public ResponseEntity<String> auditEvents(@RequestParam(name = "patient.identifier", required = false) String patientIdentifier,
-                                              @RequestParam(name = "date", required = false) List<String> dates,
-                                              @RequestParam(name = "agent", required = false) String agent,
-                                              @RequestParam(name = "entity", required = false) String entity,
-                                              @RequestParam(name = "outcome", required = false) String outcome,
-                                              @RequestParam(name = "_count", required = false) String count,
-                                              Authentication user) {
-        return searchAuditEvents("GET /ig/AuditEvent", patientIdentifier, dates, agent, entity, outcome, count, user);
+    public ResponseEntity<String> auditEvents(@RequestParam MultiValueMap<String, String> parameters, Authentication user) {
+        return searchAuditEvents("GET /ig/AuditEvent", parameters, user);
     }
 
-    /** The AuditEvent search, served at /ig/AuditEvent and /fhir/AuditEvent; {@code endpoint} names it in the audit. */
-    ResponseEntity<String> searchAuditEvents(String endpoint, String patientIdentifier, List<String> dates, String agent,
-                                             String entity, String outcome, String count, Authentication user) {
+    /**
+     * The AuditEvent search, served at /ig/AuditEvent and /fhir/AuditEvent; {@code endpoint} names it in the audit.
+     * Every ledger entry is an AuditEvent; a page of {@code _count} (default 200), newest first unless {@code _sort=date},
+     * with {@code total} counting every match and a {@code next} link while more remain.
+     */
+    ResponseEntity<String> searchAuditEvents(String endpoint, MultiValueMap<String, String> parameters, Authentication user) {
         StringJoiner summary = new StringJoiner(" ");
         try {
+            for (String name : parameters.keySet()) {
+                if (!SEARCH_PARAMETERS.contains(name)) {
+                    throw new BadRequest("AuditEvent cannot be searched by that parameter; the parameters are "
+                            + String.join(", ", new java.util.TreeSet<>(SEARCH_PARAMETERS)));
+                }
+            }
             SubjectIdentifier subject = null;
+            String patientIdentifier = single(parameters, "patient.identifier");
             if (patientIdentifier != null) {
                 subject = identifier(patientIdentifier, "patient.identifier");
                 summary.add("patient.identifier=" + subject.system() + "|*");
             }
             Instant from = null;
             Instant before = null;
-            for (String date : dates == null ? List.<String>of() : dates) {
+            for (String date : parameters.getOrDefault("date", List.of())) {
                 Instant[] range = dateRange(date);
                 from = range[0] == null ? from : from == null || range[0].isAfter(from) ? range[0] : from;
                 before = range[1] == null ? before : before == null || range[1].isBefore(before) ? range[1] : before;
                 summary.add("date=" + date);
             }
+            String agent = single(parameters, "agent");
             if (agent != null) {
-                summary.add("agent=" + agent);
+                agent = agent(agent);
+                // what was typed stays out of the ledger unless it is a partner's id, which names no one
+                summary.add("agent=" + (partners.byId(agent).isPresent() || "gateway".equals(agent) ? agent : "(not a partner)"));
             }
             String trackingId = null;
+            String entity = single(parameters, "entity");
             if (entity != null) {
                 trackingId = uuid(entity, "entity").toString();
                 summary.add("entity=" + trackingId);
             }
             List<String> kinds = IgQueries.EVENT_KINDS;
+            String subtype = single(parameters, "subtype");
+            if (subtype != null) {
+                kinds = subtypes(subtype);
+                summary.add("subtype=" + String.join(",", kinds));
+            }
+            String outcome = single(parameters, "outcome");
             if (outcome != null) {
-                kinds = switch (outcome) {
-                    case "0" -> List.of("DECIDED", "OVERRIDDEN", "DISCLOSED");
-                    case "4" -> List.of("DENIED");
-                    case "8", "12" -> List.of();
-                    default -> throw new BadRequest("outcome must be one of the AuditEvent outcome codes 0, 4, 8, 12");
-                };
+                if (!Set.of("0", "4", "8", "12").contains(outcome)) {
+                    throw new BadRequest("outcome must be one of the AuditEvent outcome codes 0, 4, 8, 12");
+                }
+                kinds = kinds.stream().filter(kind -> IgAuditEvents.outcomeOf(kind).toCode().equals(outcome)).toList();
                 summary.add("outcome=" + outcome);
             }
-            int limit = DEFAULT_COUNT;
-            if (count != null) {
-                try {
-                    limit = Integer.parseInt(count);
-                } catch (NumberFormatException e) {
-                    throw new BadRequest("_count must be a number from 1 to " + MAX_COUNT);
-                }
-                if (limit < 1 || limit > MAX_COUNT) {
-                    throw new BadRequest("_count must be a number from 1 to " + MAX_COUNT);
-                }
-                summary.add("_count=" + limit);
+            int limit = number(single(parameters, "_count"), "_count", 1, MAX_COUNT, DEFAULT_COUNT);
+            int offset = number(single(parameters, "_offset"), "_offset", 0, Integer.MAX_VALUE, 0);
+            String sort = single(parameters, "_sort");
+            if (sort != null && !Set.of("date", "-date").contains(sort)) {
+                throw new BadRequest("_sort must be date (oldest first) or -date (newest first, the default)");
             }
-            List<IgQueries.LedgerEvent> events = kinds.isEmpty() ? List.of() : queries.events(new IgQueries.EventCriteria(
-                    subject == null ? null : subjectKeys.keyOf(subject), from, before, agent, trackingId, kinds, limit));
+            boolean newestFirst = !"date".equals(sort);
+            summary.add("_count=" + limit).add("_offset=" + offset).add("_sort=" + (newestFirst ? "-date" : "date"));
+            IgQueries.EventPage page = kinds.isEmpty() ? new IgQueries.EventPage(List.of(), 0) : queries.events(new IgQueries.EventCriteria(
+                    subject == null ? null : subjectKeys.keyOf(subject), from, before, agent, trackingId, kinds, newestFirst, offset, limit));
+            List<IgQueries.LedgerEvent> events = page.events();
             Map<String, List<SubjectIdentifier>> identified = IgRole.IG_OFFICER.configName().equals(IgRole.of(user))
                     ? identified(events) : Map.of();
-            read(user, endpoint, summary + " results=" + events.size()
+            read(user, endpoint, summary + " results=" + events.size() + " total=" + page.total()
                     + (identified.isEmpty() ? "" : " identifiers-decrypted=" + identified.values().stream().mapToInt(List::size).sum()));
+            org.hl7.fhir.r4.model.Bundle bundle = auditEvents.searchset(events, subject, identified);
+            bundle.setTotal((int) Math.min(Integer.MAX_VALUE, page.total()));
+            org.springframework.web.util.UriComponentsBuilder self = org.springframework.web.servlet.support.ServletUriComponentsBuilder
+                    .fromCurrentRequestUri().replaceQueryParams(parameters).replaceQueryParam("_count", limit)
+                    .replaceQueryParam("_sort", newestFirst ? "-date" : "date");
+            bundle.addLink().setRelation("self").setUrl(self.cloneBuilder().replaceQueryParam("_offset", offset).build().encode().toUriString());
+            if (offset + events.size() < page.total()) {
+                bundle.addLink().setRelation("next").setUrl(self.cloneBuilder().replaceQueryParam("_offset", offset + events.size())
+                        .build().encode().toUriString());
+            }
+            if (offset > 0) {
+                bundle.addLink().setRelation("previous").setUrl(self.cloneBuilder().replaceQueryParam("_offset", Math.max(0, offset - limit))
+                        .build().encode().toUriString());
+            }
             return ResponseEntity.ok().contentType(OperationOutcomes.FHIR_JSON)
-                    .body(fhir.newJsonParser().encodeResourceToString(auditEvents.searchset(events, subject, identified)));
+                    .body(fhir.newJsonParser().encodeResourceToString(bundle));
         } catch (BadRequest e) {
-            read(user, endpoint, summary + " refused=400");
+            read(user, endpoint, "refused=400");
             return outcomes.error(HttpStatus.BAD_REQUEST, IssueType.INVALID, e.getMessage());
         }
+    }
+
+    private static String single(MultiValueMap<String, String> parameters, String name) {
+        List<String> values = parameters.get(name);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw new BadRequest(name + " may be given once");
+        }
+        return values.get(0);
+    }
+
+    static String agent(String value) {
+        if (!AGENT.matcher(value).matches()) {
+            throw new BadRequest("agent must be a partner id or a user name: letters, digits, '.', '_', '@' or '-', at most 64");
+        }
+        return value;
+    }
+
+    /** {@code subtype}: ledger kinds, comma-separated, each a code or system|code of the audit-kind code system. */
+    static List<String> subtypes(String value) {
+        List<String> kinds = new ArrayList<>();
+        for (String token : value.split(",", -1)) {
+            String code = token.startsWith(IgAuditEvents.AUDIT_KIND_SYSTEM + "|")
+                    ? token.substring(IgAuditEvents.AUDIT_KIND_SYSTEM.length() + 1) : token;
+            if (!IgQueries.EVENT_KINDS.contains(code)) {
+                throw new BadRequest("subtype must be ledger kinds from " + IgAuditEvents.AUDIT_KIND_SYSTEM + ": "
+                        + String.join(", ", IgQueries.EVENT_KINDS));
+            }
+            if (!kinds.contains(code)) {
+                kinds.add(code);
+            }
+        }
+        return kinds;
+    }
+
+    private static int number(String text, String name, int min, int max, int otherwise) {
+        if (text == null) {
+            return otherwise;
+        }
+        try {
+            if (text.length() > 10) {
+                throw new NumberFormatException();
+            }
+            int value = Integer.parseInt(text);
+            if (value < min || value > max) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new BadRequest(name + " must be a number from " + min + (max == Integer.MAX_VALUE ? " up" : " to " + max));
+        }
+    }
+
+    /** {@code /ig} and {@code /ig/}: what the IG API offers. */
+    @GetMapping({"", "/"})
+    public ResponseEntity<Map<String, Object>> index(Authentication user) {
+        read(user, "GET /ig/", "index");
+        Map<String, Object> index = new LinkedHashMap<>();
+        index.put("service", "CareBridge information-governance API");
+        index.put("user", user.getName());
+        index.put("role", IgRole.of(user));
+        List<Map<String, String>> endpoints = new ArrayList<>();
+        for (String[] endpoint : new String[][]{
+                {"GET", "/fhir/AuditEvent", "FHIR AuditEvent search over the whole ledger (also at /ig/AuditEvent): "
+                        + "patient.identifier, date, agent, entity, outcome, subtype, _count, _offset, _sort"},
+                {"GET", "/ig/disclosure-report?identifier=system|value[&format=csv]", "every decision and disclosure about one subject"},
+                {"GET", "/ig/agreements", "each agreement: in force, expired or not yet in force, review overdue; parties, lawful basis, rules"},
+                {"GET", "/ig/overrides?status=PENDING|AGREED|NOT_AGREED", "safeguarding overrides and their review"},
+                {"POST", "/ig/overrides/{id}/review", "review an override (ig-officer; Content-Type: application/json; "
+                        + "{\"decision\":\"agreed\"|\"not-agreed\",\"reason\":\"...\"})"},
+                {"GET", "/ig/clocks?state=RUNNING|WARNING|BREACHED|STOPPED", "record clocks; BREACHED includes those delivered late"},
+                {"GET", "/ig/reports/monthly?month=YYYY-MM", "the monthly monitoring report"},
+                {"GET", "/ig/ledger/export", "the ledger as JSON Lines, for the offline verifier's --entries"},
+                {"GET", "/ig/ledger/checkpoints", "the signed checkpoints, a JSON array the verifier's --checkpoints reads as it is"},
+                {"GET", "/ig/ledger/certificate", "the checkpoint signer's certificate, the verifier's --cert"}}) {
+            Map<String, String> item = new LinkedHashMap<>();
+            item.put("method", endpoint[0]);
+            item.put("path", endpoint[1]);
+            item.put("what", endpoint[2]);
+            endpoints.add(item);
+        }
+        index.put("endpoints", endpoints);
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(index);
+    }
+
+    /** A body that is not JSON, or sent without {@code Content-Type: application/json}: an OperationOutcome, as everywhere. */
+    @org.springframework.web.bind.annotation.ExceptionHandler({org.springframework.web.HttpMediaTypeNotSupportedException.class,
+            org.springframework.http.converter.HttpMessageNotReadableException.class})
+    ResponseEntity<String> unreadableBody(Exception e, jakarta.servlet.http.HttpServletRequest request) {
+        Authentication user = org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication();
+        boolean mediaType = e instanceof org.springframework.web.HttpMediaTypeNotSupportedException;
+        if (user != null) {
+            read(user, request.getMethod() + " " + (request.getRequestURI().startsWith("/ig/overrides/") ? "/ig/overrides/{id}/review"
+                    : "/ig"), "refused=" + (mediaType ? 415 : 400));
+        }
+        if (mediaType) {
+            return outcomes.error(HttpStatus.UNSUPPORTED_MEDIA_TYPE, IssueType.NOTSUPPORTED,
+                    "Send the body as JSON, with Content-Type: application/json");
+        }
+        return outcomes.error(HttpStatus.BAD_REQUEST, IssueType.STRUCTURE,
+                "The body must be a JSON object: {\"decision\":\"agreed\"|\"not-agreed\",\"reason\":\"...\"}");
     }
 
     @GetMapping("/disclosure-report")
@@ -277,6 +414,8 @@ public class IgController {
             case NOT_FOUND -> outcomes.error(HttpStatus.NOT_FOUND, IssueType.NOTFOUND, "No override with that id");
             case ALREADY_REVIEWED -> outcomes.error(HttpStatus.CONFLICT, IssueType.CONFLICT,
                     "The override has already been reviewed; only a PENDING override can be reviewed");
+            case RECORD_ERASED -> outcomes.error(HttpStatus.GONE, IssueType.NOTFOUND,
+                    "The override's record was erased at the end of its retention; it can no longer be reviewed");
         };
     }
 

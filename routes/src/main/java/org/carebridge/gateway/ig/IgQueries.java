@@ -1,5 +1,8 @@
 package org.carebridge.gateway.ig;
 
+import org.carebridge.gateway.audit.AuditKind;
+import org.carebridge.gateway.record.OverrideAssertions;
+import org.carebridge.security.decision.SafeguardingOverride;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -8,114 +11,170 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
-/** Read access to the ledger and decisions for the IG API. */
+/** Read access to the ledger and decisions, for the IG API and any page over IG data. */
 @Component
-class IgQueries {
+public class IgQueries {
 
-    /** Ledger entries one AuditEvent each. */
-    static final List<String> EVENT_KINDS = List.of("DECIDED", "DENIED", "OVERRIDDEN", "DISCLOSED");
+    /** Every ledger kind is an AuditEvent. */
+    public static final List<String> EVENT_KINDS = Arrays.stream(AuditKind.values()).map(Enum::name).toList();
+
+    /** How a refusal's reason names the partner the refused message claimed to come from. */
+    static final String CLAIMED_SOURCE = "; claimed source ";
+
+    /** Shown for an override's assertion or note once its record is erased. */
+    public static final String ERASED = "(erased with the record)";
 
     private final JdbcTemplate jdbc;
+    private final OverrideAssertions assertions;
 
-    IgQueries(JdbcTemplate jdbc) {
+    public IgQueries(JdbcTemplate jdbc, OverrideAssertions assertions) {
         this.jdbc = jdbc;
+        this.assertions = assertions;
     }
 
-    record LedgerEvent(long seq, Instant time, String kind, String actor, String actorRole, String trackingId,
+    public record LedgerEvent(long seq, Instant time, String kind, String actor, String actorRole, String trackingId,
                        String agreementId, Integer agreementVersion, String lawfulBasis, String recipient, String outcome,
                        String reason, String sender, String ruleId) {
     }
 
-    record ReportRow(String trackingId, String event, Instant receivedAt, String recipient, String outcome, String reason,
+    public record ReportRow(String trackingId, String event, Instant receivedAt, String recipient, String outcome, String reason,
                      String agreementId, Integer agreementVersion, String lawfulBasis, String consentRef, String explanation,
                      String overrideAssertedBy, String overrideRole, String overrideStatus, Instant disclosedAt) {
     }
 
-    record OverrideRow(UUID id, String trackingId, String recipient, String assertedBy, String assertedRole, String reason,
+    public record OverrideRow(UUID id, String trackingId, String recipient, String assertedBy, String assertedRole, String reason,
                        String status, Instant createdAt, String reviewedBy, Instant reviewedAt, String reviewNote) {
     }
 
-    /** The search criteria of {@code GET /ig/AuditEvent}; null means any. */
-    record EventCriteria(String subjectKey, Instant from, Instant before, String agent, String trackingId, List<String> kinds,
-                         int limit) {
+    /**
+     * The search criteria of {@code GET /ig/AuditEvent}; null means any.
+     *
+     * @param newestFirst ledger order, newest first (the default), or oldest first
+     */
+    public record EventCriteria(String subjectKey, Instant from, Instant before, String agent, String trackingId, List<String> kinds,
+                         boolean newestFirst, int offset, int limit) {
     }
 
-    List<LedgerEvent> events(EventCriteria criteria) {
-        StringBuilder sql = new StringBuilder("""
-                select a.seq, a.entry_time, a.kind, a.actor, a.actor_role, a.tracking_id,
-                       coalesce(a.agreement_id, d.agreement_id), coalesce(a.agreement_version, d.agreement_version),
-                       coalesce(a.lawful_basis, d.lawful_basis), a.recipient, a.outcome, a.reason, r.sender, d.rule_id
+    /** One page of matches, and how many match in all. */
+    public record EventPage(List<LedgerEvent> events, long total) {
+    }
+
+    public EventPage events(EventCriteria criteria) {
+        StringBuilder where = new StringBuilder("""
                 from audit_entry a
                 left join intake_record r on r.tracking_id::text = a.tracking_id
-                left join decision d on d.tracking_id::text = a.tracking_id and d.recipient = a.recipient
                 where a.kind = any (?)""");
         List<Object> args = new ArrayList<>();
         args.add(criteria.kinds().toArray(String[]::new));
         if (criteria.subjectKey() != null) {
-            sql.append(" and a.tracking_id in (select s.tracking_id from audit_entry s where s.kind = 'RECEIVED' and s.subject_keys @> array[?]::text[])");
+            where.append(" and (a.subject_keys @> array[?]::text[] or a.tracking_id in (select s.tracking_id from audit_entry s"
+                    + " where s.kind = 'RECEIVED' and s.subject_keys @> array[?]::text[]))");
+            args.add(criteria.subjectKey());
             args.add(criteria.subjectKey());
         }
         if (criteria.from() != null) {
-            sql.append(" and a.entry_time::timestamptz >= ?");
+            where.append(" and a.entry_time::timestamptz >= ?");
             args.add(Timestamp.from(criteria.from()));
         }
         if (criteria.before() != null) {
-            sql.append(" and a.entry_time::timestamptz < ?");
+            where.append(" and a.entry_time::timestamptz < ?");
             args.add(Timestamp.from(criteria.before()));
         }
         if (criteria.agent() != null) {
-            sql.append(" and (a.actor = ? or a.recipient = ? or r.sender = ?)");
+            where.append(" and (a.actor = ? or a.recipient = ? or r.sender = ? or (a.kind = 'REFUSED' and a.reason like ?))");
             args.add(criteria.agent());
             args.add(criteria.agent());
             args.add(criteria.agent());
+            args.add("%" + CLAIMED_SOURCE + criteria.agent());
         }
         if (criteria.trackingId() != null) {
-            sql.append(" and a.tracking_id = ?");
+            where.append(" and a.tracking_id = ?");
             args.add(criteria.trackingId());
         }
-        sql.append(" order by a.seq limit ?");
-        args.add(criteria.limit());
-        return jdbc.query(sql.toString(), (rs, i) -> new LedgerEvent(rs.getLong(1), Instant.parse(rs.getString(2)), rs.getString(3),
-                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), (Integer) rs.getObject(8), rs.getString(9),
-                rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14)), args.toArray());
+        Long total = jdbc.queryForObject("select count(*) " + where, Long.class, args.toArray());
+        String direction = criteria.newestFirst() ? "desc" : "asc";
+        List<Object> pageArgs = new ArrayList<>(args);
+        pageArgs.add(criteria.limit());
+        pageArgs.add(criteria.offset());
+        List<LedgerEvent> events = jdbc.query("""
+                select a.seq, a.entry_time, a.kind, a.actor, a.actor_role, a.tracking_id,
+                       coalesce(a.agreement_id, d.agreement_id), coalesce(a.agreement_version, d.agreement_version),
+                       coalesce(a.lawful_basis, d.lawful_basis), a.recipient, a.outcome, a.reason, r.sender, d.rule_id
+                """ + where.toString().replace("where a.kind", """
+                left join lateral (select x.agreement_id, x.agreement_version, x.lawful_basis, x.rule_id from decision x
+                                   where x.tracking_id::text = a.tracking_id and x.recipient = a.recipient limit 1) d on true
+                where a.kind""") + " order by a.entry_time::timestamptz " + direction + ", a.seq " + direction + " limit ? offset ?",
+                (rs, i) -> new LedgerEvent(rs.getLong(1), Instant.parse(rs.getString(2)), rs.getString(3),
+                        rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), (Integer) rs.getObject(8), rs.getString(9),
+                        rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14)), pageArgs.toArray());
+        return new EventPage(events, total == null ? 0 : total);
     }
 
     /** Every decision about the records whose RECEIVED entry carries the subject key, with its disclosure and override. */
-    List<ReportRow> report(String subjectKey) {
+    public List<ReportRow> report(String subjectKey) {
         return jdbc.query("""
                 select r.tracking_id, r.event, r.received_at, d.recipient, d.outcome, d.reason, d.agreement_id, d.agreement_version,
                        d.lawful_basis, d.consent_ref, d.explanation, o.asserted_by, o.asserted_role, o.status,
                        (select min(x.entry_time::timestamptz) from audit_entry x
-                        where x.kind = 'DISCLOSED' and x.tracking_id = d.tracking_id::text and x.recipient = d.recipient)
+                        where x.kind = 'DISCLOSED' and x.tracking_id = d.tracking_id::text and x.recipient = d.recipient),
+                       o.override_id, o.sealed_assertion
                 from intake_record r
                 join decision d on d.tracking_id = r.tracking_id
                 left join override_review o on o.decision_id = d.decision_id
                 where r.tracking_id::text in (select s.tracking_id from audit_entry s
                                               where s.kind = 'RECEIVED' and s.subject_keys @> array[?]::text[])
-                order by r.received_at, r.tracking_id, d.recipient""", (rs, i) -> new ReportRow(rs.getString(1), rs.getString(2),
-                instant(rs, 3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), (Integer) rs.getObject(8),
-                rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14),
-                instant(rs, 15)), subjectKey);
+                order by r.received_at, r.tracking_id, d.recipient""", (rs, i) -> {
+            String assertedBy = rs.getString(12);
+            String role = rs.getString(13);
+            UUID overrideId = rs.getObject(16, UUID.class);
+            if (overrideId != null && assertedBy == null) {
+                Optional<SafeguardingOverride> opened = assertions.open(rs.getObject(1, UUID.class), overrideId, rs.getBytes(17));
+                assertedBy = opened.map(SafeguardingOverride::assertedBy).orElse(ERASED);
+                role = opened.map(SafeguardingOverride::role).orElse(ERASED);
+            }
+            return new ReportRow(rs.getString(1), rs.getString(2), instant(rs, 3), rs.getString(4), rs.getString(5),
+                    rs.getString(6), rs.getString(7), (Integer) rs.getObject(8), rs.getString(9), rs.getString(10),
+                    rs.getString(11), assertedBy, role, rs.getString(14), instant(rs, 15));
+        }, subjectKey);
     }
 
-    List<OverrideRow> overrides(String status) {
+    public List<OverrideRow> overrides(String status) {
         return jdbc.query("""
                 select override_id, tracking_id, recipient, asserted_by, asserted_role, reason, status, created_at,
-                       reviewed_by, reviewed_at, review_note
+                       reviewed_by, reviewed_at, review_note, sealed_assertion, sealed_note
                 from override_review where (?::text is null or status = ?) order by created_at""",
-                (rs, i) -> new OverrideRow(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getString(7), instant(rs, 8), rs.getString(9), instant(rs, 10),
-                        rs.getString(11)), status, status);
+                (rs, i) -> {
+                    UUID id = rs.getObject(1, UUID.class);
+                    UUID trackingId = rs.getObject(2, UUID.class);
+                    String assertedBy = rs.getString(4);
+                    String role = rs.getString(5);
+                    String reason = rs.getString(6);
+                    if (assertedBy == null) {
+                        Optional<SafeguardingOverride> opened = assertions.open(trackingId, id, rs.getBytes(12));
+                        assertedBy = opened.map(SafeguardingOverride::assertedBy).orElse(ERASED);
+                        role = opened.map(SafeguardingOverride::role).orElse(ERASED);
+                        reason = opened.map(SafeguardingOverride::reason).orElse(ERASED);
+                    }
+                    String note = rs.getString(11);
+                    byte[] sealedNote = rs.getBytes(13);
+                    if (note == null && sealedNote != null) {
+                        note = assertions.openNote(trackingId, id, sealedNote).orElse(ERASED);
+                    }
+                    return new OverrideRow(id, trackingId.toString(), rs.getString(3), assertedBy, role, reason, rs.getString(7),
+                            instant(rs, 8), rs.getString(9), instant(rs, 10), note);
+                }, status, status);
     }
 
     /** The subject keys each record's RECEIVED entry carries, by tracking id. */
-    Map<String, List<String>> subjectKeys(Collection<String> trackingIds) {
+    public Map<String, List<String>> subjectKeys(Collection<String> trackingIds) {
         Map<String, List<String>> keys = new LinkedHashMap<>();
         if (trackingIds.isEmpty()) {
             return keys;
@@ -127,7 +186,7 @@ class IgQueries {
         return keys;
     }
 
-    long maxSeq() {
+    public long maxSeq() {
         Long max = jdbc.queryForObject("select coalesce(max(seq), 0) from audit_entry", Long.class);
         return max == null ? 0 : max;
     }

@@ -6,6 +6,7 @@ import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import org.carebridge.gateway.CarebridgeProperties;
 import org.carebridge.gateway.fhir.FhirJsonBody;
+import org.carebridge.gateway.fhir.ParserProblems;
 import org.carebridge.security.decision.SafeguardingOverride;
 import org.carebridge.security.fhir.EventCatalogue;
 import org.carebridge.security.fhir.MessageSubjects;
@@ -60,23 +61,35 @@ public class MessageBundleReader {
             throw reject(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.STRUCTURE, "no-message-header",
                     "The first entry of a message Bundle must be a MessageHeader");
         }
+        String claimed = claimedSource(header);
         if (!(header.getEvent() instanceof Coding event) || !events.contains(event.getSystem(), event.getCode())) {
             throw reject(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.CODEINVALID, "unknown-event",
-                    "MessageHeader.eventCoding must be a code from " + events.system());
+                    "MessageHeader.eventCoding must be a code from " + events.system()).claiming(claimed);
         }
         String expectedSource = PARTNER_ENDPOINT_PREFIX + request.sender().id();
         if (!expectedSource.equals(header.getSource().getEndpoint())) {
             throw reject(HttpStatus.FORBIDDEN, IssueType.SECURITY, "source-mismatch",
-                    "MessageHeader.source.endpoint must be '" + expectedSource + "', the partner your client certificate identifies");
+                    "MessageHeader.source.endpoint must be '" + expectedSource + "', the partner your client certificate identifies")
+                    .claiming(claimed);
         }
         SafeguardingOverride override;
         try {
             override = MessageSubjects.override(header).orElse(null);
         } catch (IllegalArgumentException e) {
-            throw reject(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.REQUIRED, "bad-override", e.getMessage());
+            throw reject(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.REQUIRED, "bad-override", e.getMessage()).claiming(claimed);
         }
         return new IncomingMessage(request.sender(), bundle.getIdElement().getIdPart(), event.getCode(), bundle,
                 request.body(), Instant.now(), override, request.protection());
+    }
+
+    /** The partner id the header names as its source, only if it has the form of one (it is written to the ledger). */
+    static String claimedSource(MessageHeader header) {
+        String endpoint = header.getSource().getEndpoint();
+        if (endpoint == null || endpoint.isEmpty()) {
+            return "none";
+        }
+        String id = endpoint.startsWith(PARTNER_ENDPOINT_PREFIX) ? endpoint.substring(PARTNER_ENDPOINT_PREFIX.length()) : "";
+        return id.matches("[a-z0-9][a-z0-9-]{0,63}") ? id : "not-a-partner-endpoint";
     }
 
     private Bundle parseBundle(byte[] body) {
@@ -85,7 +98,7 @@ public class MessageBundleReader {
         try {
             resource = parser.parseResource(new String(body, StandardCharsets.UTF_8));
         } catch (DataFormatException e) {
-            throw reject(HttpStatus.BAD_REQUEST, IssueType.STRUCTURE, "not-fhir", "The body is not a valid FHIR R4 resource: " + e.getMessage());
+            throw reject(HttpStatus.BAD_REQUEST, IssueType.STRUCTURE, "not-fhir", ParserProblems.notFhir(e.getMessage()));
         }
         if (!(resource instanceof Bundle bundle)) {
             throw reject(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.INVALID, "not-a-message",

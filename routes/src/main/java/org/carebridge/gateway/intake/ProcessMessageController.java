@@ -87,7 +87,8 @@ public class ProcessMessageController {
         Object sender = org.springframework.web.context.request.RequestContextHolder.currentRequestAttributes()
                 .getAttribute(PartnerCertificateFilter.PARTNER_ATTRIBUTE, org.springframework.web.context.request.RequestAttributes.SCOPE_REQUEST);
         audit.record(AuditFact.of(AuditKind.REFUSED, sender instanceof Partner p ? p.id() : null, "partner")
-                .outcome(String.valueOf(rejected.status().value()), rejected.reason()));
+                .outcome(String.valueOf(rejected.status().value()), rejected.reason()
+                        + (rejected.claimedSource() == null ? "" : "; claimed source " + rejected.claimedSource())));
         return outcomes.error(rejected.status(), rejected.issueType(), rejected.getMessage());
     }
 

@@ -44,6 +44,7 @@ class IgApiTest extends GatewayTest {
 
     private static final String NHS = "https://fhir.nhs.uk/Id/nhs-number";
     private static final String NHS_NUMBER = "9434765919";
+    private static final String DECISIONS_AND_DISCLOSURES = "DECIDED,DENIED,OVERRIDDEN,DISCLOSED";
 
     @Autowired
     LedgerWriter writer;
@@ -117,7 +118,7 @@ class IgApiTest extends GatewayTest {
         assertThat(csvByAccept.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/csv");
 
         HttpResponse<String> search = auditor.get("/ig/AuditEvent?patient.identifier=" + identifier
-                + "&date=ge2026-01-01&date=le2099-12-31&entity=" + trackingId);
+                + "&date=ge2026-01-01&date=le2099-12-31&entity=" + trackingId + "&subtype=" + DECISIONS_AND_DISCLOSURES);
         assertThat(search.statusCode()).as(search.body()).isEqualTo(200);
         assertThat(search.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/fhir+json");
         JsonNode bundle = json(search.body());
@@ -139,10 +140,10 @@ class IgApiTest extends GatewayTest {
             assertThat(e.toString()).contains("police-norfolk").contains("condition-not-met");
         });
         // an ig-officer sees the record's identifiers, decrypted; an auditor only the one searched for
-        JsonNode officerView = json(officer.get("/ig/AuditEvent?entity=" + trackingId).body());
+        JsonNode officerView = json(officer.get("/ig/AuditEvent?entity=" + trackingId + "&subtype=" + DECISIONS_AND_DISCLOSURES).body());
         assertThat(officerView.path("entry")).hasSize(7);
         officerView.path("entry").forEach(e -> assertThat(patients(e.path("resource"))).contains(NHS + "|" + NHS_NUMBER));
-        JsonNode auditorView = json(auditor.get("/ig/AuditEvent?entity=" + trackingId).body());
+        JsonNode auditorView = json(auditor.get("/ig/AuditEvent?entity=" + trackingId + "&subtype=" + DECISIONS_AND_DISCLOSURES).body());
         assertThat(auditorView.path("entry")).hasSize(7);
         auditorView.path("entry").forEach(e -> assertThat(patients(e.path("resource"))).isEmpty());
         assertThat(auditorView.toString()).doesNotContain(NHS_NUMBER);
