@@ -15,17 +15,23 @@ import org.springframework.scheduling.annotation.Scheduled;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The agreements in force, reloaded when their folder changes. A set that fails validation is refused as a whole and
+ * The agreements, reloaded when their folder changes; at start and each reload the log says where each stands (in
+ * force, expired since when, not yet in force, review overdue). A set that fails validation is refused as a whole and
  * the previous one stays in force, so a bad edit never half-applies; at start a bad set stops the gateway.
  */
 public class AgreementRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(AgreementRegistry.class);
+    private static final ZoneId ENGLAND = ZoneId.of("Europe/London");
 
     private final AgreementLoader loader;
     private final Path folder;
@@ -35,18 +41,42 @@ public class AgreementRegistry {
 
     private final AuditTrail audit;
 
+    private final Clock clock;
+
     public AgreementRegistry(AgreementLoader loader, Path folder, MeterRegistry meters, AuditTrail audit) {
+        this(loader, folder, meters, audit, Clock.systemUTC());
+    }
+
+    public AgreementRegistry(AgreementLoader loader, Path folder, MeterRegistry meters, AuditTrail audit, Clock clock) {
         this.audit = audit;
         this.loader = loader;
         this.folder = folder;
         this.meters = meters;
+        this.clock = clock;
         this.fingerprint = fingerprint();
         current.set(loader.load(folder));
-        log.info("Agreements in force: {}", describe(current.get()));
+        log.info("Agreements loaded: {}", describe(current.get()));
+        logStandings();
     }
 
     public AgreementSet current() {
         return current.get();
+    }
+
+    /** Where each loaded agreement stands today (in England). */
+    public List<AgreementStanding> standings() {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ENGLAND);
+        return current.get().agreements().stream().map(a -> AgreementStanding.on(a, today)).toList();
+    }
+
+    private void logStandings() {
+        for (AgreementStanding standing : standings()) {
+            if (standing.state() == AgreementStanding.State.IN_FORCE && !standing.reviewOverdue()) {
+                log.info("Agreement {}", standing.sentence());
+            } else {
+                log.warn("Agreement {}", standing.sentence());
+            }
+        }
     }
 
     @Scheduled(initialDelayString = "${carebridge.agreements.reload-interval:10s}", fixedDelayString = "${carebridge.agreements.reload-interval:10s}")
@@ -66,6 +96,7 @@ public class AgreementRegistry {
             meters.counter("carebridge.agreements.reloaded", "outcome", "applied").increment();
             audit.record(AuditFact.of(AuditKind.CONFIG_CHANGED, "config", "agreements").outcome("applied", describe(loaded)));
             log.info("Agreements reloaded: {}", describe(loaded));
+            logStandings();
             return true;
         } catch (ConfigurationException e) {
             meters.counter("carebridge.agreements.reloaded", "outcome", "refused").increment();
