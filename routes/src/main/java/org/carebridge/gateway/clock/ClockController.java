@@ -76,6 +76,8 @@ public class ClockController {
             item.put("warnedAt", text(clock.warnedAt()));
             item.put("breachedAt", text(clock.breachedAt()));
             item.put("stoppedAt", text(clock.stoppedAt()));
+            item.put("breached", clock.breachedAt() != null);
+            item.put("deliveredLate", clock.breachedAt() != null && clock.stoppedAt() != null);
             item.put("outstandingRecipients", clock.outstanding());
             item.put("dutyPartner", clock.dutyPartner());
             item.put("alertTrackingId", clock.alertTrackingId() == null ? null : clock.alertTrackingId().toString());

@@ -98,9 +98,11 @@ public class DutyPartnerAlert {
         ObjectNode code = task.putObject("code").putArray("coding").addObject();
         code.put("system", events.system());
         code.put("code", breach.event());
-        ObjectNode state = task.putObject("businessStatus").putArray("coding").addObject();
+        ObjectNode businessStatus = task.putObject("businessStatus");
+        ObjectNode state = businessStatus.putArray("coding").addObject();
         state.put("system", CLOCK_STATE_SYSTEM);
         state.put("code", "breached");
+        businessStatus.put("text", "Deadline passed; " + breach.breachStatement());
         ObjectNode rule = task.putObject("reasonCode").putArray("coding").addObject();
         rule.put("system", CLOCK_RULE_SYSTEM);
         rule.put("code", breach.ruleId());
@@ -118,6 +120,15 @@ public class DutyPartnerAlert {
             ObjectNode input = inputs.addObject();
             input.putObject("type").put("text", "outstanding-recipient");
             input.put("valueString", waiting);
+        }
+        if (breach.deliveredAt() != null) {
+            ObjectNode input = inputs.addObject();
+            ObjectNode type = input.putObject("type");
+            ObjectNode coding = type.putArray("coding").addObject();
+            coding.put("system", CLOCK_STATE_SYSTEM);
+            coding.put("code", "delivered-late");
+            type.put("text", "delivered late");
+            input.put("valueDateTime", breach.deliveredAt().toString());
         }
         if (inputs.isEmpty()) {
             task.remove("input");

@@ -170,16 +170,17 @@ public class RecordClocks {
     /** Breached clocks whose duty partner has not yet been sent its alert. */
     public List<ClockEvent> alertsDue(int limit) {
         List<ClockEvent> due = jdbc.query("""
-                select tracking_id, event, rule_id, started_at, deadline, notify from record_clock
-                where alert_due order by breached_at limit ?""",
+                select tracking_id, event, rule_id, started_at, deadline, notify, case when state = 'STOPPED' then stopped_at end
+                from record_clock where alert_due order by breached_at limit ?""",
                 (rs, i) -> new ClockEvent(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), instant(rs, 4),
-                        instant(rs, 5), List.of(), rs.getString(6), true), limit);
+                        instant(rs, 5), List.of(), rs.getString(6), true, instant(rs, 7)), limit);
         if (due.isEmpty()) {
             return due;
         }
         Map<UUID, List<String>> outstanding = outstanding(due.stream().map(ClockEvent::trackingId).toList());
         return due.stream().map(c -> new ClockEvent(c.trackingId(), c.event(), c.ruleId(), c.startedAt(), c.deadline(),
-                outstanding.getOrDefault(c.trackingId(), List.of()), c.dutyPartner(), true)).toList();
+                c.deliveredAt() == null ? outstanding.getOrDefault(c.trackingId(), List.of()) : List.of(), c.dutyPartner(), true,
+                c.deliveredAt())).toList();
     }
 
     /** @return true when this call recorded the alert (false: another node already had) */
@@ -193,10 +194,18 @@ public class RecordClocks {
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
-    /** Clocks in this state (any, when null: open ones first), the nearest deadline first. */
+    /**
+     * Clocks in this state (any, when null: open ones first), the nearest deadline first. BREACHED includes the clocks
+     * that stopped after their deadline: a breach stays findable as one after the record is delivered late.
+     */
     public List<ClockView> list(ClockState state, int limit) {
-        return state == null ? views("order by c.state = 'STOPPED', c.deadline limit ?", limit)
-                : views("where c.state = ? order by c.deadline limit ?", state.name(), limit);
+        if (state == null) {
+            return views("order by c.state = 'STOPPED', c.deadline limit ?", limit);
+        }
+        if (state == ClockState.BREACHED) {
+            return views("where c.state = 'BREACHED' or (c.state = 'STOPPED' and c.breached_at is not null) order by c.deadline limit ?", limit);
+        }
+        return views("where c.state = ? order by c.deadline limit ?", state.name(), limit);
     }
 
     /** Open clocks by event and state, for the gauge. */

@@ -167,7 +167,8 @@ class ClockTest extends GatewayTest {
             HttpResponse<String> list = ig("auditor", "/ig/clocks?state=BREACHED");
             assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
             for (JsonNode item : json(list.body())) {
-                assertThat(item.path("state").asText()).isEqualTo("BREACHED");
+                assertThat(item.path("breached").asBoolean()).as(item.toString()).isTrue();
+                assertThat(item.path("state").asText()).isIn("BREACHED", "STOPPED");
                 if (item.path("trackingId").asText().equals(trackingId.toString())) {
                     listed = item;
                 }
@@ -220,6 +221,26 @@ class ClockTest extends GatewayTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(alertFile));
         assertThat(Files.readString(alertFile)).contains(trackingId.toString()).doesNotContain("outstanding-recipient");
         assertThat(facts(trackingId, "CLOCK_BREACHED")).isEqualTo(1);
+
+        // The alert says it was delivered late, and when; it names no empty list of waiting partners.
+        JsonNode task = json(Files.readString(alertFile)).path("entry").get(1).path("resource");
+        assertThat(task.path("businessStatus").path("text").asText())
+                .isEqualTo("Deadline passed; delivered late, at " + stopped.stoppedAt());
+        JsonNode late = task.path("input").get(0);
+        assertThat(late.path("type").path("coding").get(0).path("code").asText()).isEqualTo("delivered-late");
+        assertThat(Instant.parse(late.path("valueDateTime").asText())).isEqualTo(stopped.stoppedAt());
+
+        // A breach delivered late stays findable as a breach.
+        boolean listed = false;
+        for (JsonNode item : json(ig("auditor", "/ig/clocks?state=BREACHED&_count=1000").body())) {
+            if (item.path("trackingId").asText().equals(trackingId.toString())) {
+                listed = true;
+                assertThat(item.path("state").asText()).isEqualTo("STOPPED");
+                assertThat(item.path("deliveredLate").asBoolean()).isTrue();
+                assertThat(item.path("breachedAt").asText()).isEqualTo(stopped.breachedAt().toString());
+            }
+        }
+        assertThat(listed).as("the late clock is listed as breached").isTrue();
     }
 
     private UUID send(String messageId, Instant placementStart) throws Exception {
