@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 
 /**
  * The offline verifier:
- * {@code java -jar carebridge-ledger.jar verify --entries <ledger.jsonl> [--checkpoints <dir>]
+ * {@code java -jar carebridge-ledger.jar verify --entries <ledger.jsonl> [--checkpoints <dir or checkpoints.json>]
  * [--cert <signer.crt.pem>] [--previous <older-checkpoint.json>]}.
  * Exit 0 and "OK: ..." when the ledger is intact; 1 and "FAIL: entry N: ..." naming the first bad entry (or
  * "FAIL: checkpoint N: ..."); 2 for usage errors and unreadable inputs.
@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 public final class VerifierMain {
 
     static final String USAGE = "usage: java -jar carebridge-ledger.jar verify --entries <ledger.jsonl>"
-            + " [--checkpoints <dir>] [--cert <signer.crt.pem>] [--previous <older-checkpoint.json>]";
+            + " [--checkpoints <dir>|<checkpoints.json>] [--cert <signer.crt.pem>] [--previous <older-checkpoint.json>]";
 
     private VerifierMain() {
     }
@@ -109,7 +109,27 @@ public final class VerifierMain {
         }
 
         List<Checkpoint> checkpoints = new ArrayList<>();
-        if (options.checkpoints() != null) {
+        if (options.checkpoints() != null && Files.isRegularFile(options.checkpoints())) {
+            // the JSON array GET /ig/ledger/checkpoints answers, saved as it came
+            try {
+                List<String> objects = arrayObjects(readLeniently(options.checkpoints()));
+                for (int i = 0; i < objects.size(); i++) {
+                    try {
+                        checkpoints.add(Checkpoint.fromJson(objects.get(i)));
+                    } catch (IllegalArgumentException e) {
+                        out.println("FAIL: checkpoint " + (i + 1) + " of " + options.checkpoints().getFileName() + ": unreadable: "
+                                + e.getMessage());
+                        return 1;
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                out.println("FAIL: " + options.checkpoints().getFileName() + " is not a JSON array of checkpoints: " + e.getMessage());
+                return 1;
+            } catch (IOException e) {
+                out.println("ERROR: cannot read the checkpoints: " + e);
+                return 2;
+            }
+        } else if (options.checkpoints() != null) {
             try (Stream<Path> files = Files.list(options.checkpoints())) {
                 for (Path file : files.filter(VerifierMain::isCheckpointFile).sorted().toList()) {
                     try {
@@ -128,6 +148,64 @@ public final class VerifierMain {
         LedgerVerifier.Result result = LedgerVerifier.verify(entries, checkpoints, signer, previous);
         out.println((result.ok() ? "OK: " : "FAIL: ") + result.message());
         return result.ok() ? 0 : 1;
+    }
+
+    /** The objects of a JSON array of flat objects, each as its own text (strings may hold any escaped character). */
+    static List<String> arrayObjects(String json) {
+        List<String> objects = new ArrayList<>();
+        int i = skipSpace(json, 0);
+        if (i >= json.length() || json.charAt(i) != '[') {
+            throw new IllegalArgumentException("it does not start with [");
+        }
+        i = skipSpace(json, i + 1);
+        if (i < json.length() && json.charAt(i) == ']') {
+            return objects;
+        }
+        while (true) {
+            if (i >= json.length() || json.charAt(i) != '{') {
+                throw new IllegalArgumentException("expected { at character " + (i + 1));
+            }
+            int start = i;
+            boolean inString = false;
+            for (i = i + 1; i < json.length(); i++) {
+                char c = json.charAt(i);
+                if (inString) {
+                    if (c == '\\') {
+                        i++;
+                    } else if (c == '"') {
+                        inString = false;
+                    }
+                } else if (c == '"') {
+                    inString = true;
+                } else if (c == '{' || c == '[') {
+                    throw new IllegalArgumentException("a checkpoint holds no nested value (character " + (i + 1) + ")");
+                } else if (c == '}') {
+                    break;
+                }
+            }
+            if (i >= json.length()) {
+                throw new IllegalArgumentException("an object is not closed");
+            }
+            objects.add(json.substring(start, i + 1));
+            i = skipSpace(json, i + 1);
+            if (i < json.length() && json.charAt(i) == ',') {
+                i = skipSpace(json, i + 1);
+            } else if (i < json.length() && json.charAt(i) == ']') {
+                if (skipSpace(json, i + 1) != json.length()) {
+                    throw new IllegalArgumentException("unexpected text after the array");
+                }
+                return objects;
+            } else {
+                throw new IllegalArgumentException("expected , or ] at character " + (i + 1));
+            }
+        }
+    }
+
+    private static int skipSpace(String text, int i) {
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        return i;
     }
 
     /** Bytes that are not UTF-8 become U+FFFD, so they fail their entry's hash or checkpoint's signature. */

@@ -69,6 +69,27 @@ class VerifierMainTest {
     }
 
     @Test
+    void theCheckpointsArrayAsTheGatewayServesItIsReadDirectly() throws IOException {
+        List<String> served = new ArrayList<>();
+        for (Checkpoint checkpoint : TestLedger.checkpoints(ledger, signer, 8, 16, 20)) {
+            served.add(checkpoint.toJson());
+        }
+        Path array = Files.writeString(dir.resolve("checkpoints.json"), "[" + String.join(",", served) + "]");
+        assertThat(verify("verify", "--entries", entries.toString(), "--checkpoints", array.toString(), "--cert", cert.toString()))
+                .as(output).isZero();
+        assertThat(output).startsWith("OK: 20 entries, chain intact, 3 checkpoints verified");
+
+        Files.writeString(array, "[" + String.join(",\n ", served).replace("\"treeSize\":16", "\"treeSize\":15") + "]\n");
+        assertThat(verify("verify", "--entries", entries.toString(), "--checkpoints", array.toString(), "--cert", cert.toString()))
+                .isEqualTo(1);
+        assertThat(output).startsWith("FAIL: checkpoint 15");
+
+        Files.writeString(array, "{\"treeSize\":8}");
+        assertThat(verify("verify", "--entries", entries.toString(), "--checkpoints", array.toString())).isEqualTo(1);
+        assertThat(output).startsWith("FAIL: checkpoints.json is not a JSON array of checkpoints");
+    }
+
+    @Test
     void anEditedLineFailsNamingTheEntry() throws IOException {
         List<String> lines = new ArrayList<>(Files.readAllLines(entries));
         lines.set(6, lines.get(6).replace("\"outcome\":\"SHARED\"", "\"outcome\":\"REFUSED\""));
