@@ -87,7 +87,7 @@ public class IgSecurityConfiguration {
             write(response, outcomes.error(HttpStatus.FORBIDDEN, IssueType.FORBIDDEN,
                     "Your role does not allow this action"));
         };
-        http.securityMatcher("/ig/**", FHIR_AUDIT_EVENT)
+        http.securityMatcher("/ig", "/ig/**", FHIR_AUDIT_EVENT)
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(HttpMethod.POST, "/ig/overrides/*/review").hasRole(IgRole.IG_OFFICER.name())
                         .requestMatchers(HttpMethod.POST, "/ig/reports/monthly/send").hasRole(IgRole.IG_OFFICER.name())

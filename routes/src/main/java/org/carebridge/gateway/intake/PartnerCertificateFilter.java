@@ -41,6 +41,7 @@ public class PartnerCertificateFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         return request.getRequestURI().startsWith(request.getContextPath() + "/ig/")
+                || request.getRequestURI().equals(request.getContextPath() + "/ig")
                 || request.getRequestURI().equals(request.getContextPath() + "/fhir/AuditEvent");
     }
 

@@ -95,6 +95,17 @@ class ErasureCompletenessTest extends GatewayTest {
         // The scan sees clear columns: the message id is stored in the clear, so it is found.
         assertThat(tablesHolding(messageId)).contains("intake_record.message_id");
 
+        // One of its overrides as rows stored before assertions were sealed had it: in the clear, and named in the explanation.
+        jdbc.update("""
+                update override_review set asserted_by = ?, asserted_role = 'Liaison and Diversion practitioner', reason = ?,
+                    review_note = ? where override_id = (select min(override_id::text)::uuid from override_review where tracking_id = ?)""",
+                assertedBy, reason, note, trackingId);
+        jdbc.update("""
+                update decision set explanation = 'Shared without consent under rule ''x'' of agreement ''y'' version 1, on a safeguarding '
+                    || 'override asserted by ' || ? || ' (Liaison and Diversion practitioner); queued for information-governance review.'
+                where tracking_id = ? and outcome = 'PERMIT_BY_OVERRIDE'""", assertedBy, trackingId);
+        assertThat(tablesHolding(assertedBy)).contains("decision.explanation", "override_review.asserted_by");
+
         jdbc.update("update intake_record set retain_until = ? where tracking_id = ?", Timestamp.from(Instant.now().minusSeconds(1)), trackingId);
         assertThat(eraser.eraseDue(Instant.now())).isGreaterThanOrEqualTo(1);
         await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
@@ -110,8 +121,10 @@ class ErasureCompletenessTest extends GatewayTest {
         List<String> erasedUnder = jdbc.queryForObject("select subject_keys from audit_entry where tracking_id = ? and kind = 'ERASED'",
                 (rs, i) -> List.of((String[]) rs.getArray(1).getArray()), trackingId.toString());
         assertThat(erasedUnder).containsExactlyInAnyOrderElementsOf(keys);
-        assertThat(jdbc.queryForObject("select count(*) from decision where tracking_id = ? and outcome = 'PERMIT_BY_OVERRIDE'",
-                Long.class, trackingId)).isPositive();
+        assertThat(jdbc.queryForList("select explanation from decision where tracking_id = ? and outcome = 'PERMIT_BY_OVERRIDE'",
+                String.class, trackingId)).isNotEmpty().allSatisfy(explanation -> assertThat(explanation).isEqualTo(
+                "Shared without consent under rule 'x' of agreement 'y' version 1, on a safeguarding override; "
+                        + "queued for information-governance review."));
 
         // Nothing was taken out of the hash chain: the whole ledger still verifies against its signed checkpoints.
         writer.chainPending();
