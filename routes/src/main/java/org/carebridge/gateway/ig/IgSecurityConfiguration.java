@@ -5,6 +5,7 @@ import org.carebridge.gateway.CarebridgeProperties;
 import org.carebridge.gateway.audit.AuditFact;
 import org.carebridge.gateway.audit.AuditKind;
 import org.carebridge.gateway.audit.AuditTrail;
+import org.carebridge.gateway.audit.UnauthenticatedRefusals;
 import org.carebridge.gateway.fhir.OperationOutcomes;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.context.annotation.Bean;
@@ -16,6 +17,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -36,7 +38,8 @@ import java.security.cert.X509Certificate;
 /**
  * Two filter chains. {@code /ig/**} and {@code /fhir/AuditEvent}: information-governance users, HTTP Basic, stateless,
  * roles IG_OFFICER and AUDITOR (and Bearer JWTs when {@code carebridge.ig.oidc} is configured); a partner certificate
- * without IG credentials gets 403.
+ * without IG credentials gets 403. Refusals before sign-in are tallied per address ({@link UnauthenticatedRefusals}),
+ * those of a known partner or user recorded one by one.
  * Everything else: permitted here, because partner traffic is authenticated by its TLS client certificate
  * ({@code PartnerCertificateFilter}); this chain adds no Basic auth, login page, session or CSRF token.
  */
@@ -59,20 +62,24 @@ public class IgSecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain igChain(HttpSecurity http, OperationOutcomes outcomes, AuditTrail audit, PartnerRegistry partners,
-                                IgProperties ig) throws Exception {
+                                IgProperties ig, UnauthenticatedRefusals refusals) throws Exception {
         IgProperties.Oidc oidc = ig.oidc();
         AuthenticationEntryPoint unauthenticated = (request, response, e) -> {
             X509Certificate[] certificates = (X509Certificate[]) request.getAttribute("jakarta.servlet.request.X509Certificate");
             if (certificates != null && certificates.length > 0 && request.getHeader(HttpHeaders.AUTHORIZATION) == null) {
                 // a partner's certificate, no IG credentials: partners never see the ledger
                 String partner = partners.byCertificate(certificates[0]).map(Partner::id).orElse(null);
-                audit.record(AuditFact.of(AuditKind.REFUSED, partner, partner == null ? "unregistered" : "partner")
-                        .outcome("403", "partner-not-ig"));
+                if (partner == null) {
+                    refusals.refused(request.getRemoteAddr(), 403, "partner-not-ig");
+                } else {
+                    audit.record(AuditFact.of(AuditKind.REFUSED, partner, "partner").outcome("403", "partner-not-ig"));
+                }
                 write(response, outcomes.error(HttpStatus.FORBIDDEN, IssueType.FORBIDDEN,
                         "A partner certificate gives no access to the audit ledger; information-governance credentials are required"));
                 return;
             }
-            audit.record(AuditFact.of(AuditKind.REFUSED, null, "unauthenticated").outcome("401", "ig-authentication-required"));
+            refusals.refused(request.getRemoteAddr(), 401,
+                    e instanceof BadCredentialsException ? "ig-sign-in-failed" : "ig-authentication-required");
             response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
             if (oidc.enabled()) {
                 response.addHeader("WWW-Authenticate", "Bearer realm=\"" + REALM + "\"");
