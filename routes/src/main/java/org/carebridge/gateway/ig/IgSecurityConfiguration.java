@@ -18,15 +18,17 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
@@ -38,8 +40,8 @@ import java.security.cert.X509Certificate;
 /**
  * Two filter chains. {@code /ig/**} and {@code /fhir/AuditEvent}: information-governance users, HTTP Basic, stateless,
  * roles IG_OFFICER and AUDITOR (and Bearer JWTs when {@code carebridge.ig.oidc} is configured); a partner certificate
- * without IG credentials gets 403. Refusals before sign-in are tallied per address ({@link UnauthenticatedRefusals}),
- * those of a known partner or user recorded one by one.
+ * without IG credentials gets 403. Basic sign-in is throttled ({@link IgSignInThrottle}); refusals before sign-in are
+ * tallied per address ({@link UnauthenticatedRefusals}), those of a known partner or user recorded one by one.
  * Everything else: permitted here, because partner traffic is authenticated by its TLS client certificate
  * ({@code PartnerCertificateFilter}); this chain adds no Basic auth, login page, session or CSRF token.
  */
@@ -55,14 +57,15 @@ public class IgSecurityConfiguration {
     }
 
     @Bean
-    UserDetailsService igUsers(IgProperties ig, CarebridgeProperties carebridge, PasswordEncoder encoder) {
+    InMemoryUserDetailsManager igUsers(IgProperties ig, CarebridgeProperties carebridge, PasswordEncoder encoder) {
         return new InMemoryUserDetailsManager(IgUsers.load(ig, carebridge, encoder));
     }
 
     @Bean
     @Order(1)
     SecurityFilterChain igChain(HttpSecurity http, OperationOutcomes outcomes, AuditTrail audit, PartnerRegistry partners,
-                                IgProperties ig, UnauthenticatedRefusals refusals) throws Exception {
+                                IgProperties ig, InMemoryUserDetailsManager igUsers, PasswordEncoder encoder,
+                                IgSignInThrottle throttle, UnauthenticatedRefusals refusals) throws Exception {
         IgProperties.Oidc oidc = ig.oidc();
         AuthenticationEntryPoint unauthenticated = (request, response, e) -> {
             X509Certificate[] certificates = (X509Certificate[]) request.getAttribute("jakarta.servlet.request.X509Certificate");
@@ -76,6 +79,15 @@ public class IgSecurityConfiguration {
                 }
                 write(response, outcomes.error(HttpStatus.FORBIDDEN, IssueType.FORBIDDEN,
                         "A partner certificate gives no access to the audit ledger; information-governance credentials are required"));
+                return;
+            }
+            if (e instanceof IgSignInThrottle.Throttled throttled) {
+                refusals.refused(request.getRemoteAddr(), 429, throttled.locked() ? "ig-sign-in-locked" : "ig-sign-in-delayed");
+                response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, throttled.retryAfter().toSeconds()
+                        + (throttled.retryAfter().toMillisPart() > 0 ? 1 : 0))));
+                write(response, outcomes.error(HttpStatus.TOO_MANY_REQUESTS, IssueType.THROTTLED, throttled.locked()
+                        ? "Too many failed sign-ins: sign-in is locked for a while; an IG officer can clear the lockout"
+                        : "Too many failed sign-ins: wait before trying again"));
                 return;
             }
             refusals.refused(request.getRemoteAddr(), 401,
@@ -94,10 +106,15 @@ public class IgSecurityConfiguration {
             write(response, outcomes.error(HttpStatus.FORBIDDEN, IssueType.FORBIDDEN,
                     "Your role does not allow this action"));
         };
+        DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(igUsers);
+        passwords.setPasswordEncoder(encoder);
         http.securityMatcher("/ig/**", FHIR_AUDIT_EVENT)
+                .authenticationManager(new ProviderManager(new IgSignIn(passwords, igUsers, throttle)))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(HttpMethod.POST, "/ig/overrides/*/review").hasRole(IgRole.IG_OFFICER.name())
                         .requestMatchers(HttpMethod.POST, "/ig/reports/monthly/send").hasRole(IgRole.IG_OFFICER.name())
+                        .requestMatchers(IgSignInLockoutController.PATH, IgSignInLockoutController.PATH + "/**")
+                        .hasRole(IgRole.IG_OFFICER.name())
                         .anyRequest().hasAnyRole(IgRole.IG_OFFICER.name(), IgRole.AUDITOR.name()))
                 .httpBasic(basic -> basic.realmName(REALM).authenticationEntryPoint(unauthenticated))
                 .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(unauthenticated).accessDeniedHandler(forbidden))
@@ -109,8 +126,11 @@ public class IgSecurityConfiguration {
                 .anonymous(AbstractHttpConfigurer::disable);
         if (oidc.enabled()) {
             JwtDecoder decoder = IgOidc.decoder(oidc);
+            JwtAuthenticationProvider tokens = new JwtAuthenticationProvider(decoder);
+            tokens.setJwtAuthenticationConverter(new IgJwtRoles(oidc.rolesClaim(), oidc.usernameClaim()));
             http.oauth2ResourceServer(server -> server
-                    .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(new IgJwtRoles(oidc.rolesClaim(), oidc.usernameClaim())))
+                    // its own manager: the chain's is the throttled Basic sign-in
+                    .jwt(jwt -> jwt.authenticationManager(new ProviderManager(tokens)))
                     .authenticationEntryPoint(unauthenticated)
                     .accessDeniedHandler(forbidden));
         }
