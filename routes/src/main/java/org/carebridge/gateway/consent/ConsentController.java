@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
 
 /**
  * The FHIR Consent registry on the partner port: create, read, search by subject identifier, and withdraw (update to
- * inactive). Only partners with the consent-writer role may use it; information governance users come later.
+ * inactive). Only partners with the consent-writer role may use it, and each sees and changes only the consents
+ * {@link ConsentAccess} allows it.
  */
 @RestController
 public class ConsentController {
@@ -48,14 +49,16 @@ public class ConsentController {
     private static final Pattern VERSION_TAG = Pattern.compile("(?:W/)?\"(\\d{1,9})\"");
 
     private final ConsentRegistry registry;
+    private final ConsentAccess access;
     private final ConsentReader reader;
     private final OperationOutcomes outcomes;
     private final FhirContext fhir;
     private final int maxBodyBytes;
 
-    public ConsentController(ConsentRegistry registry, ConsentReader reader, OperationOutcomes outcomes, FhirContext fhir,
-                             CarebridgeProperties properties) {
+    public ConsentController(ConsentRegistry registry, ConsentAccess access, ConsentReader reader, OperationOutcomes outcomes,
+                             FhirContext fhir, CarebridgeProperties properties) {
         this.registry = registry;
+        this.access = access;
         this.reader = reader;
         this.outcomes = outcomes;
         this.fhir = fhir;
@@ -65,7 +68,7 @@ public class ConsentController {
     @PostMapping("/fhir/Consent")
     public ResponseEntity<String> create(HttpServletRequest request,
                                          @RequestAttribute(PartnerCertificateFilter.PARTNER_ATTRIBUTE) Partner caller) throws IOException {
-        requireConsentWriter(caller, "record consent");
+        access.requireWriter(caller, "record");
         StoredConsent stored = registry.record(reader.parse(request.getContentType(), body(request)), caller);
         HttpHeaders headers = versionHeaders(stored);
         return ResponseEntity.status(HttpStatus.CREATED).headers(headers).contentType(OperationOutcomes.FHIR_JSON).body(stored.resource());
@@ -74,26 +77,26 @@ public class ConsentController {
     @GetMapping("/fhir/Consent/{id}")
     public ResponseEntity<String> read(@PathVariable String id,
                                        @RequestAttribute(PartnerCertificateFilter.PARTNER_ATTRIBUTE) Partner caller) {
-        requireConsentWriter(caller, "read consent");
-        return ok(registry.read(id));
+        access.requireWriter(caller, "read");
+        return ok(registry.read(id, caller));
     }
 
     @GetMapping("/fhir/Consent/{id}/_history/{version}")
     public ResponseEntity<String> readVersion(@PathVariable String id, @PathVariable String version,
                                               @RequestAttribute(PartnerCertificateFilter.PARTNER_ATTRIBUTE) Partner caller) {
-        requireConsentWriter(caller, "read consent");
+        access.requireWriter(caller, "read");
         if (!version.matches("\\d{1,9}")) {
             throw new ConsentRejected(HttpStatus.NOT_FOUND, IssueType.NOTFOUND, "No consent has this id and version");
         }
-        return ok(registry.read(id, Integer.parseInt(version)));
+        return ok(registry.read(id, Integer.parseInt(version), caller));
     }
 
     @GetMapping("/fhir/Consent")
     public ResponseEntity<String> search(HttpServletRequest request,
                                          @RequestAttribute(PartnerCertificateFilter.PARTNER_ATTRIBUTE) Partner caller) {
-        requireConsentWriter(caller, "search consent");
+        access.requireWriter(caller, "search");
         SubjectIdentifier subject = searchSubject(request);
-        List<StoredConsent> found = registry.search(subject);
+        List<StoredConsent> found = registry.search(subject, caller);
         Bundle bundle = new Bundle();
         bundle.setId(UUID.randomUUID().toString());
         bundle.getMeta().setLastUpdated(new Date());
@@ -112,7 +115,7 @@ public class ConsentController {
     public ResponseEntity<String> update(@PathVariable String id, HttpServletRequest request,
                                          @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                                          @RequestAttribute(PartnerCertificateFilter.PARTNER_ATTRIBUTE) Partner caller) throws IOException {
-        requireConsentWriter(caller, "withdraw consent");
+        access.requireWriter(caller, "withdraw");
         Integer expectedVersion = expectedVersion(ifMatch);
         StoredConsent stored = registry.withdraw(id, reader.parse(request.getContentType(), body(request)),
                 expectedVersion, caller);
@@ -136,13 +139,6 @@ public class ConsentController {
         log.error("Consent request failed ({}); nothing was changed", e.getClass().getSimpleName());
         return outcomes.error(HttpStatus.SERVICE_UNAVAILABLE, IssueType.TRANSIENT,
                 "The gateway could not complete the consent request; nothing was changed. Try again later.");
-    }
-
-    private static void requireConsentWriter(Partner caller, String action) {
-        if (!caller.hasRole(Partner.CONSENT_WRITER)) {
-            throw new ConsentRejected(HttpStatus.FORBIDDEN, IssueType.FORBIDDEN,
-                    "Only partners with the role '" + Partner.CONSENT_WRITER + "' may " + action);
-        }
     }
 
     private ResponseEntity<String> ok(StoredConsent stored) {

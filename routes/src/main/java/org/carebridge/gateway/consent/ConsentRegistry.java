@@ -33,7 +33,8 @@ import java.util.UUID;
 
 /**
  * Records consents and their withdrawal. A recorded consent is never edited: the one change allowed is withdrawal
- * (status active to inactive, optionally ending the period), as a new version; anything else is a new Consent.
+ * (status active to inactive, optionally ending the period), as a new version; anything else is a new Consent. Who may
+ * read and withdraw which consent is {@link ConsentAccess}'s to say.
  */
 @Component
 public class ConsentRegistry {
@@ -44,11 +45,14 @@ public class ConsentRegistry {
     private static final Logger log = LoggerFactory.getLogger(ConsentRegistry.class);
 
     private final ConsentReader reader;
+    private final ConsentAccess access;
     private final ConsentStore store;
     private final FhirContext fhir;
     private final ObjectMapper json = new ObjectMapper();
 
-    public ConsentRegistry(ConsentReader reader, ConsentStore store, FhirContext fhir, AuditTrail audit, SubjectKeys subjectKeys) {
+    public ConsentRegistry(ConsentReader reader, ConsentStore store, FhirContext fhir, AuditTrail audit, SubjectKeys subjectKeys,
+                           ConsentAccess access) {
+        this.access = access;
         this.reader = reader;
         this.store = store;
         this.fhir = fhir;
@@ -56,9 +60,10 @@ public class ConsentRegistry {
         this.subjectKeys = subjectKeys;
     }
 
-    private void audited(ConsentRecord record, Partner recorder) {
+    private void audited(ConsentRecord record, Partner recorder, String onBehalfOf) {
         audit.record(AuditFact.of(AuditKind.CONSENT_CHANGED, recorder.id(), "partner")
-                .outcome(record.state().name(), record.reference())
+                .outcome(record.state().name(), onBehalfOf == null ? record.reference()
+                        : record.reference() + " withdrawn on the child's behalf by " + recorder.id() + ", recorded by " + onBehalfOf)
                 .subjects(subjectKeys.keep(List.of(record.subject()))));
     }
 
@@ -75,7 +80,7 @@ public class ConsentRegistry {
         }
         stamp(consent, id, 1, now);
         StoredConsent stored = store.create(terms.toRecord(id, 1, now, recorder.id()), encode(consent));
-        audited(stored.record(), recorder);
+        audited(stored.record(), recorder, null);
         log.info("Consent {} recorded by {} ({})", id, recorder.id(), terms.state());
         return stored;
     }
@@ -86,6 +91,7 @@ public class ConsentRegistry {
      */
     public StoredConsent withdraw(String id, Consent proposed, Integer expectedVersion, Partner recorder) {
         StoredConsent current = store.read(id).orElseThrow(ConsentRegistry::notFound);
+        boolean onBehalf = access.mayWithdraw(recorder, current);
         ConsentRecord currentRecord = current.record();
         if (expectedVersion != null && expectedVersion != currentRecord.version()) {
             throw new ConsentRejected(HttpStatus.PRECONDITION_FAILED, IssueType.CONFLICT, "If-Match names version "
@@ -128,22 +134,25 @@ public class ConsentRegistry {
             throw new ConsentRejected(HttpStatus.CONFLICT, IssueType.CONFLICT,
                     "The consent was changed by another request meanwhile; read it again");
         }
-        audited(next, recorder);
-        log.info("Consent {} withdrawn by {} (version {})", id, recorder.id(), version);
-        return new StoredConsent(next, resource);
+        audited(next, recorder, onBehalf ? current.recorder() : null);
+        log.info("Consent {} withdrawn by {} (version {}){}", id, recorder.id(), version,
+                onBehalf ? ", on the child's behalf; recorded by " + current.recorder() : "");
+        return new StoredConsent(next, resource, current.recorder());
     }
 
-    public StoredConsent read(String id) {
-        return store.read(id).orElseThrow(ConsentRegistry::notFound);
+    /** The current version, if the caller may read it. */
+    public StoredConsent read(String id, Partner caller) {
+        return access.readable(caller, store.read(id).orElseThrow(ConsentRegistry::notFound), "read");
     }
 
-    public StoredConsent read(String id, int version) {
-        return store.read(id, version).orElseThrow(() -> new ConsentRejected(HttpStatus.NOT_FOUND, IssueType.NOTFOUND,
-                "No consent has this id and version"));
+    public StoredConsent read(String id, int version, Partner caller) {
+        return access.readable(caller, store.read(id, version).orElseThrow(() -> new ConsentRejected(HttpStatus.NOT_FOUND,
+                IssueType.NOTFOUND, "No consent has this id and version")), "read");
     }
 
-    public List<StoredConsent> search(SubjectIdentifier subject) {
-        return store.search(subject);
+    /** The current version of every consent for this subject that the caller may read. */
+    public List<StoredConsent> search(SubjectIdentifier subject, Partner caller) {
+        return access.searchable(caller, store.search(subject));
     }
 
     public Consent parse(String resource) {

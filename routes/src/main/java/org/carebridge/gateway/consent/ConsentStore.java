@@ -47,11 +47,14 @@ public class ConsentStore implements ConsentLookup {
             id, version, subject_system, subject_value, status, partner_ids, agency_kinds, purposes, period_start, period_end,
             recorded_at, recorded_by, resource, sealed_subject, sealed_resource""";
     private static final String TERMS = COLUMNS + ", k.kek_id, k.wrapped_key";
+    /** The organisation that recorded the consent: who recorded its first version (the current row names the last writer). */
+    private static final String STORED = TERMS + """
+            , coalesce((select h.recorded_by from consent_history h where h.id = c.id and h.version = 1), c.recorded_by) as recorder""";
 
     private final RowMapper<ConsentRecord> recordRow = (rs, i) -> record(rs, dataKey(rs));
     private final RowMapper<StoredConsent> storedRow = (rs, i) -> {
         SecretKey key = dataKey(rs);
-        return new StoredConsent(record(rs, key), resource(rs, key));
+        return new StoredConsent(record(rs, key), resource(rs, key), rs.getString("recorder"));
     };
 
     private final JdbcTemplate jdbc;
@@ -127,7 +130,7 @@ public class ConsentStore implements ConsentLookup {
         if (uuid == null) {
             return Optional.empty();
         }
-        return jdbc.query("select " + TERMS + " from consent left join consent_key k on k.consent_id = id where id = ?",
+        return jdbc.query("select " + STORED + " from consent c left join consent_key k on k.consent_id = c.id where c.id = ?",
                 storedRow, uuid).stream().findFirst();
     }
 
@@ -137,15 +140,15 @@ public class ConsentStore implements ConsentLookup {
         if (uuid == null) {
             return Optional.empty();
         }
-        return jdbc.query("select " + TERMS
-                        + " from consent_history left join consent_key k on k.consent_id = id where id = ? and version = ?", storedRow,
+        return jdbc.query("select " + STORED
+                        + " from consent_history c left join consent_key k on k.consent_id = c.id where c.id = ? and c.version = ?", storedRow,
                 uuid, version).stream().findFirst();
     }
 
     /** The current version of every consent recorded for this subject, oldest first. */
     public List<StoredConsent> search(SubjectIdentifier subject) {
-        return jdbc.query("select " + TERMS + """
-                         from consent left join consent_key k on k.consent_id = id
+        return jdbc.query("select " + STORED + """
+                         from consent c left join consent_key k on k.consent_id = c.id
                         where subject_system = ? and subject_value in (?, ?) order by recorded_at, id""",
                 storedRow, subject.system(), subjectKeys.keyOf(subject), subject.value());
     }

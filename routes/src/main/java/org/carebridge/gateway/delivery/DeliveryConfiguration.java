@@ -4,6 +4,7 @@ import org.apache.camel.Processor;
 import org.carebridge.connectors.https.PartnerHttpsTransport;
 import org.carebridge.gateway.CarebridgeProperties;
 import org.carebridge.gateway.fhir.OperationOutcomes;
+import org.carebridge.gateway.audit.UnauthenticatedRefusals;
 import org.carebridge.gateway.intake.PartnerCertificateFilter;
 import org.carebridge.gateway.pki.GatewayPki;
 import org.carebridge.security.partner.PartnerRegistry;
@@ -27,9 +28,9 @@ public class DeliveryConfiguration {
 
     @Bean
     FilterRegistrationBean<PartnerCertificateFilter> partnerCertificateFilter(PartnerRegistry registry, OperationOutcomes outcomes,
-                                                                              org.carebridge.gateway.audit.AuditTrail audit) {
+                                                                              UnauthenticatedRefusals refusals) {
         FilterRegistrationBean<PartnerCertificateFilter> registration =
-                new FilterRegistrationBean<>(new PartnerCertificateFilter(registry, outcomes, audit));
+                new FilterRegistrationBean<>(new PartnerCertificateFilter(registry, outcomes, refusals));
         registration.addUrlPatterns("/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;

@@ -4,7 +4,6 @@ import org.carebridge.connectors.https.DeliveryFailure;
 import org.carebridge.connectors.https.PartnerHttpsTransport;
 import org.carebridge.gateway.audit.AuditFact;
 import org.carebridge.gateway.audit.AuditKind;
-import org.carebridge.gateway.audit.AuditTrail;
 import org.carebridge.gateway.metrics.GatewayMetrics;
 import org.carebridge.gateway.record.DeliveryStore;
 import org.carebridge.gateway.record.PendingDelivery;
@@ -18,7 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
-/** Sends one copy to its recipient and records that it arrived. */
+/** Sends one copy to its recipient and records that it arrived: the state change and its DISCLOSED fact commit together. */
 @Component("disclosureSender")
 public class DisclosureSender {
 
@@ -27,12 +26,10 @@ public class DisclosureSender {
     private final DeliveryStore store;
     private final GatewayMetrics metrics;
 
-    private final AuditTrail audit;
     private final CopyProtection protection;
 
     public DisclosureSender(PartnerRegistry registry, PartnerHttpsTransport transport, DeliveryStore store, GatewayMetrics metrics,
-                            AuditTrail audit, CopyProtection protection) {
-        this.audit = audit;
+                            CopyProtection protection) {
         this.protection = protection;
         this.registry = registry;
         this.transport = transport;
@@ -51,8 +48,8 @@ public class DisclosureSender {
                 PartnerHttpsTransport.MESSAGE_ID_HEADER, delivery.order().messageId(),
                 PartnerHttpsTransport.TRACKING_ID_HEADER, delivery.order().trackingId().toString(),
                 PartnerHttpsTransport.EVENT_HEADER, delivery.order().event()));
-        store.markDelivered(delivery.deliveryId());
-        audit.record(AuditFact.of(AuditKind.DISCLOSED, "gateway", "delivery").tracking(delivery.order().trackingId().toString())
+        store.markDelivered(delivery.deliveryId(), AuditFact.of(AuditKind.DISCLOSED, "gateway", "delivery")
+                .tracking(delivery.order().trackingId().toString())
                 .recipient(partner.id()).outcome("delivered", delivery.order().event() + "; " + copy.protection()));
         metrics.delivered(partner.id(), delivery.order().event(), Duration.between(delivery.receivedAt(), Instant.now()));
     }

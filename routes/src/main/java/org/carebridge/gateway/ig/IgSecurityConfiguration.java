@@ -5,6 +5,7 @@ import org.carebridge.gateway.CarebridgeProperties;
 import org.carebridge.gateway.audit.AuditFact;
 import org.carebridge.gateway.audit.AuditKind;
 import org.carebridge.gateway.audit.AuditTrail;
+import org.carebridge.gateway.audit.UnauthenticatedRefusals;
 import org.carebridge.gateway.fhir.OperationOutcomes;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.context.annotation.Bean;
@@ -16,15 +17,18 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
@@ -36,7 +40,8 @@ import java.security.cert.X509Certificate;
 /**
  * Two filter chains. {@code /ig/**} and {@code /fhir/AuditEvent}: information-governance users, HTTP Basic, stateless,
  * roles IG_OFFICER and AUDITOR (and Bearer JWTs when {@code carebridge.ig.oidc} is configured); a partner certificate
- * without IG credentials gets 403.
+ * without IG credentials gets 403. Basic sign-in is throttled ({@link IgSignInThrottle}); refusals before sign-in are
+ * tallied per address ({@link UnauthenticatedRefusals}), those of a known partner or user recorded one by one.
  * Everything else: permitted here, because partner traffic is authenticated by its TLS client certificate
  * ({@code PartnerCertificateFilter}); this chain adds no Basic auth, login page, session or CSRF token.
  */
@@ -52,27 +57,41 @@ public class IgSecurityConfiguration {
     }
 
     @Bean
-    UserDetailsService igUsers(IgProperties ig, CarebridgeProperties carebridge, PasswordEncoder encoder) {
+    InMemoryUserDetailsManager igUsers(IgProperties ig, CarebridgeProperties carebridge, PasswordEncoder encoder) {
         return new InMemoryUserDetailsManager(IgUsers.load(ig, carebridge, encoder));
     }
 
     @Bean
     @Order(1)
     SecurityFilterChain igChain(HttpSecurity http, OperationOutcomes outcomes, AuditTrail audit, PartnerRegistry partners,
-                                IgProperties ig) throws Exception {
+                                IgProperties ig, InMemoryUserDetailsManager igUsers, PasswordEncoder encoder,
+                                IgSignInThrottle throttle, UnauthenticatedRefusals refusals) throws Exception {
         IgProperties.Oidc oidc = ig.oidc();
         AuthenticationEntryPoint unauthenticated = (request, response, e) -> {
             X509Certificate[] certificates = (X509Certificate[]) request.getAttribute("jakarta.servlet.request.X509Certificate");
             if (certificates != null && certificates.length > 0 && request.getHeader(HttpHeaders.AUTHORIZATION) == null) {
                 // a partner's certificate, no IG credentials: partners never see the ledger
                 String partner = partners.byCertificate(certificates[0]).map(Partner::id).orElse(null);
-                audit.record(AuditFact.of(AuditKind.REFUSED, partner, partner == null ? "unregistered" : "partner")
-                        .outcome("403", "partner-not-ig"));
+                if (partner == null) {
+                    refusals.refused(request.getRemoteAddr(), 403, "partner-not-ig");
+                } else {
+                    audit.record(AuditFact.of(AuditKind.REFUSED, partner, "partner").outcome("403", "partner-not-ig"));
+                }
                 write(response, outcomes.error(HttpStatus.FORBIDDEN, IssueType.FORBIDDEN,
                         "A partner certificate gives no access to the audit ledger; information-governance credentials are required"));
                 return;
             }
-            audit.record(AuditFact.of(AuditKind.REFUSED, null, "unauthenticated").outcome("401", "ig-authentication-required"));
+            if (e instanceof IgSignInThrottle.Throttled throttled) {
+                refusals.refused(request.getRemoteAddr(), 429, throttled.locked() ? "ig-sign-in-locked" : "ig-sign-in-delayed");
+                response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, throttled.retryAfter().toSeconds()
+                        + (throttled.retryAfter().toMillisPart() > 0 ? 1 : 0))));
+                write(response, outcomes.error(HttpStatus.TOO_MANY_REQUESTS, IssueType.THROTTLED, throttled.locked()
+                        ? "Too many failed sign-ins: sign-in is locked for a while; an IG officer can clear the lockout"
+                        : "Too many failed sign-ins: wait before trying again"));
+                return;
+            }
+            refusals.refused(request.getRemoteAddr(), 401,
+                    e instanceof BadCredentialsException ? "ig-sign-in-failed" : "ig-authentication-required");
             response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
             if (oidc.enabled()) {
                 response.addHeader("WWW-Authenticate", "Bearer realm=\"" + REALM + "\"");
@@ -87,10 +106,15 @@ public class IgSecurityConfiguration {
             write(response, outcomes.error(HttpStatus.FORBIDDEN, IssueType.FORBIDDEN,
                     "Your role does not allow this action"));
         };
+        DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(igUsers);
+        passwords.setPasswordEncoder(encoder);
         http.securityMatcher("/ig", "/ig/**", FHIR_AUDIT_EVENT)
+                .authenticationManager(new ProviderManager(new IgSignIn(passwords, igUsers, throttle)))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(HttpMethod.POST, "/ig/overrides/*/review").hasRole(IgRole.IG_OFFICER.name())
                         .requestMatchers(HttpMethod.POST, "/ig/reports/monthly/send").hasRole(IgRole.IG_OFFICER.name())
+                        .requestMatchers(IgSignInLockoutController.PATH, IgSignInLockoutController.PATH + "/**")
+                        .hasRole(IgRole.IG_OFFICER.name())
                         .anyRequest().hasAnyRole(IgRole.IG_OFFICER.name(), IgRole.AUDITOR.name()))
                 .httpBasic(basic -> basic.realmName(REALM).authenticationEntryPoint(unauthenticated))
                 .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(unauthenticated).accessDeniedHandler(forbidden))
@@ -102,8 +126,11 @@ public class IgSecurityConfiguration {
                 .anonymous(AbstractHttpConfigurer::disable);
         if (oidc.enabled()) {
             JwtDecoder decoder = IgOidc.decoder(oidc);
+            JwtAuthenticationProvider tokens = new JwtAuthenticationProvider(decoder);
+            tokens.setJwtAuthenticationConverter(new IgJwtRoles(oidc.rolesClaim(), oidc.usernameClaim()));
             http.oauth2ResourceServer(server -> server
-                    .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(new IgJwtRoles(oidc.rolesClaim(), oidc.usernameClaim())))
+                    // its own manager: the chain's is the throttled Basic sign-in
+                    .jwt(jwt -> jwt.authenticationManager(new ProviderManager(tokens)))
                     .authenticationEntryPoint(unauthenticated)
                     .accessDeniedHandler(forbidden));
         }

@@ -4,9 +4,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.carebridge.gateway.audit.AuditFact;
-import org.carebridge.gateway.audit.AuditKind;
-import org.carebridge.gateway.audit.AuditTrail;
+import org.carebridge.gateway.audit.UnauthenticatedRefusals;
 import org.carebridge.gateway.fhir.OperationOutcomes;
 import org.carebridge.security.partner.Partner;
 import org.carebridge.security.partner.PartnerRegistry;
@@ -20,7 +18,8 @@ import java.security.cert.X509Certificate;
 
 /**
  * Every request on the partner port must come from a registered partner: the TLS client certificate is looked up in
- * the registry before anything else happens. The partner is then available as a request attribute.
+ * the registry before anything else happens. The partner is then available as a request attribute. Refusals here come
+ * before anyone is known, so they are tallied per address ({@link UnauthenticatedRefusals}), not recorded one by one.
  */
 public class PartnerCertificateFilter extends OncePerRequestFilter {
 
@@ -29,12 +28,12 @@ public class PartnerCertificateFilter extends OncePerRequestFilter {
     private final PartnerRegistry registry;
     private final OperationOutcomes outcomes;
 
-    private final AuditTrail audit;
+    private final UnauthenticatedRefusals refusals;
 
-    public PartnerCertificateFilter(PartnerRegistry registry, OperationOutcomes outcomes, AuditTrail audit) {
+    public PartnerCertificateFilter(PartnerRegistry registry, OperationOutcomes outcomes, UnauthenticatedRefusals refusals) {
         this.registry = registry;
         this.outcomes = outcomes;
-        this.audit = audit;
+        this.refusals = refusals;
     }
 
     /** IG users sign in with their own credentials, not a partner certificate (the IG API and its AuditEvent search). */
@@ -50,14 +49,14 @@ public class PartnerCertificateFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         X509Certificate[] chainPresented = (X509Certificate[]) request.getAttribute("jakarta.servlet.request.X509Certificate");
         if (chainPresented == null || chainPresented.length == 0) {
-            audit.record(AuditFact.of(AuditKind.REFUSED, null, "unauthenticated").outcome("401", "no-client-certificate"));
+            refusals.refused(request.getRemoteAddr(), 401, "no-client-certificate");
             write(response, outcomes.error(HttpStatus.UNAUTHORIZED, IssueType.LOGIN,
                     "A TLS client certificate issued to a registered partner is required"));
             return;
         }
         Partner partner = registry.byCertificate(chainPresented[0]).orElse(null);
         if (partner == null) {
-            audit.record(AuditFact.of(AuditKind.REFUSED, null, "unregistered").outcome("403", "unregistered-certificate"));
+            refusals.refused(request.getRemoteAddr(), 403, "unregistered-certificate");
             write(response, outcomes.error(HttpStatus.FORBIDDEN, IssueType.SECURITY,
                     "The TLS client certificate is not registered to any partner"));
             return;

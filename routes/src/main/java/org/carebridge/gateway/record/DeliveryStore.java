@@ -1,5 +1,7 @@
 package org.carebridge.gateway.record;
 
+import org.carebridge.gateway.audit.AuditFact;
+import org.carebridge.gateway.audit.AuditTrail;
 import org.carebridge.gateway.clock.RecordClocks;
 import org.carebridge.gateway.storage.PayloadVault;
 import org.carebridge.security.storage.PayloadUnreadable;
@@ -18,6 +20,7 @@ import java.util.UUID;
 /**
  * Delivery state. Updates after intake commit asynchronously ({@code synchronous_commit = off}): if a crash loses one,
  * the copy is sent again and the receiver de-duplicates by message id, so nothing is lost and nothing needs the wait.
+ * The exception is delivery itself, which commits with its DISCLOSED audit fact.
  */
 @Component("deliveryStore")
 public class DeliveryStore {
@@ -26,9 +29,11 @@ public class DeliveryStore {
     private final TransactionTemplate transaction;
     private final PayloadVault vault;
     private final RecordClocks clocks;
+    private final AuditTrail audit;
 
-    public DeliveryStore(JdbcTemplate jdbc, TransactionTemplate transaction, PayloadVault vault, RecordClocks clocks) {
+    public DeliveryStore(JdbcTemplate jdbc, TransactionTemplate transaction, PayloadVault vault, RecordClocks clocks, AuditTrail audit) {
         this.clocks = clocks;
+        this.audit = audit;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.vault = vault;
@@ -105,12 +110,19 @@ public class DeliveryStore {
                 (Object) deliveryIds.toArray(UUID[]::new)));
     }
 
-    public void markDelivered(UUID deliveryId) {
+    /**
+     * Marks the copy delivered and records its disclosure in one transaction, so a crash leaves either both (the copy is
+     * not sent again) or neither (the copy is sent again, the receiver de-duplicates by message id, and the fact is then
+     * written): never a delivered copy without its DISCLOSED entry. Unlike the other state changes this one commits
+     * synchronously: a server crash must not lose the record of a disclosure the recipient already has.
+     */
+    public void markDelivered(UUID deliveryId, AuditFact disclosed) {
         Timestamp now = Timestamp.from(Instant.now());
-        relaxed(() -> {
+        transaction.executeWithoutResult(status -> {
             jdbc.update("""
                     update delivery set state = 'DELIVERED', attempts = attempts + 1, delivered_at = ?, updated_at = ?, last_error = null
                     where delivery_id = ?""", now, now, deliveryId);
+            audit.record(disclosed);
             clocks.afterDelivered(deliveryId);
         });
     }

@@ -78,12 +78,12 @@ class ConsentRegistryTest extends GatewayTest {
         assertThat(consent.path("status").asText()).isEqualTo("active");
         assertThat(consent.path("patient").path("identifier").path("value").asText()).isEqualTo(subject.value());
 
-        HttpResponse<String> read = as("health-norfolk").get("/fhir/Consent/" + id);
+        HttpResponse<String> read = as("cs-suffolk").get("/fhir/Consent/" + id);
         assertThat(read.statusCode()).isEqualTo(200);
         assertThat(json(read.body())).isEqualTo(consent);
         assertThat(as("cs-suffolk").get("/fhir/Consent/" + id + "/_history/1").body()).isEqualTo(created.body());
 
-        HttpResponse<String> search = as("cs-norfolk").get(searchPath(subject));
+        HttpResponse<String> search = as("cs-suffolk").get(searchPath(subject));
         assertThat(search.statusCode()).isEqualTo(200);
         JsonNode bundle = json(search.body());
         assertThat(bundle.path("resourceType").asText()).isEqualTo("Bundle");
@@ -130,8 +130,7 @@ class ConsentRegistryTest extends GatewayTest {
 
         consent.put("status", "inactive");
         ((ObjectNode) consent.path("provision").path("period")).put("end", "2026-12-01T12:00:00Z");
-        // The young person told health; health, also a consent writer, records the withdrawal.
-        HttpResponse<String> withdrawn = ConsentUpdates.as(PKI, "health-suffolk", baseUrl())
+        HttpResponse<String> withdrawn = ConsentUpdates.as(PKI, "cs-suffolk", baseUrl())
                 .put("/fhir/Consent/" + id, consent.toString(), "W/\"1\"");
 
         assertThat(withdrawn.statusCode()).isEqualTo(200);
@@ -143,7 +142,7 @@ class ConsentRegistryTest extends GatewayTest {
         assertThat(store.forSubjects(List.of(subject))).singleElement().satisfies(r -> {
             assertThat(r.state()).isEqualTo(ConsentState.WITHDRAWN);
             assertThat(r.version()).isEqualTo(2);
-            assertThat(r.recordedBy()).isEqualTo("health-suffolk");
+            assertThat(r.recordedBy()).isEqualTo("cs-suffolk");
             // The withdrawal keeps the period the consent covered (open-ended here), whatever end the resource now records.
             assertThat(r.periodEnd()).isNull();
             assertThat(r.agencyKinds()).containsExactly(AgencyKind.YOUTH_JUSTICE);
@@ -153,7 +152,7 @@ class ConsentRegistryTest extends GatewayTest {
         assertThat(jdbc.queryForObject("select count(*) from consent_history where id = ?::uuid", Long.class, id)).isEqualTo(2);
 
         // The same withdrawal sent again (a lost answer) changes nothing.
-        HttpResponse<String> again = ConsentUpdates.as(PKI, "health-suffolk", baseUrl()).put("/fhir/Consent/" + id, consent.toString());
+        HttpResponse<String> again = ConsentUpdates.as(PKI, "cs-suffolk", baseUrl()).put("/fhir/Consent/" + id, consent.toString());
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(json(again.body()).path("meta").path("versionId").asText()).isEqualTo("2");
         assertThat(jdbc.queryForObject("select count(*) from consent_history where id = ?::uuid", Long.class, id)).isEqualTo(2);

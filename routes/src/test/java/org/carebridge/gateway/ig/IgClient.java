@@ -54,6 +54,10 @@ final class IgClient {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    HttpResponse<String> delete(String path) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).DELETE());
+    }
+
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         if (authorization != null) {
             request.header("Authorization", authorization);

@@ -67,6 +67,10 @@ public abstract class GatewayTest {
         registry.add("carebridge.intake.max-body-bytes", () -> "262144");
         // Clock scans only when a test calls ClockScanner.scan(now), so no test sees another's alerts appear.
         registry.add("carebridge.clocks.scan-interval", () -> "1h");
+        // Refusal tallies reach the ledger when a test flushes them; IG tests' few wrong passwords never meet a delay.
+        registry.add("carebridge.audit.refusal-interval", () -> "1h");
+        registry.add("carebridge.ig.sign-in.free-attempts", () -> "20");
+        registry.add("carebridge.ig.sign-in.lockout-after", () -> "40");
         registry.add("carebridge.ig.oidc.public-key-location", () -> DATA_DIR.resolve("ig-oidc-test.pub.pem").toString());
     }
 

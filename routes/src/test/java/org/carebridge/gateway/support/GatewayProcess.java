@@ -1,0 +1,148 @@
+package org.carebridge.gateway.support;
+
+import ca.uhn.fhir.context.FhirContext;
+import org.carebridge.gateway.CarebridgeProperties;
+import org.carebridge.gateway.GatewayApplication;
+import org.carebridge.gateway.demo.DemoPartnerServer;
+import org.carebridge.gateway.pki.GatewayPki;
+import org.carebridge.gateway.seal.GatewayKeys;
+import org.carebridge.gateway.seal.SealingProperties;
+import org.carebridge.security.partner.Partner;
+import org.carebridge.security.partner.PartnerRegistry;
+import org.carebridge.security.partner.PartnerRegistryLoader;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The gateway as a separate JVM over one data directory, so a test can kill it with SIGKILL and start it again; and
+ * the demo partners in the test's own JVM, started when the test wants them up.
+ */
+public final class GatewayProcess {
+
+    private final Path data = createDataDir();
+    private final int port = GatewayTest.freePort();
+    private final int managementPort = GatewayTest.freePort();
+    private final int partnersPort = GatewayTest.freePort();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<String> extraArguments;
+    private Process process;
+    private int runs;
+
+    public GatewayProcess(String... extraArguments) {
+        this.extraArguments = List.of(extraArguments);
+    }
+
+    public Path dataDir() {
+        return data;
+    }
+
+    public String baseUrl() {
+        return "https://localhost:" + port;
+    }
+
+    /** Starts the gateway and waits until it reports healthy. */
+    public void start() throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"),
+                GatewayApplication.class.getName(),
+                "--carebridge.data-dir=" + data,
+                "--carebridge.config-dir=" + Examples.CONFIG.toAbsolutePath(),
+                "--server.port=" + port,
+                "--management.server.port=" + managementPort,
+                "--carebridge.demo-partners.enabled=false",
+                "--carebridge.demo-partners.port=" + partnersPort,
+                "--carebridge.delivery.initial-delay=200ms",
+                "--carebridge.delivery.max-delay=1s",
+                "--carebridge.delivery.max-attempts=1000",
+                // The example's placement date will one day be past its deadline; no clock-breach alert may join the inboxes.
+                "--carebridge.clocks.scan-interval=1h"));
+        command.addAll(extraArguments);
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(new File(data.toFile(), "gateway-run-" + (++runs) + ".log"))
+                .start();
+        Process started = process;
+        await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            assertThat(started.isAlive()).as("gateway process is running").isTrue();
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health"))
+                        .timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    /** SIGKILL: no shutdown hook runs, the embedded PostgreSQL server is left behind as after a real crash. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** Stops the gateway gracefully, or kills it if it does not stop within a minute. */
+    public void stop() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    /**
+     * A connection to the gateway's embedded PostgreSQL server (its port is in {@code postmaster.pid}). Close it before
+     * the gateway starts again: the new run stops the old server, which waits for its sessions.
+     */
+    public Connection database() throws IOException, SQLException {
+        List<String> pid = Files.readAllLines(data.resolve("postgres").resolve("postmaster.pid"));
+        return DriverManager.getConnection("jdbc:postgresql://localhost:" + pid.get(3).trim() + "/postgres", "postgres", "");
+    }
+
+    public DemoPartnerServer startPartners() {
+        Path pkiDir = data.resolve("pki");
+        String baseUrl = "https://localhost:" + partnersPort;
+        Map<String, String> placeholders = Map.of("carebridge.demo-partners.base-url", baseUrl, "carebridge.pki.dir", pkiDir.toString());
+        List<Partner> partners = new PartnerRegistryLoader(placeholders::get).read(Examples.CONFIG.resolve("partners.yaml"));
+        CarebridgeProperties.Pki pkiProperties = new CarebridgeProperties.Pki(pkiDir, true,
+                pkiDir.resolve("gateway.dev-only.crt.pem"), pkiDir.resolve("gateway.dev-only.key.pem"), List.of(pkiDir.resolve("ca.crt.pem")));
+        GatewayPki pki = new GatewayPki(pkiProperties, partners.stream().map(Partner::id).toList());
+        CarebridgeProperties properties = new CarebridgeProperties(data, Examples.CONFIG, pkiProperties, null, null,
+                new CarebridgeProperties.DemoPartners(true, partnersPort, baseUrl));
+        GatewayKeys gatewayKeys = new GatewayKeys(new SealingProperties(List.of(SealingProperties.KeyEntry.pem(
+                pki.devPki().gatewaySigningCertificate(), pki.devPki().gatewaySigningKey())), List.of(), List.of(), null));
+        DemoPartnerServer server = new DemoPartnerServer(properties, PartnerRegistry.of("partners.yaml", partners), pki,
+                FhirContext.forR4Cached(), gatewayKeys);
+        server.start();
+        return server;
+    }
+
+    private static Path createDataDir() {
+        try {
+            return Files.createTempDirectory(Files.createDirectories(Paths.get("target", "it-data")), "crash-").toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
