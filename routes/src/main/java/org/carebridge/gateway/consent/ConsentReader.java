@@ -74,6 +74,8 @@ public class ConsentReader {
         } catch (DataFormatException e) {
             throw new ConsentRejected(HttpStatus.BAD_REQUEST, IssueType.STRUCTURE,
                     "The body is not a valid FHIR R4 resource: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw ConsentRejected.invalid(IssueType.STRUCTURE, FhirJsonBody.shapeRefusal());
         }
         if (!(resource instanceof Consent consent)) {
             throw ConsentRejected.invalid(IssueType.INVALID, "The body must be a FHIR Consent, not a " + resource.fhirType());
