@@ -8,6 +8,7 @@ import org.carebridge.gateway.audit.AuditFact;
 import org.carebridge.gateway.audit.AuditKind;
 import org.carebridge.gateway.audit.AuditTrail;
 import org.carebridge.gateway.fhir.FhirJsonBody;
+import org.carebridge.gateway.fhir.FailureOutcomes;
 import org.carebridge.gateway.fhir.OperationOutcomes;
 import org.carebridge.gateway.metrics.GatewayMetrics;
 import org.carebridge.gateway.record.StoredRecord;
@@ -39,10 +40,12 @@ public class ProcessMessageController {
     private final int maxBodyBytes;
 
     private final AuditTrail audit;
+    private final FailureOutcomes failures;
 
     public ProcessMessageController(ProducerTemplate intake, OperationOutcomes outcomes, GatewayMetrics metrics,
-                                    CarebridgeProperties properties, AuditTrail audit) {
+                                    CarebridgeProperties properties, AuditTrail audit, FailureOutcomes failures) {
         this.audit = audit;
+        this.failures = failures;
         this.intake = intake;
         this.outcomes = outcomes;
         this.metrics = metrics;
@@ -93,9 +96,8 @@ public class ProcessMessageController {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<String> failed(Exception e) {
-        metrics.rejected("internal-error");
-        log.error("Intake failed ({}); the record was not accepted", e.getClass().getSimpleName());
-        return outcomes.error(HttpStatus.SERVICE_UNAVAILABLE, IssueType.TRANSIENT,
-                "The gateway could not store the record; it was not accepted. Send it again later.");
+        ResponseEntity<String> response = failures.failed(e, "Intake", "the record was not accepted");
+        metrics.rejected(response == null ? "client-gone" : response.getStatusCode().value() == 503 ? "unavailable" : "internal-error");
+        return response;
     }
 }
