@@ -41,7 +41,10 @@ class IntakeFailureResponsesTest {
     private static final FhirContext FHIR = FhirContext.forR4Cached();
     private static final String NHS_NUMBER = "9434765919";
 
+    private static final int MAX_UNDISPATCHED = 1000;
+
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicLong backlog = new java.util.concurrent.atomic.AtomicLong();
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private CamelContext camel;
     private MockMvc mvc;
@@ -60,9 +63,9 @@ class IntakeFailureResponsesTest {
         camel.start();
         OperationOutcomes outcomes = new OperationOutcomes(FHIR);
         CarebridgeProperties properties = new CarebridgeProperties(null, null, null,
-                new CarebridgeProperties.Intake(1 << 20, 32, 200, 16, 0, java.time.Duration.ofSeconds(20)), null, null);
+                new CarebridgeProperties.Intake(1 << 20, 32, 200, 16, MAX_UNDISPATCHED, java.time.Duration.ofSeconds(20)), null, null);
         ProcessMessageController controller = new ProcessMessageController(camel.createProducerTemplate(), outcomes,
-                new GatewayMetrics(new SimpleMeterRegistry()), properties, null, new FailureOutcomes(outcomes));
+                new GatewayMetrics(new SimpleMeterRegistry()), properties, null, new FailureOutcomes(outcomes), backlog::get);
         mvc = MockMvcBuilders.standaloneSetup(controller).build();
         log.start();
         ((Logger) LoggerFactory.getLogger(FailureOutcomes.class)).addAppender(log);
@@ -116,6 +119,15 @@ class IntakeFailureResponsesTest {
     void aSerializationFailureIsTransient() throws Exception {
         failure.set(new org.springframework.dao.DataIntegrityViolationException("x", new SQLException("could not serialize", "40001")));
         assertUnavailable(postMessage());
+    }
+
+    @Test
+    void aBrokerBacklogAboveTheLimitShedsLoadBeforeTheBodyIsRead() throws Exception {
+        failure.set(new IllegalStateException("intake must not be reached"));
+        backlog.set(MAX_UNDISPATCHED + 1);
+        MockHttpServletResponse response = postMessage();
+        assertUnavailable(response);
+        assertThat(outcomeIssue(response).path("diagnostics").asText()).contains("waiting for delivery");
     }
 
     private void assertUnavailable(MockHttpServletResponse response) throws Exception {
