@@ -9,9 +9,9 @@ import org.apache.coyote.ActionCode;
 import java.io.IOException;
 
 /**
- * After a request refused as too slow (408), over its partner's limit (429) or before the gateway is ready (503),
- * Tomcat would read and discard the rest of the body to keep the connection alive: a body trickled a byte at a time
- * would hold the thread all the same. The connection is closed instead.
+ * After a request refused as too slow (408) or over its partner's limit (429), Tomcat would read and discard the rest
+ * of the body to keep the connection alive: a body trickled a byte at a time would hold the thread all the same. The
+ * connection is closed instead.
  */
 class UnreadBodyValve extends ValveBase {
 
@@ -25,7 +25,7 @@ class UnreadBodyValve extends ValveBase {
             getNext().invoke(request, response);
         } finally {
             int status = response.getStatus();
-            if (status == 408 || status == 429 || status == 503) {
+            if (status == 408 || status == 429) {
                 request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
             }
         }

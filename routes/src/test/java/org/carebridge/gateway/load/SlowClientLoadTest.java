@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * Slow-body starvation: S connections from one partner (cs-norfolk) each send a body at a byte every two seconds
  * while another partner (cs-suffolk) posts normal records, and the normal requests' latency is printed. Not part of
  * the normal build:
- * {@code ./mvnw -pl routes -am -Pload verify -Dtest=SlowClientLoadTest -Dslow.clients=220 -Dslow.protection=on}
+ * {@code ./mvnw -pl routes -am -Pload verify -Dtest=SlowClientLoadTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dslow.clients=220 -Dslow.protection=on}
  * ({@code off} sets no per-partner limit and no body read timeout, as before them).
  */
 @Tag("load")
