@@ -11,6 +11,11 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class GatewayApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(GatewayApplication.class, args);
+        try {
+            SpringApplication.run(GatewayApplication.class, args);
+        } catch (RuntimeException e) {
+            // Spring Boot has reported the failure; exit now rather than wait on threads a half-started server left.
+            System.exit(1);
+        }
     }
 }

@@ -1,6 +1,8 @@
 package org.carebridge.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.carebridge.gateway.support.Examples;
 import org.carebridge.gateway.support.GatewayTest;
 import org.carebridge.gateway.support.PartnerClient;
@@ -117,6 +119,64 @@ class IntakeRefusalTest extends GatewayTest {
                 "examples/liaison-diversion-health-summary-override.json")), Examples.newMessageId())
                 .replace("\"url\": \"role\"", "\"url\": \"rank\"");
         assertRefused(as("health-norfolk").processMessage(Examples.bytes(body)), 422, "needs assertedBy, role and reason");
+    }
+
+    @Test
+    void anExtensionThatIsAnArrayOfArrays() throws Exception {
+        String body = Examples.placementNotification(Examples.newMessageId())
+                .replaceFirst("\"type\": \"message\"", "\"type\": \"message\", \"extension\": [[]]");
+        assertRefused(as("cs-suffolk").processMessage(Examples.bytes(body)), 422, "JSON shape FHIR does not allow");
+    }
+
+    @Test
+    void overlongUtf8() throws Exception {
+        // C0 AF is an overlong '/': a lenient decoder turns it into U+FFFD and delivers what was never checked
+        assertRefused(as("cs-suffolk").processMessage(withBytesInName(0xC0, 0xAF)), 400, "not well-formed UTF-8");
+    }
+
+    @Test
+    void anEncodedLoneSurrogate() throws Exception {
+        assertRefused(as("cs-suffolk").processMessage(withBytesInName(0xED, 0xA0, 0x80)), 400, "not well-formed UTF-8");
+    }
+
+    @Test
+    void aSecondMessageHeaderClaimingAnotherPartner() throws Exception {
+        ObjectNode bundle = (ObjectNode) json(Examples.placementNotification(Examples.newMessageId()));
+        ArrayNode entries = (ArrayNode) bundle.path("entry");
+        ObjectNode second = entries.get(0).deepCopy();
+        ((ObjectNode) second.path("resource").path("source")).put("endpoint", "urn:carebridge:partner:cs-norfolk");
+        second.put("fullUrl", "urn:uuid:" + Examples.newMessageId());
+        entries.add(second);
+        assertRefused(as("cs-suffolk").processMessage(JSON.writeValueAsBytes(bundle)), 422, "exactly one MessageHeader");
+    }
+
+    @Test
+    void aRepeatedJsonKey() throws Exception {
+        String body = Examples.placementNotification(Examples.newMessageId())
+                .replaceFirst("\"type\": \"message\"", "\"type\": \"message\", \"type\": \"message\"");
+        assertRefused(as("cs-suffolk").processMessage(Examples.bytes(body)), 400, "repeats a JSON key");
+    }
+
+    @Test
+    void moreEntriesThanTheLimit() throws Exception {
+        ObjectNode bundle = (ObjectNode) json(Examples.placementNotification(Examples.newMessageId()));
+        ArrayNode entries = (ArrayNode) bundle.path("entry");
+        while (entries.size() <= 200) {
+            entries.addObject();
+        }
+        assertRefused(as("cs-suffolk").processMessage(JSON.writeValueAsBytes(bundle)), 422, "more entries than the limit of 200");
+    }
+
+    /** The example with the named bytes in place of the first characters of the placement's name. */
+    private static byte[] withBytesInName(int... bytes) throws IOException {
+        byte[] body = Examples.bytes(Examples.placementNotification(Examples.newMessageId())
+                .replace("\"name\": \"Example children's home\"", "\"name\": \"Example QQQ children's home\""));
+        int at = new String(body, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("QQQ");
+        assertThat(at).isPositive();
+        for (int i = 0; i < 3; i++) {
+            body[at + i] = i < bytes.length ? (byte) bytes[i] : (byte) 'Q';
+        }
+        return body;
     }
 
     private void assertRefused(HttpResponse<String> response, int status, String diagnostics) {

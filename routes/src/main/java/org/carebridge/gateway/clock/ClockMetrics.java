@@ -1,13 +1,16 @@
 package org.carebridge.gateway.clock;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import org.springframework.stereotype.Component;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Clock metrics, tagged by event code, rule id and state only: never anything about a child. */
 @Component
@@ -15,12 +18,19 @@ public class ClockMetrics {
 
     private final MeterRegistry registry;
     private final MultiGauge open;
+    private final AtomicLong scanLagMillis = new AtomicLong();
 
     public ClockMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.open = MultiGauge.builder("carebridge.clocks.open")
                 .description("Open record clocks (some permitted recipient still waiting), by event and state")
                 .register(registry);
+        Gauge.builder("carebridge.clocks.scan.lag", scanLagMillis, millis -> millis.get() / 1000.0).baseUnit("seconds")
+                .description("In the last scan, how long after its deadline the latest breach alert was raised").register(registry);
+    }
+
+    public void scanned(Duration lag) {
+        scanLagMillis.set(Math.max(0, lag.toMillis()));
     }
 
     public void started(String event, String rule) {

@@ -9,6 +9,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -81,22 +82,36 @@ public class ClockScanner {
                     c.trackingId(), c.event(), c.ruleId(), c.deadline()));
             warned += claimed.size();
         } while (claimed.size() == batch);
+        // Every alert due is sent in this scan, a batch at a time: a burst must not leave breaches waiting for later scans.
         int alerted = 0;
-        for (ClockEvent breach : clocks.alertsDue(batch)) {
-            try {
-                StoredRecord alert = alerts.send(breach, now);
-                if (clocks.alertSent(breach.trackingId(), alert.trackingId())) {
-                    alerted++;
-                    if (!alert.duplicate() && alert.deliveries().isEmpty()) {
-                        log.warn("No agreement permits the clock-breach-alert for record {} to duty partner {}; see its decisions",
-                                breach.trackingId(), breach.dutyPartner());
+        Duration lag = Duration.ZERO;
+        long started = System.nanoTime();
+        List<ClockEvent> due;
+        int sentThisRound;
+        do {
+            due = clocks.alertsDue(batch);
+            sentThisRound = 0;
+            for (ClockEvent breach : due) {
+                try {
+                    StoredRecord alert = alerts.send(breach, now);
+                    if (clocks.alertSent(breach.trackingId(), alert.trackingId())) {
+                        alerted++;
+                        sentThisRound++;
+                        Duration late = Duration.between(breach.deadline(), now.plusNanos(System.nanoTime() - started));
+                        lag = late.compareTo(lag) > 0 ? late : lag;
+                        if (!alert.duplicate() && alert.deliveries().isEmpty()) {
+                            log.warn("No agreement permits the clock-breach-alert for record {} to duty partner {}; see its decisions",
+                                    breach.trackingId(), breach.dutyPartner());
+                        }
                     }
+                } catch (RuntimeException e) {
+                    log.warn("Could not send the clock-breach-alert for record {} to {} ({}); retried on the next scan",
+                            breach.trackingId(), breach.dutyPartner(), e.getMessage());
                 }
-            } catch (RuntimeException e) {
-                log.warn("Could not send the clock-breach-alert for record {} to {} ({}); retried on the next scan",
-                        breach.trackingId(), breach.dutyPartner(), e.getMessage());
             }
-        }
+            // a full batch that sent nothing is failing, not progressing: the next scan retries it
+        } while (due.size() == batch && sentThisRound > 0);
+        metrics.scanned(lag);
         metrics.open(clocks.openCounts());
         return new Scan(breached, warned, alerted);
     }

@@ -3,6 +3,7 @@ package org.carebridge.gateway.consent;
 import ca.uhn.fhir.context.FhirContext;
 import jakarta.servlet.http.HttpServletRequest;
 import org.carebridge.gateway.CarebridgeProperties;
+import org.carebridge.gateway.fhir.FailureOutcomes;
 import org.carebridge.gateway.fhir.FhirJsonBody;
 import org.carebridge.gateway.fhir.OperationOutcomes;
 import org.carebridge.gateway.intake.PartnerCertificateFilter;
@@ -54,9 +55,11 @@ public class ConsentController {
     private final OperationOutcomes outcomes;
     private final FhirContext fhir;
     private final int maxBodyBytes;
+    private final FailureOutcomes failures;
 
     public ConsentController(ConsentRegistry registry, ConsentAccess access, ConsentReader reader, OperationOutcomes outcomes,
-                             FhirContext fhir, CarebridgeProperties properties) {
+                             FhirContext fhir, CarebridgeProperties properties, FailureOutcomes failures) {
+        this.failures = failures;
         this.registry = registry;
         this.access = access;
         this.reader = reader;
@@ -136,9 +139,7 @@ public class ConsentController {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<String> failed(Exception e) {
-        log.error("Consent request failed ({}); nothing was changed", e.getClass().getSimpleName());
-        return outcomes.error(HttpStatus.SERVICE_UNAVAILABLE, IssueType.TRANSIENT,
-                "The gateway could not complete the consent request; nothing was changed. Try again later.");
+        return failures.failed(e, "A consent request", "nothing was changed");
     }
 
     private ResponseEntity<String> ok(StoredConsent stored) {

@@ -74,6 +74,8 @@ public class ConsentReader {
                     .parseResource(new String(body, StandardCharsets.UTF_8));
         } catch (DataFormatException e) {
             throw new ConsentRejected(HttpStatus.BAD_REQUEST, IssueType.STRUCTURE, ParserProblems.notFhir(e.getMessage()));
+        } catch (RuntimeException e) {
+            throw ConsentRejected.invalid(IssueType.STRUCTURE, FhirJsonBody.shapeRefusal());
         }
         if (!(resource instanceof Consent consent)) {
             throw ConsentRejected.invalid(IssueType.INVALID, "The body must be a FHIR Consent, not a " + resource.fhirType());

@@ -1,5 +1,7 @@
 package org.carebridge.gateway.delivery;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
@@ -24,9 +26,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Hands stored copies to the partners' durable queues. The database commit at intake is what makes a record safe, so
@@ -35,13 +36,16 @@ import java.util.concurrent.TimeUnit;
  * marked undispatched in the database and are swept up at start and at intervals.
  */
 @Component("deliveryDispatcher")
-public class DeliveryDispatcher implements SmartLifecycle {
+public class DeliveryDispatcher implements SmartLifecycle, DeliveryBacklog {
 
     public static final String QUEUE_PREFIX = "carebridge.delivery.";
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryDispatcher.class);
+    /** The in-memory queue holds this many batches at most; the rest wait in the database for the sweep. */
+    static final int QUEUED_BATCHES = 50;
 
-    private final BlockingQueue<DeliveryOrder> pending = new LinkedBlockingQueue<>();
+    private final DispatchQueue pending;
+    private final AtomicLong undispatched = new AtomicLong();
     private final JmsTemplate jms;
     private final DeliveryStore store;
     private final int batchSize;
@@ -49,7 +53,11 @@ public class DeliveryDispatcher implements SmartLifecycle {
     private volatile boolean running;
     private Thread worker;
 
-    public DeliveryDispatcher(ConnectionFactory connectionFactory, DeliveryStore store, CarebridgeProperties properties) {
+    public DeliveryDispatcher(ConnectionFactory connectionFactory, DeliveryStore store, CarebridgeProperties properties,
+                              MeterRegistry meters) {
+        this.pending = new DispatchQueue(properties.delivery().dispatchBatch() * QUEUED_BATCHES);
+        Gauge.builder("carebridge.delivery.undispatched", undispatched, AtomicLong::get)
+                .description("Stored copies not yet handed to the broker").register(meters);
         this.jms = new JmsTemplate(connectionFactory);
         this.jms.setSessionTransacted(true);
         this.store = store;
@@ -66,25 +74,41 @@ public class DeliveryDispatcher implements SmartLifecycle {
     }
 
     public StoredRecord dispatch(StoredRecord record) {
-        pending.addAll(record.deliveries());
+        if (!record.duplicate()) {
+            undispatched.addAndGet(record.deliveries().size());
+        }
+        pending.offer(record.deliveries());
         return record;
+    }
+
+    /** Stored copies not yet handed to the broker, as last counted in the database and kept up to date since. */
+    @Override
+    public long undispatched() {
+        return undispatched.get();
     }
 
     @EventListener(ApplicationReadyEvent.class)
     public void recoverAfterStart() {
-        List<DeliveryOrder> left = store.undispatched(Duration.ZERO, 100_000);
+        undispatched.set(store.countUndispatched());
+        List<DeliveryOrder> left = store.undispatched(Duration.ZERO, pending.remainingCapacity());
         if (!left.isEmpty()) {
-            log.info("Re-dispatching {} stored copies that had not reached the broker", left.size());
-            pending.addAll(left);
+            log.info("Re-dispatching {} of {} stored copies that had not reached the broker", left.size(), undispatched.get());
+            pending.offer(left);
         }
     }
 
     @Scheduled(initialDelayString = "${carebridge.delivery.sweep-interval}", fixedDelayString = "${carebridge.delivery.sweep-interval}")
     public void sweep() {
-        List<DeliveryOrder> left = store.undispatched(sweepAfter, 10_000);
+        undispatched.set(store.countUndispatched());
+        int room = pending.remainingCapacity();
+        if (room == 0) {
+            return;
+        }
+        List<DeliveryOrder> left = store.undispatched(sweepAfter, room);
         if (!left.isEmpty()) {
-            log.warn("Re-dispatching {} stored copies that had not reached the broker after {}", left.size(), sweepAfter);
-            pending.addAll(left);
+            int taken = pending.offer(left);
+            log.warn("Re-dispatching {} stored copies that had not reached the broker after {} ({} undispatched in all)",
+                    taken, sweepAfter, undispatched.get());
         }
     }
 
@@ -100,6 +124,7 @@ public class DeliveryDispatcher implements SmartLifecycle {
                 pending.drainTo(batch, batchSize - 1);
                 send(batch);
                 store.markDispatched(batch.stream().map(DeliveryOrder::deliveryId).toList());
+                undispatched.updateAndGet(n -> Math.max(0, n - batch.size()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -107,6 +132,8 @@ public class DeliveryDispatcher implements SmartLifecycle {
                 // Left undispatched in the database; the sweep hands them over once the broker is back.
                 log.warn("Could not hand {} copies to the broker ({}); they will be swept up", batch.size(), e.getClass().getSimpleName());
                 pause();
+            } finally {
+                pending.release(batch);
             }
         }
     }

@@ -22,6 +22,7 @@ import org.springframework.boot.ssl.SslStoreBundle;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.Ssl;
 import org.springframework.boot.web.server.WebServer;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 import java.io.IOException;
@@ -36,7 +37,7 @@ import java.util.Optional;
  * Simulated partner agencies, in process, on their own HTTPS port with mutual TLS: a HAPI FHIR server per health
  * partner and an HTTPS inbox for every other partner. Dev and demo only; off in the production profile.
  */
-public class DemoPartnerServer implements SmartLifecycle {
+public class DemoPartnerServer implements SmartLifecycle, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(DemoPartnerServer.class);
     private static final String IN_MEMORY = "in-memory";
@@ -127,6 +128,12 @@ public class DemoPartnerServer implements SmartLifecycle {
             server.stop();
             server = null;
         }
+    }
+
+    /** A failed start-up destroys beans without stopping lifecycles: Tomcat's non-daemon thread would keep the JVM alive. */
+    @Override
+    public void destroy() {
+        stop();
     }
 
     @Override

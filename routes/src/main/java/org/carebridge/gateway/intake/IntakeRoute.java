@@ -8,10 +8,11 @@ import org.springframework.stereotype.Component;
 public class IntakeRoute extends RouteBuilder {
 
     public static final String ENDPOINT = "direct:intake";
+    public static final String ROUTE_ID = "intake";
 
     @Override
     public void configure() {
-        from(ENDPOINT).routeId("intake")
+        from(ENDPOINT).routeId(ROUTE_ID)
                 .routeConfigurationId("intake-errors")
                 .bean("signedBodies", "open")
                 .bean("messageBundleReader", "read")

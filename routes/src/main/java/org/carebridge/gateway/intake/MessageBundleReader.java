@@ -22,9 +22,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * Intake checks, cheapest first: content type, nesting depth and JSON syntax in one streaming pass, then a strict HAPI
- * FHIR parse, then the messaging rules (a message Bundle with an id, MessageHeader first, a known event, a source that
- * is the caller).
+ * Intake checks, cheapest first: content type, strict UTF-8, then nesting depth, JSON syntax, repeated keys and the
+ * entry count in one streaming pass, then a strict HAPI FHIR parse, then the messaging rules (a message Bundle with an
+ * id, exactly one MessageHeader and that first, a known event, a source that is the caller).
  */
 @Component("messageBundleReader")
 public class MessageBundleReader {
@@ -34,17 +34,19 @@ public class MessageBundleReader {
     private final FhirContext fhir;
     private final EventCatalogue events;
     private final int maxDepth;
+    private final int maxEntries;
 
     public MessageBundleReader(FhirContext fhir, EventCatalogue events, CarebridgeProperties properties) {
         this.fhir = fhir;
         this.events = events;
         this.maxDepth = properties.intake().maxJsonDepth();
+        this.maxEntries = properties.intake().maxBundleEntries();
     }
 
     public IncomingMessage read(IntakeRequest request) {
         try {
             FhirJsonBody.checkContentType(request.contentType());
-            FhirJsonBody.checkJson(request.body(), maxDepth);
+            FhirJsonBody.checkJson(request.body(), maxDepth, maxEntries);
         } catch (FhirJsonBody.Refused e) {
             throw reject(e.status(), e.issueType(), e.reason(), e.getMessage());
         }
@@ -62,6 +64,11 @@ public class MessageBundleReader {
                     "The first entry of a message Bundle must be a MessageHeader");
         }
         String claimed = claimedSource(header);
+        // A second header could claim another sender or event; a recipient reading it would not see what was checked.
+        if (bundle.getEntry().stream().skip(1).anyMatch(entry -> entry.getResource() instanceof MessageHeader)) {
+            throw reject(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.STRUCTURE, "second-message-header",
+                    "A message Bundle has exactly one MessageHeader, its first entry").claiming(claimed);
+        }
         if (!(header.getEvent() instanceof Coding event) || !events.contains(event.getSystem(), event.getCode())) {
             throw reject(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.CODEINVALID, "unknown-event",
                     "MessageHeader.eventCoding must be a code from " + events.system()).claiming(claimed);
@@ -99,6 +106,8 @@ public class MessageBundleReader {
             resource = parser.parseResource(new String(body, StandardCharsets.UTF_8));
         } catch (DataFormatException e) {
             throw reject(HttpStatus.BAD_REQUEST, IssueType.STRUCTURE, "not-fhir", ParserProblems.notFhir(e.getMessage()));
+        } catch (RuntimeException e) {
+            throw reject(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.STRUCTURE, "not-fhir-shape", FhirJsonBody.shapeRefusal());
         }
         if (!(resource instanceof Bundle bundle)) {
             throw reject(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.INVALID, "not-a-message",

@@ -7,7 +7,9 @@ import org.carebridge.gateway.CarebridgeProperties;
 import org.carebridge.gateway.audit.AuditFact;
 import org.carebridge.gateway.audit.AuditKind;
 import org.carebridge.gateway.audit.AuditTrail;
+import org.carebridge.gateway.delivery.DeliveryBacklog;
 import org.carebridge.gateway.fhir.FhirJsonBody;
+import org.carebridge.gateway.fhir.FailureOutcomes;
 import org.carebridge.gateway.fhir.OperationOutcomes;
 import org.carebridge.gateway.metrics.GatewayMetrics;
 import org.carebridge.gateway.record.StoredRecord;
@@ -39,10 +41,17 @@ public class ProcessMessageController {
     private final int maxBodyBytes;
 
     private final AuditTrail audit;
+    private final FailureOutcomes failures;
+    private final DeliveryBacklog backlog;
+    private final int maxUndispatched;
 
     public ProcessMessageController(ProducerTemplate intake, OperationOutcomes outcomes, GatewayMetrics metrics,
-                                    CarebridgeProperties properties, AuditTrail audit) {
+                                    CarebridgeProperties properties, AuditTrail audit, FailureOutcomes failures,
+                                    DeliveryBacklog backlog) {
         this.audit = audit;
+        this.failures = failures;
+        this.backlog = backlog;
+        this.maxUndispatched = properties.intake().maxUndispatched();
         this.intake = intake;
         this.outcomes = outcomes;
         this.metrics = metrics;
@@ -52,6 +61,13 @@ public class ProcessMessageController {
     @PostMapping("/fhir/$process-message")
     public ResponseEntity<String> processMessage(HttpServletRequest request,
                                                  @RequestAttribute(PartnerCertificateFilter.PARTNER_ATTRIBUTE) Partner sender) throws IOException {
+        if (maxUndispatched > 0 && backlog.undispatched() > maxUndispatched) {
+            // the broker is not taking copies: stop growing the backlog before reading the body
+            metrics.rejected("backlog");
+            log.warn("Intake is shedding load: more than {} stored copies are waiting for the broker", maxUndispatched);
+            return failures.unavailable("The gateway has more copies waiting for delivery than it will hold; the record was not read. "
+                    + "Send it again later.");
+        }
         byte[] body;
         try {
             body = FhirJsonBody.readBounded(request, maxBodyBytes);
@@ -94,9 +110,8 @@ public class ProcessMessageController {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<String> failed(Exception e) {
-        metrics.rejected("internal-error");
-        log.error("Intake failed ({}); the record was not accepted", e.getClass().getSimpleName());
-        return outcomes.error(HttpStatus.SERVICE_UNAVAILABLE, IssueType.TRANSIENT,
-                "The gateway could not store the record; it was not accepted. Send it again later.");
+        ResponseEntity<String> response = failures.failed(e, "Intake", "the record was not accepted");
+        metrics.rejected(response == null ? "client-gone" : response.getStatusCode().value() == 503 ? "unavailable" : "internal-error");
+        return response;
     }
 }

@@ -140,6 +140,12 @@ public class DeliveryStore {
     }
 
     /** Copies stored but never handed to the broker, for example because the gateway stopped in between. */
+    /** Copies stored and waiting to be handed to the broker. */
+    public long countUndispatched() {
+        Long count = jdbc.queryForObject("select count(*) from delivery where not dispatched and state in ('QUEUED', 'FAILED')", Long.class);
+        return count == null ? 0 : count;
+    }
+
     public List<DeliveryOrder> undispatched(Duration olderThan, int limit) {
         return jdbc.query("""
                 select d.delivery_id, d.tracking_id, d.recipient, r.event, r.message_id

@@ -65,6 +65,8 @@ public abstract class GatewayTest {
         registry.add("carebridge.delivery.max-attempts", () -> "6");
         registry.add("carebridge.delivery.sweep-interval", () -> "2s");
         registry.add("carebridge.intake.max-body-bytes", () -> "262144");
+        // short, so that PartnerPortTest sees a slow body refused; loopback bodies arrive in milliseconds
+        registry.add("carebridge.intake.body-read-timeout", () -> "5s");
         // Clock scans only when a test calls ClockScanner.scan(now), so no test sees another's alerts appear.
         registry.add("carebridge.clocks.scan-interval", () -> "1h");
         // Refusal tallies reach the ledger when a test flushes them; IG tests' few wrong passwords never meet a delay.
