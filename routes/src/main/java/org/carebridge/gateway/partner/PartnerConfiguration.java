@@ -10,7 +10,9 @@ import org.carebridge.gateway.agreement.AgreementRegistry;
 import org.carebridge.security.config.SchemaCheck;
 import org.carebridge.security.consent.ConsentLookup;
 import org.carebridge.security.decision.DecisionEngine;
+import org.carebridge.security.minimisation.CopyMinimiser;
 import org.carebridge.security.minimisation.FieldProfiles;
+import org.carebridge.security.fhir.GatewayCodeSystems;
 import org.carebridge.security.fhir.EventCatalogue;
 import org.carebridge.security.partner.Partner;
 import org.carebridge.security.partner.PartnerRegistry;
@@ -51,6 +53,16 @@ public class PartnerConfiguration {
     @Bean
     EventCatalogue eventCatalogue(CarebridgeProperties properties, FhirContext fhirContext) {
         return EventCatalogue.load(properties.configDir().resolve("fhir/CodeSystem-carebridge-event.json"), fhirContext);
+    }
+
+    @Bean
+    GatewayCodeSystems gatewayCodeSystems(CarebridgeProperties properties, FhirContext fhirContext) {
+        return GatewayCodeSystems.load(properties.configDir().resolve("fhir"), fhirContext);
+    }
+
+    @Bean
+    CopyMinimiser copyMinimiser(GatewayCodeSystems gatewayCodeSystems) {
+        return new CopyMinimiser(gatewayCodeSystems);
     }
 
     @Bean
