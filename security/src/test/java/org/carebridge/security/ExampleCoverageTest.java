@@ -98,7 +98,7 @@ class ExampleCoverageTest extends WithRealConfiguration {
                 .isEqualTo(claim.decisions());
         for (Decision decision : decisions) {
             if (decision.shares()) {
-                byte[] copy = new CopyMinimiser().minimise(json.getBytes(StandardCharsets.UTF_8),
+                byte[] copy = RealConfig.minimiser().minimise(json.getBytes(StandardCharsets.UTF_8),
                         RealConfig.profiles().get(decision.profile()).orElseThrow());
                 Bundle parsed = strictParser().parseResource(Bundle.class, new String(copy, StandardCharsets.UTF_8));
                 assertThat(parsed.getEntryFirstRep().getResource()).isInstanceOf(MessageHeader.class);

@@ -13,6 +13,8 @@ import org.carebridge.security.decision.MessageFacts;
 import org.carebridge.security.fhir.EventCatalogue;
 import org.carebridge.security.fhir.MessageAreas;
 import org.carebridge.security.fhir.MessageSubjects;
+import org.carebridge.security.fhir.GatewayCodeSystems;
+import org.carebridge.security.minimisation.CopyMinimiser;
 import org.carebridge.security.minimisation.FieldProfiles;
 import org.carebridge.security.partner.Partner;
 import org.carebridge.security.partner.PartnerRegistry;
@@ -113,6 +115,16 @@ public final class RealConfig {
         return Holder.PROFILES;
     }
 
+    /** The CareBridge code systems under config/fhir. */
+    public static GatewayCodeSystems codeSystems() {
+        return Holder.CODE_SYSTEMS;
+    }
+
+    /** A minimiser with the shipped code systems, as the gateway builds it. */
+    public static CopyMinimiser minimiser() {
+        return new CopyMinimiser(codeSystems());
+    }
+
     /** The ids of the partners in the real partners.yaml. */
     public static Set<String> partnerIds() {
         return partners(Path.of("/nonexistent-pki")).stream().map(Partner::id).collect(Collectors.toUnmodifiableSet());
@@ -193,5 +205,6 @@ public final class RealConfig {
         static final SchemaCheck AGREEMENT_SCHEMA = new SchemaCheck(agreementSchemaFile());
         static final SchemaCheck PROFILES_SCHEMA = new SchemaCheck(profilesSchemaFile());
         static final FieldProfiles PROFILES = FieldProfiles.load(profilesYaml(), PROFILES_SCHEMA, fhir());
+        static final GatewayCodeSystems CODE_SYSTEMS = GatewayCodeSystems.load(dir().resolve("fhir"), fhir());
     }
 }

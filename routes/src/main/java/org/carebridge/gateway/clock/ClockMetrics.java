@@ -37,6 +37,12 @@ public class ClockMetrics {
         counter("carebridge.clocks.started", "Record clocks started", event, rule).increment();
     }
 
+    /** An operator warning: a clock rule's condition could not be evaluated, so the strictest clock was started. */
+    public void failSafe(String event, String rule) {
+        counter("carebridge.clocks.fail.safe", "Record clocks started fail-safe because a clock rule's condition could not be evaluated",
+                event, rule).increment();
+    }
+
     public void warned(String event, String rule) {
         counter("carebridge.clocks.warnings", "Record clocks that came within their warning time of the deadline", event, rule).increment();
     }

@@ -19,6 +19,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +30,8 @@ import java.util.Set;
  * then for what a schema cannot see (known events and partners, FHIRPath that compiles); any problem stops the gateway with file and line.
  */
 public final class ClockRules {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ClockRules.class);
 
     /** The {@code start} value that means the arrival time at the gateway. */
     public static final String RECEIVED = "received";
@@ -98,10 +101,28 @@ public final class ClockRules {
         return workingDays;
     }
 
-    /** The clock for this message: the first rule for its event that applies, or empty when no rule does. */
+    /**
+     * The clock for this message: the first rule for its event that applies, or empty when no rule does. Fails safe: when
+     * a rule's {@code when} cannot be evaluated, the strictest clock of that rule and the event's later rules (any of
+     * which could apply) starts, marked {@link ClockPlan#FAIL_SAFE}, and an operator warning is logged.
+     */
     public Optional<ClockPlan> plan(String event, Bundle bundle, Instant receivedAt) {
-        for (ClockRule rule : rules) {
-            if (rule.event().equals(event) && (rule.compiledWhen() == null || holds(rule.compiledWhen(), bundle))) {
+        for (int i = 0; i < rules.size(); i++) {
+            ClockRule rule = rules.get(i);
+            if (!rule.event().equals(event)) {
+                continue;
+            }
+            Boolean applies = rule.compiledWhen() == null ? Boolean.TRUE : holds(rule.compiledWhen(), bundle);
+            if (applies == null) {
+                ClockPlan strictest = rules.subList(i, rules.size()).stream().filter(r -> r.event().equals(event))
+                        .map(r -> plan(r, bundle, receivedAt)).min(Comparator.comparing(ClockPlan::deadline)).orElseThrow();
+                log.warn("Clock rule '{}' for {}: its condition could not be evaluated; started the strictest clock that could"
+                        + " apply instead (rule '{}', deadline {}). Correct the rule's condition.",
+                        rule.id(), event, strictest.ruleId(), strictest.deadline());
+                return Optional.of(new ClockPlan(strictest.ruleId(), strictest.event(), ClockPlan.FAIL_SAFE,
+                        strictest.startedAt(), strictest.deadline(), strictest.warnAt(), strictest.dutyPartner()));
+            }
+            if (applies) {
                 return Optional.of(plan(rule, bundle, receivedAt));
             }
         }
@@ -118,12 +139,13 @@ public final class ClockRules {
                 start, deadline, warnAt, rule.dutyPartner());
     }
 
-    private boolean holds(IFhirPath.IParsedExpression condition, Bundle bundle) {
+    /** Null when the condition cannot be evaluated on this message. */
+    private Boolean holds(IFhirPath.IParsedExpression condition, Bundle bundle) {
         try {
             List<BooleanType> result = fhirPath.get().evaluate(bundle, condition, BooleanType.class);
             return !result.isEmpty() && result.get(0).booleanValue();
         } catch (Exception e) {
-            return false;
+            return null;
         }
     }
 

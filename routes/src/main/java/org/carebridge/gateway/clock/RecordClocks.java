@@ -67,6 +67,9 @@ public class RecordClocks {
                     trackingId, p.event(), p.ruleId(), p.startSource(), ts(p.startedAt()), ts(p.deadline()), ts(p.warnAt()),
                     ts(clock.instant()), p.dutyPartner());
             afterCommit(() -> metrics.started(p.event(), p.ruleId()));
+            if (ClockPlan.FAIL_SAFE.equals(p.startSource())) {
+                afterCommit(() -> metrics.failSafe(p.event(), p.ruleId()));
+            }
         });
         return plan;
     }

@@ -20,11 +20,12 @@ public class DisclosureDecider {
 
     private final DecisionEngine engine;
     private final FieldProfiles profiles;
-    private final CopyMinimiser minimiser = new CopyMinimiser();
+    private final CopyMinimiser minimiser;
 
-    public DisclosureDecider(DecisionEngine engine, FieldProfiles profiles) {
+    public DisclosureDecider(DecisionEngine engine, FieldProfiles profiles, CopyMinimiser minimiser) {
         this.engine = engine;
         this.profiles = profiles;
+        this.minimiser = minimiser;
     }
 
     public RoutedMessage decide(IncomingMessage message) {

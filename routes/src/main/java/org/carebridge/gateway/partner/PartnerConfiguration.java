@@ -10,7 +10,9 @@ import org.carebridge.gateway.agreement.AgreementRegistry;
 import org.carebridge.security.config.SchemaCheck;
 import org.carebridge.security.consent.ConsentLookup;
 import org.carebridge.security.decision.DecisionEngine;
+import org.carebridge.security.minimisation.CopyMinimiser;
 import org.carebridge.security.minimisation.FieldProfiles;
+import org.carebridge.security.fhir.GatewayCodeSystems;
 import org.carebridge.security.fhir.EventCatalogue;
 import org.carebridge.security.partner.Partner;
 import org.carebridge.security.partner.PartnerRegistry;
@@ -54,6 +56,16 @@ public class PartnerConfiguration {
     }
 
     @Bean
+    GatewayCodeSystems gatewayCodeSystems(CarebridgeProperties properties, FhirContext fhirContext) {
+        return GatewayCodeSystems.load(properties.configDir().resolve("fhir"), fhirContext);
+    }
+
+    @Bean
+    CopyMinimiser copyMinimiser(GatewayCodeSystems gatewayCodeSystems) {
+        return new CopyMinimiser(gatewayCodeSystems);
+    }
+
+    @Bean
     FieldProfiles fieldProfiles(CarebridgeProperties properties, FhirContext fhirContext) {
         return FieldProfiles.load(properties.configDir().resolve("profiles.yaml"),
                 new SchemaCheck(properties.configDir().resolve("schema/profiles.schema.json")), fhirContext);
@@ -70,8 +82,11 @@ public class PartnerConfiguration {
     }
 
     @Bean
-    DecisionEngine decisionEngine(AgreementRegistry agreements, PartnerRegistry partnerRegistry, ConsentLookup consents, FhirContext fhirContext) {
-        return new DecisionEngine(agreements::current, partnerRegistry, consents, fhirContext);
+    DecisionEngine decisionEngine(AgreementRegistry agreements, PartnerRegistry partnerRegistry, ConsentLookup consents,
+                                  FhirContext fhirContext, MeterRegistry meters) {
+        return new DecisionEngine(agreements::current, partnerRegistry, consents, fhirContext,
+                (agreement, version, rule) -> meters.counter("carebridge.decisions.condition.errors",
+                        "agreement", agreement, "rule", rule).increment());
     }
 
     @Bean

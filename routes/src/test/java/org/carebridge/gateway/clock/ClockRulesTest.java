@@ -172,6 +172,67 @@ class ClockRulesTest {
         assertThatThrownBy(() -> load(file)).isInstanceOf(ConfigurationException.class).hasMessageContaining("clocks.schema.json");
     }
 
+    @Test
+    void aRuleWhoseConditionCannotBeEvaluatedStartsTheStrictestClockThatCouldApply(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("calendar"));
+        Files.copy(CONFIG.resolve("calendar/bank-holidays-england-and-wales.json"), dir.resolve("calendar/bank-holidays-england-and-wales.json"));
+        // single() on a message of two resources throws when evaluated; the rules after it could apply as well.
+        Path file = Files.writeString(dir.resolve("clocks.yaml"), """
+                calendar: calendar/bank-holidays-england-and-wales.json
+                rules:
+                  - id: not-this-one
+                    event: missing-episode
+                    description: x
+                    when: "false"
+                    start: received
+                    deadline: { within: PT10M }
+                    warnBefore: PT1M
+                  - id: breaks
+                    event: missing-episode
+                    description: x
+                    when: "Bundle.entry.resource.single().exists()"
+                    start: received
+                    deadline: { within: PT4H }
+                    warnBefore: PT10M
+                  - id: strictest-after
+                    event: missing-episode
+                    description: x
+                    when: "false"
+                    start: received
+                    deadline: { within: PT2H }
+                    warnBefore: PT10M
+                    notify: cs-norfolk
+                  - id: lenient-after
+                    event: missing-episode
+                    description: x
+                    start: received
+                    deadline: { workingDays: 5 }
+                    warnBefore: PT10M
+                  - id: other-event
+                    event: custody-notification
+                    description: x
+                    start: received
+                    deadline: { within: PT1M }
+                    warnBefore: PT1M
+                """);
+        ClockRules failing = load(file);
+
+        ClockPlan plan = failing.plan("missing-episode", message("missing-episode", encounter("2026-11-22T08:00:00+00:00", null)),
+                RECEIVED).orElseThrow();
+
+        assertThat(plan.startSource()).isEqualTo(ClockPlan.FAIL_SAFE);
+        assertThat(plan.ruleId()).isEqualTo("strictest-after");
+        assertThat(plan.startedAt()).isEqualTo(RECEIVED);
+        assertThat(plan.deadline()).isEqualTo(RECEIVED.plusSeconds(7200));
+        assertThat(plan.dutyPartner()).isEqualTo("cs-norfolk");
+
+        // A message the condition can be evaluated on (one resource to single out) is planned as usual.
+        Bundle one = new Bundle();
+        one.addEntry().setResource(new MessageHeader());
+        assertThat(failing.plan("missing-episode", one, RECEIVED)).get().extracting(ClockPlan::ruleId, ClockPlan::startSource)
+                .containsExactly("lenient-after", ClockPlan.FROM_ARRIVAL);
+    }
+
     private Bundle placement(String type, String start) {
         EpisodeOfCare episode = new EpisodeOfCare();
         episode.setStatus(EpisodeOfCare.EpisodeOfCareStatus.ACTIVE);

@@ -62,6 +62,9 @@ class PayloadsAtRestTest extends GatewayTest {
     FieldProfiles profiles;
 
     @Autowired
+    CopyMinimiser minimiser;
+
+    @Autowired
     LegacyPayloadSealer sealer;
 
     @Autowired
@@ -85,7 +88,7 @@ class PayloadsAtRestTest extends GatewayTest {
         JsonNode status = json(as("cs-suffolk").get("/records/" + trackingId).body());
         for (String recipient : new String[]{"cs-norfolk", "vs-suffolk"}) {
             String profile = decision(status, recipient).path("profile").asText();
-            byte[] expected = new CopyMinimiser().minimise(body, profiles.get(profile).orElseThrow());
+            byte[] expected = minimiser.minimise(body, profiles.get(profile).orElseThrow());
             assertThat(Files.readAllBytes(inboxFile(recipient, messageId))).as(recipient).isEqualTo(expected);
         }
         assertThat(Files.readString(inboxFile("cs-norfolk", messageId))).contains(marker).contains(NHS_NUMBER);

@@ -13,6 +13,10 @@ import org.carebridge.security.consent.ConsentState;
 import org.carebridge.security.partner.Partner;
 import org.carebridge.security.partner.PartnerRegistry;
 import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.MessageHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -35,8 +39,11 @@ import java.util.function.Supplier;
  * <li>then a permit (the first, in agreement and rule order, supplies the field profile);</li>
  * <li>then a permit by safeguarding override;</li>
  * <li>otherwise a deny, explained by the most telling reason: no consent, then an unmet condition, then an agreement
- * not in force.</li>
+ * not in force; a condition that could not be evaluated is more telling than any of these.</li>
  * </ol>
+ * A condition that cannot be evaluated denies with its own reason ({@code condition-error}), and is reported to the
+ * {@link ConditionErrors} listener. A partner the sender addressed in {@code MessageHeader.destination} that no rule
+ * covers is denied with {@code no-agreement}, so that the attempt is on the record.
  * Of several versions of one agreement, the highest version in force on the day applies.
  */
 public final class DecisionEngine {
@@ -45,16 +52,33 @@ public final class DecisionEngine {
     /** An ONS/GSS area code, e.g. E10000020 for Norfolk. */
     private static final java.util.regex.Pattern AREA_CODE = java.util.regex.Pattern.compile("[EWSN]\\d{8}");
 
+    private static final Logger log = LoggerFactory.getLogger(DecisionEngine.class);
+    /** How a MessageHeader's source and destination endpoints name a partner. */
+    public static final String PARTNER_ENDPOINT_PREFIX = "urn:carebridge:partner:";
+
+    /** Told of every rule condition that failed to evaluate, so that the host can count it. */
+    @FunctionalInterface
+    public interface ConditionErrors {
+        void failed(String agreementId, int agreementVersion, String ruleId);
+    }
+
     private final Supplier<AgreementSet> agreements;
     private final PartnerRegistry registry;
     private final ConsentLookup consents;
     private final ThreadLocal<IFhirPath> fhirPath;
+    private final ConditionErrors conditionErrors;
 
     public DecisionEngine(Supplier<AgreementSet> agreements, PartnerRegistry registry, ConsentLookup consents, FhirContext fhir) {
+        this(agreements, registry, consents, fhir, (agreement, version, rule) -> { });
+    }
+
+    public DecisionEngine(Supplier<AgreementSet> agreements, PartnerRegistry registry, ConsentLookup consents, FhirContext fhir,
+                          ConditionErrors conditionErrors) {
         this.agreements = agreements;
         this.registry = registry;
         this.consents = consents;
         this.fhirPath = ThreadLocal.withInitial(fhir::newFhirPath);
+        this.conditionErrors = conditionErrors;
     }
 
     public List<Decision> decide(MessageFacts facts) {
@@ -81,7 +105,36 @@ public final class DecisionEngine {
         }
         List<Decision> decisions = new ArrayList<>();
         findings.values().forEach(list -> decisions.add(combine(list)));
+        for (Partner addressed : addressed(facts)) {
+            if (!findings.containsKey(addressed.id()) && !addressed.id().equals(facts.sender().id())) {
+                decisions.add(new Decision(addressed, Outcome.DENY, NO_AGREEMENT, "Not shared: the sender addressed "
+                        + addressed.id() + " (" + addressed.kind().code() + "), but no agreement has a rule sharing "
+                        + facts.event() + " from " + facts.sender().id() + " with it.",
+                        NONE, 0, NONE, "none: no agreement covers this share", null, null, null));
+            }
+        }
         return decisions;
+    }
+
+    /** The agreement and rule of a {@code no-agreement} decision, which has neither. */
+    public static final String NONE = "none";
+    public static final String NO_AGREEMENT = "no-agreement";
+    public static final String CONDITION_ERROR = "condition-error";
+
+    /** The registered partners the first MessageHeader names as destinations, each once, in order. */
+    private List<Partner> addressed(MessageFacts facts) {
+        Bundle bundle = facts.bundle();
+        if (bundle == null || bundle.getEntry().isEmpty() || !(bundle.getEntryFirstRep().getResource() instanceof MessageHeader header)) {
+            return List.of();
+        }
+        Map<String, Partner> partners = new LinkedHashMap<>();
+        for (MessageHeader.MessageDestinationComponent destination : header.getDestination()) {
+            String endpoint = destination.getEndpoint();
+            if (endpoint != null && endpoint.startsWith(PARTNER_ENDPOINT_PREFIX)) {
+                registry.byId(endpoint.substring(PARTNER_ENDPOINT_PREFIX.length())).ifPresent(p -> partners.putIfAbsent(p.id(), p));
+            }
+        }
+        return new ArrayList<>(partners.values());
     }
 
     /** Per agreement id: the highest version in force on the day, or else the highest version (to explain why not). */
@@ -105,7 +158,13 @@ public final class DecisionEngine {
                     + " cannot apply, because the agreement is not in force on " + day + " (valid " + agreement.validity() + ").",
                     agreement, rule, null, facts));
         }
-        if (rule.compiledCondition() != null && !conditionHolds(rule, facts, day)) {
+        Boolean holds = rule.compiledCondition() == null ? Boolean.TRUE : conditionHolds(agreement, rule, facts, day);
+        if (holds == null) {
+            return Finding.weak(0, decision(partner, Outcome.DENY, CONDITION_ERROR, "Not shared: " + where
+                    + " applies only when " + rule.conditionText() + ", and that condition could not be evaluated on this"
+                    + " message; the rule's condition needs correcting.", agreement, rule, null, facts));
+        }
+        if (!holds) {
             return Finding.weak(2, decision(partner, Outcome.DENY, "condition-not-met", "Not shared: " + where
                     + " applies only when " + rule.conditionText() + ", which this message does not show.", agreement, rule, null, facts));
         }
@@ -145,9 +204,10 @@ public final class DecisionEngine {
 
     /**
      * A condition's {@code today()} and {@code now()} mean the decision's moment, not the machine's clock, so that a
-     * decision can be explained and reproduced afterwards.
+     * decision can be explained and reproduced afterwards. Null when the condition cannot be evaluated: that is logged
+     * by rule and exception type only, since an evaluation error's message may quote the message's content.
      */
-    private boolean conditionHolds(SharingRule rule, MessageFacts facts, LocalDate day) {
+    private Boolean conditionHolds(Agreement agreement, SharingRule rule, MessageFacts facts, LocalDate day) {
         try {
             IFhirPath engine = fhirPath.get();
             IFhirPath.IParsedExpression expression = rule.compiledCondition();
@@ -163,7 +223,10 @@ public final class DecisionEngine {
             List<BooleanType> result = engine.evaluate(facts.bundle(), expression, BooleanType.class);
             return !result.isEmpty() && result.get(0).booleanValue();
         } catch (Exception e) {
-            return false;
+            log.warn("Condition of rule '{}' of agreement '{}' version {} failed to evaluate ({}); denied with condition-error",
+                    rule.id(), agreement.id(), agreement.version(), e.getClass().getSimpleName());
+            conditionErrors.failed(agreement.id(), agreement.version(), rule.id());
+            return null;
         }
     }
 
@@ -211,7 +274,7 @@ public final class DecisionEngine {
                 .orElseThrow().decision;
     }
 
-    /** rank: 0 strong deny, 1 permit, 2 override, 3 weak deny (weakness 1 most telling). */
+    /** rank: 0 strong deny, 1 permit, 2 override, 3 weak deny (weakness 0 most telling). */
     private record Finding(int rank, int weakness, Decision decision) {
         static Finding strong(Decision d) {
             return new Finding(0, 0, d);

@@ -61,7 +61,7 @@ class CopyMinimiserPropertyTest {
     private static final Set<String> RESERVED_AT_RESOURCE = Set.of("resourceType", "id");
     private static final Set<String> HEADER_KEPT = Set.of("eventCoding", "source", "focus");
 
-    private final CopyMinimiser minimiser = new CopyMinimiser();
+    private final CopyMinimiser minimiser = RealConfig.minimiser();
 
     @Property(tries = 200)
     void everyCopyHoldsOnlyWhatItsProfileAllows(@ForAll("messages") ObjectNode message) throws IOException {
@@ -76,14 +76,7 @@ class CopyMinimiserPropertyTest {
             long inLeaves = leaves.stream().mapToLong(l -> occurrences(l.value.isTextual() ? l.value.asText() : "")).sum();
             assertThat(occurrences(JSON.writeValueAsString(copy))).as("markers in %s copy", profile.name()).isEqualTo(inLeaves);
 
-            // And what the profile allows is not lost on the way.
-            Set<String> outputMarkers = new HashSet<>();
-            leaves.forEach(l -> outputMarkers.add(l.value.asText()));
-            for (Leaf leaf : leaves(message)) {
-                if (leaf.isMarker() && !leaf.header && leaf.allowed(profile)) {
-                    assertThat(outputMarkers).as("profile %s dropped allowed %s", profile.name(), leaf).contains(leaf.value.asText());
-                }
-            }
+            // That what a profile names exactly is not lost: FreeTextPropertyTest, over well-formed elements.
         }
     }
 

@@ -78,7 +78,7 @@ class FieldProfilesTest {
 
     @Test
     void containedResourcesAndMetaAreRejected() throws IOException {
-        String yaml = profile("Patient.contained", "Condition.meta");
+        String yaml = profile("Patient.contained", "Condition.meta", "Condition.subject");
         Path file = write(yaml);
 
         ConfigurationException e = failure(() -> load(file));
@@ -122,14 +122,32 @@ class FieldProfilesTest {
 
     @Test
     void childAndChoicePathsAreAccepted() throws IOException {
-        Path file = write(profile("Condition.code", "Location.address.city", "Patient.name.given",
-                "Condition.onsetDateTime", "Observation.valueQuantity.unit", "Patient.identifier.period.start"));
+        Path file = write(profile("Condition.code", "Condition.subject", "Location.address.city", "Patient.name.given",
+                "Condition.onsetDateTime", "Observation.status", "Observation.code", "Observation.valueQuantity.unit",
+                "Patient.identifier.period.start"));
 
         FieldProfile test = load(file).get("test").orElseThrow();
 
-        assertThat(test.elements()).containsExactlyInAnyOrder("Condition.code", "Location.address.city", "Patient.name.given",
-                "Condition.onsetDateTime", "Observation.valueQuantity.unit", "Patient.identifier.period.start");
+        assertThat(test.elements()).containsExactlyInAnyOrder("Condition.code", "Condition.subject", "Location.address.city",
+                "Patient.name.given", "Condition.onsetDateTime", "Observation.status", "Observation.code",
+                "Observation.valueQuantity.unit", "Patient.identifier.period.start");
         assertThat(test.description()).isEqualTo("A test profile.");
+    }
+
+    @Test
+    void aProfileMustNameWhatFhirRequiresOfTheResourcesAndElementsItNames() throws IOException {
+        String yaml = profile("Encounter.period", "Encounter.subject", "DocumentReference.status", "DocumentReference.content.format",
+                "Observation.status", "Observation.code", "Observation.component.valueQuantity");
+        Path file = write(yaml);
+
+        ConfigurationException e = failure(() -> load(file));
+
+        assertThat(e.problems()).containsExactlyInAnyOrder(
+                "line 4: profile 'test': names DocumentReference.content but not DocumentReference.content.attachment, which FHIR R4 requires",
+                "line 4: profile 'test': names Encounter but not Encounter.status, which FHIR R4 requires",
+                "line 4: profile 'test': names Encounter but not Encounter.class, which FHIR R4 requires",
+                "line 4: profile 'test': names Observation.component but not Observation.component.code, which FHIR R4 requires");
+        assertThat(e.getMessage()).contains("Encounter.class");
     }
 
     @Test
@@ -170,6 +188,7 @@ class FieldProfilesTest {
                     elements:
                       - Patient.text
                       - Condition.code
+                      - Condition.subject
                 """;
         Path file = write(yaml);
 
