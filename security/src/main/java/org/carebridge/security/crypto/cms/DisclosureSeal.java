@@ -4,16 +4,13 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
-import org.bouncycastle.cms.CMSAlgorithm;
 import org.bouncycastle.cms.CMSAuthEnvelopedDataGenerator;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.SignerInfoGenerator;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
-import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.OutputAEADEncryptor;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.bouncycastle.util.CollectionStore;
@@ -102,14 +99,12 @@ public final class DisclosureSeal {
                 .build(contentSigner, signerCertificate);
     }
 
-    /** CMS AuthEnvelopedData (AES-256-GCM) of {@code data} for {@code recipient}, as DER. */
+    /** CMS AuthEnvelopedData (AES-256-GCM, the JDK's cipher) of {@code data} for {@code recipient}, as DER. */
     public static byte[] encrypt(byte[] data, ASN1ObjectIdentifier contentType, X509Certificate recipient) {
         try {
             CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
             generator.addRecipientInfoGenerator(RecipientKeys.of(recipient).recipientInfo());
-            var encryptor = (OutputAEADEncryptor) new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_GCM)
-                    .setProvider(Cms.PROVIDER).build();
-            return generator.generate(new CMSProcessableByteArray(contentType, data), encryptor).getEncoded();
+            return generator.generate(new CMSProcessableByteArray(contentType, data), new JdkGcmEncryptor()).getEncoded();
         } catch (CMSException | GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot encrypt: " + e.getMessage(), e);
         }

@@ -115,6 +115,12 @@ class DisclosureSealTest {
         assertThat(originatorKey(first)).isNotEqualTo(originatorKey(second));
     }
 
+    private static org.bouncycastle.asn1.cms.GCMParameters gcmParameters(org.bouncycastle.cms.CMSAuthEnvelopedData data) {
+        var envelope = org.bouncycastle.asn1.cms.AuthEnvelopedData.getInstance(data.toASN1Structure().getContent());
+        return org.bouncycastle.asn1.cms.GCMParameters.getInstance(
+                envelope.getAuthEncryptedContentInfo().getContentEncryptionAlgorithm().getParameters());
+    }
+
     private static String originatorKey(org.bouncycastle.cms.CMSAuthEnvelopedData data) throws Exception {
         var agree = (org.bouncycastle.cms.KeyAgreeRecipientInformation) data.getRecipientInfos().getRecipients().iterator().next();
         return java.util.HexFormat.of().formatHex(agree.getOriginator().getOriginatorKey().getEncoded());
@@ -128,6 +134,36 @@ class DisclosureSealTest {
                 ? new org.bouncycastle.cms.jcajce.JceKeyTransAuthEnvelopedRecipient(recipient.privateKey()).setProvider(Cms.PROVIDER)
                 : new org.bouncycastle.cms.jcajce.JceKeyAgreeAuthEnvelopedRecipient(recipient.privateKey()).setProvider(Cms.PROVIDER);
         return info.getContent(key);
+    }
+
+    @Test
+    void contentIsEncryptedWithAes256GcmAFreshNonceAndAFullTag() throws Exception {
+        KeyMaterial recipient = encryptionKey("vs-suffolk");
+        var first = new org.bouncycastle.cms.CMSAuthEnvelopedData(seal().seal(CONTENT, recipient.certificate()));
+        var second = new org.bouncycastle.cms.CMSAuthEnvelopedData(seal().seal(CONTENT, recipient.certificate()));
+
+        assertThat(first.getEncryptionAlgOID()).isEqualTo(org.bouncycastle.cms.CMSAlgorithm.AES256_GCM.getId());
+        var parameters = gcmParameters(first);
+        var again = gcmParameters(second);
+        assertThat(parameters.getNonce()).hasSize(12).isNotEqualTo(again.getNonce());
+        assertThat(parameters.getIcvLen()).isEqualTo(16);
+        assertThat(first.getMac()).hasSize(16);
+    }
+
+    @Test
+    void authenticatedAttributesAreCoveredByTheJdkCiphersTag() throws Exception {
+        KeyMaterial recipient = encryptionKey("vs-suffolk");
+        var generator = new org.bouncycastle.cms.CMSAuthEnvelopedDataGenerator();
+        generator.addRecipientInfoGenerator(RecipientKeys.of(recipient.certificate()).recipientInfo());
+        generator.setAuthenticatedAttributeGenerator(parameters -> new org.bouncycastle.asn1.cms.AttributeTable(
+                new org.bouncycastle.asn1.cms.Attribute(org.bouncycastle.asn1.cms.CMSAttributes.contentType,
+                        new org.bouncycastle.asn1.DERSet(org.bouncycastle.asn1.cms.CMSObjectIdentifiers.data))));
+        byte[] sealed = generator.generate(new org.bouncycastle.cms.CMSProcessableByteArray(CONTENT), new JdkGcmEncryptor()).getEncoded();
+
+        var data = new org.bouncycastle.cms.CMSAuthEnvelopedData(sealed);
+        var info = data.getRecipientInfos().getRecipients().iterator().next();
+        assertThat(info.getContent(new org.bouncycastle.cms.jcajce.JceKeyTransAuthEnvelopedRecipient(recipient.privateKey())
+                .setProvider(Cms.PROVIDER))).isEqualTo(CONTENT);
     }
 
     @Test
