@@ -10,6 +10,8 @@ import org.springframework.stereotype.Component;
 
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
  * How one copy travels: sealed (signed by the gateway, encrypted to the recipient) unless the recipient is registered
@@ -26,12 +28,17 @@ public class CopyProtection {
     private final PartnerEncryptionCertificates certificates;
     private final AgreementRegistry agreements;
     private final Clock clock;
+    // one seal per signing key, built once: it holds the key prepared for signing and its pooled signers
+    private final Map<KeyMaterial, DisclosureSeal> seals = new IdentityHashMap<>();
 
     public CopyProtection(GatewayKeys keys, PartnerEncryptionCertificates certificates, AgreementRegistry agreements) {
         this.keys = keys;
         this.certificates = certificates;
         this.agreements = agreements;
         this.clock = Clock.systemUTC();
+        for (KeyMaterial signer : keys.signingKeys()) {
+            seals.put(signer, new DisclosureSeal(signer, clock));
+        }
     }
 
     public ProtectedCopy protect(Partner partner, PendingDelivery.AgreementRef sharedUnder, byte[] payload) throws UndeliverableCopy {
@@ -48,7 +55,7 @@ public class CopyProtection {
                 .orElseThrow(() -> new UndeliverableCopy("no gateway signing key is currently valid"));
         X509Certificate recipient = certificates.of(partner);
         try {
-            DisclosureSeal seal = new DisclosureSeal(signer, clock);
+            DisclosureSeal seal = seals.get(signer);
             byte[] sealed = seal.seal(payload, recipient);
             return new ProtectedCopy(sealed, DisclosureSeal.SEALED_CONTENT_TYPE, "cms-sealed " + seal.signatureAlgorithm()
                     + " AES-256-GCM " + DisclosureSeal.keyProtection(recipient));

@@ -6,6 +6,7 @@ import org.carebridge.gateway.support.PartnerClient;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,6 +49,7 @@ class LoadHarnessTest extends GatewayTest {
         for (int i = 0; i < concurrency; i++) {
             clients.add(as("cs-suffolk"));
         }
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         List<Future<?>> workers = new ArrayList<>();
         for (int c = 0; c < concurrency; c++) {
@@ -73,6 +75,7 @@ class LoadHarnessTest extends GatewayTest {
         long expected = deliveriesBefore + 3L * records;
         await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200)).until(() -> delivered() >= expected);
         long done = System.nanoTime();
+        long cpu = processCpuNanos() - cpuStart;
         pool.shutdown();
         pool.awaitTermination(1, TimeUnit.MINUTES);
 
@@ -88,11 +91,14 @@ class LoadHarnessTest extends GatewayTest {
                   accept latency:       p50 %.1f ms, p99 %.1f ms, max %.1f ms
                   delivered end to end: %d copies in %.2f s = %.0f records/s (%.0f copies/s)
                   intake to delivery:   p50 %.1f ms, p99 %.1f ms, max %.1f ms
+                  JVM CPU per record:   %.0f us (load client, gateway and demo partners; PostgreSQL not included)
+                  load average:         %.2f
                 """, records, concurrency, Runtime.getRuntime().availableProcessors(),
                 records - refused.get(), refused.get(), (accepted - start) / 1e9, records / ((accepted - start) / 1e9),
                 pct(accept, 50), pct(accept, 99), accept[accept.length - 1],
                 e2e.length, (done - start) / 1e9, records / ((done - start) / 1e9), e2e.length / ((done - start) / 1e9),
-                pct(e2e, 50), pct(e2e, 99), e2e[e2e.length - 1]);
+                pct(e2e, 50), pct(e2e, 99), e2e[e2e.length - 1],
+                cpu / 1e3 / records, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.println(report);
         Files.writeString(Path.of("target", "load-report.txt"), report);
         assertThat(refused.get()).isZero();
@@ -106,6 +112,10 @@ class LoadHarnessTest extends GatewayTest {
             client.processMessage(Examples.bytes(Examples.withMessageId(template, "warm-" + System.nanoTime() + "-" + i)));
         }
         await().atMost(Duration.ofMinutes(2)).until(() -> delivered() >= before + 600);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private long delivered() {

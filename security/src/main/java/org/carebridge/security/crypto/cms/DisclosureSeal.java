@@ -2,40 +2,34 @@ package org.carebridge.security.crypto.cms;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.cert.jcajce.JcaCertStore;
-import org.bouncycastle.cms.CMSAlgorithm;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cms.CMSAuthEnvelopedDataGenerator;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedDataGenerator;
-import org.bouncycastle.cms.RecipientInfoGenerator;
-import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
-import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientInfoGenerator;
-import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
+import org.bouncycastle.cms.SignerInfoGenerator;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.bouncycastle.util.CollectionStore;
+import org.bouncycastle.util.Store;
 import org.carebridge.security.crypto.KeyMaterial;
 
-import javax.crypto.spec.OAEPParameterSpec;
-import javax.crypto.spec.PSource;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.MGF1ParameterSpec;
 import java.time.Clock;
 import java.util.Date;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Seals a disclosure for one recipient: CMS SignedData by the gateway (its certificate included), inside CMS
@@ -51,11 +45,25 @@ public final class DisclosureSeal {
     private final KeyMaterial signer;
     private final String signatureAlgorithm;
     private final Clock clock;
+    // Built once per signing key: the key in Bouncy Castle's own form (a JDK key would be converted, and its curve's
+    // fixed-point tables rebuilt, on every signature), the certificate parsed once, and signers pooled because a
+    // SignerInfoGenerator holds one Signature and is not thread-safe.
+    private final PrivateKey signingKey;
+    private final X509CertificateHolder signerCertificate;
+    private final Store<X509CertificateHolder> certificates;
+    private final Queue<SignerInfoGenerator> signers = new ConcurrentLinkedQueue<>();
 
     public DisclosureSeal(KeyMaterial signer, Clock clock) {
         this.signer = signer;
         this.signatureAlgorithm = signatureAlgorithm(signer.privateKey());
         this.clock = clock;
+        this.signingKey = Cms.providerKey(signer.privateKey());
+        try {
+            this.signerCertificate = new JcaX509CertificateHolder(signer.certificate());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the gateway signing certificate", e);
+        }
+        this.certificates = new CollectionStore<>(List.of(signerCertificate));
     }
 
     /** Signs, then encrypts to {@code recipient}; refuses a recipient certificate that is expired or not yet valid. */
@@ -69,27 +77,34 @@ public final class DisclosureSeal {
 
     /** CMS SignedData with the content encapsulated, as DER. */
     public byte[] sign(byte[] content) {
+        SignerInfoGenerator signerInfo = signers.poll();
         try {
+            if (signerInfo == null) {
+                signerInfo = newSigner();
+            }
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
-            var contentSigner = new JcaContentSignerBuilder(signatureAlgorithm).setProvider(Cms.PROVIDER).build(signer.privateKey());
-            generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
-                    new JcaDigestCalculatorProviderBuilder().setProvider(Cms.PROVIDER).build())
-                    .build(contentSigner, signer.certificate()));
-            generator.addCertificates(new JcaCertStore(List.of(signer.certificate())));
-            return generator.generate(new CMSProcessableByteArray(content), true).getEncoded();
-        } catch (OperatorCreationException | CMSException | GeneralSecurityException | IOException e) {
+            generator.addSignerInfoGenerator(signerInfo);
+            generator.addCertificates(certificates);
+            byte[] signed = generator.generate(new CMSProcessableByteArray(content), true).getEncoded();
+            signers.offer(signerInfo);
+            return signed;
+        } catch (OperatorCreationException | CMSException | IOException e) {
             throw new IllegalStateException("cannot sign: " + e.getMessage(), e);
         }
     }
 
-    /** CMS AuthEnvelopedData (AES-256-GCM) of {@code data} for {@code recipient}, as DER. */
+    private SignerInfoGenerator newSigner() throws OperatorCreationException {
+        var contentSigner = new JcaContentSignerBuilder(signatureAlgorithm).setProvider(Cms.PROVIDER).build(signingKey);
+        return new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().setProvider(Cms.PROVIDER).build())
+                .build(contentSigner, signerCertificate);
+    }
+
+    /** CMS AuthEnvelopedData (AES-256-GCM, the JDK's cipher) of {@code data} for {@code recipient}, as DER. */
     public static byte[] encrypt(byte[] data, ASN1ObjectIdentifier contentType, X509Certificate recipient) {
         try {
             CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
-            generator.addRecipientInfoGenerator(recipientInfo(recipient));
-            var encryptor = (org.bouncycastle.operator.OutputAEADEncryptor) new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_GCM)
-                    .setProvider(Cms.PROVIDER).build();
-            return generator.generate(new CMSProcessableByteArray(contentType, data), encryptor).getEncoded();
+            generator.addRecipientInfoGenerator(RecipientKeys.of(recipient).recipientInfo());
+            return generator.generate(new CMSProcessableByteArray(contentType, data), new JdkGcmEncryptor()).getEncoded();
         } catch (CMSException | GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot encrypt: " + e.getMessage(), e);
         }
@@ -106,22 +121,6 @@ public final class DisclosureSeal {
         }
         if (recipient.getPublicKey() instanceof ECPublicKey) {
             return "ECDH-P256-SHA256KDF-AES256WRAP";
-        }
-        throw new IllegalArgumentException("unsupported recipient key type " + recipient.getPublicKey().getAlgorithm());
-    }
-
-    private static RecipientInfoGenerator recipientInfo(X509Certificate recipient) throws GeneralSecurityException {
-        if (recipient.getPublicKey() instanceof RSAPublicKey) {
-            var oaep = new JcaAlgorithmParametersConverter().getAlgorithmIdentifier(PKCSObjectIdentifiers.id_RSAES_OAEP,
-                    new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
-            return new JceKeyTransRecipientInfoGenerator(recipient, oaep).setProvider(Cms.PROVIDER);
-        }
-        if (recipient.getPublicKey() instanceof ECPublicKey ec) {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", Cms.PROVIDER);
-            generator.initialize(ec.getParams());
-            KeyPair ephemeral = generator.generateKeyPair();
-            return new JceKeyAgreeRecipientInfoGenerator(CMSAlgorithm.ECDH_SHA256KDF, ephemeral.getPrivate(),
-                    ephemeral.getPublic(), CMSAlgorithm.AES256_WRAP).addRecipient(recipient).setProvider(Cms.PROVIDER);
         }
         throw new IllegalArgumentException("unsupported recipient key type " + recipient.getPublicKey().getAlgorithm());
     }

@@ -76,6 +76,97 @@ class DisclosureSealTest {
     }
 
     @Test
+    void oneSealUsedByManyThreadsGivesEveryCopyItsOwnSignatureAndContent() throws Exception {
+        DisclosureSeal shared = seal();
+        KeyMaterial rsa = encryptionKey("vs-suffolk");
+        KeyMaterial ec = KeyMaterial.load(pki.partnerCertificate("police-norfolk"), pki.partnerKey("police-norfolk"));
+        int copies = 48;
+        List<java.util.concurrent.Callable<byte[]>> work = new java.util.ArrayList<>();
+        for (int i = 0; i < copies; i++) {
+            byte[] content = ("{\"copy\":" + i + "}").getBytes(StandardCharsets.UTF_8);
+            X509Certificate to = (i % 2 == 0 ? rsa : ec).certificate();
+            work.add(() -> shared.seal(content, to));
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            var sealed = pool.invokeAll(work);
+            java.util.Set<String> signatures = new java.util.HashSet<>();
+            for (int i = 0; i < copies; i++) {
+                KeyMaterial recipient = i % 2 == 0 ? rsa : ec;
+                SealOpener.Opened opened = openerFor(recipient, List.of()).openFrom(sealed.get(i).get(), gatewaySigning.certificate());
+                assertThat(new String(opened.content(), StandardCharsets.UTF_8)).isEqualTo("{\"copy\":" + i + "}");
+                signatures.add(java.util.HexFormat.of().formatHex(
+                        new org.bouncycastle.cms.CMSSignedData(signedDataOf(sealed.get(i).get(), recipient))
+                                .getSignerInfos().getSigners().iterator().next().getSignature()));
+            }
+            assertThat(signatures).hasSize(copies);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void ecCopiesToTheSameRecipientEachUseAFreshEphemeralKey() throws Exception {
+        KeyMaterial recipient = KeyMaterial.load(pki.partnerCertificate("police-norfolk"), pki.partnerKey("police-norfolk"));
+        DisclosureSeal shared = seal();
+        var first = new org.bouncycastle.cms.CMSAuthEnvelopedData(shared.seal(CONTENT, recipient.certificate()));
+        var second = new org.bouncycastle.cms.CMSAuthEnvelopedData(shared.seal(CONTENT, recipient.certificate()));
+
+        assertThat(originatorKey(first)).isNotEqualTo(originatorKey(second));
+    }
+
+    private static org.bouncycastle.asn1.cms.GCMParameters gcmParameters(org.bouncycastle.cms.CMSAuthEnvelopedData data) {
+        var envelope = org.bouncycastle.asn1.cms.AuthEnvelopedData.getInstance(data.toASN1Structure().getContent());
+        return org.bouncycastle.asn1.cms.GCMParameters.getInstance(
+                envelope.getAuthEncryptedContentInfo().getContentEncryptionAlgorithm().getParameters());
+    }
+
+    private static String originatorKey(org.bouncycastle.cms.CMSAuthEnvelopedData data) throws Exception {
+        var agree = (org.bouncycastle.cms.KeyAgreeRecipientInformation) data.getRecipientInfos().getRecipients().iterator().next();
+        return java.util.HexFormat.of().formatHex(agree.getOriginator().getOriginatorKey().getEncoded());
+    }
+
+    /** The SignedData inside a sealed copy, decrypted with BC directly. */
+    private static byte[] signedDataOf(byte[] sealed, KeyMaterial recipient) throws Exception {
+        var data = new org.bouncycastle.cms.CMSAuthEnvelopedData(sealed);
+        var info = data.getRecipientInfos().getRecipients().iterator().next();
+        org.bouncycastle.cms.Recipient key = info instanceof org.bouncycastle.cms.KeyTransRecipientInformation
+                ? new org.bouncycastle.cms.jcajce.JceKeyTransAuthEnvelopedRecipient(recipient.privateKey()).setProvider(Cms.PROVIDER)
+                : new org.bouncycastle.cms.jcajce.JceKeyAgreeAuthEnvelopedRecipient(recipient.privateKey()).setProvider(Cms.PROVIDER);
+        return info.getContent(key);
+    }
+
+    @Test
+    void contentIsEncryptedWithAes256GcmAFreshNonceAndAFullTag() throws Exception {
+        KeyMaterial recipient = encryptionKey("vs-suffolk");
+        var first = new org.bouncycastle.cms.CMSAuthEnvelopedData(seal().seal(CONTENT, recipient.certificate()));
+        var second = new org.bouncycastle.cms.CMSAuthEnvelopedData(seal().seal(CONTENT, recipient.certificate()));
+
+        assertThat(first.getEncryptionAlgOID()).isEqualTo(org.bouncycastle.cms.CMSAlgorithm.AES256_GCM.getId());
+        var parameters = gcmParameters(first);
+        var again = gcmParameters(second);
+        assertThat(parameters.getNonce()).hasSize(12).isNotEqualTo(again.getNonce());
+        assertThat(parameters.getIcvLen()).isEqualTo(16);
+        assertThat(first.getMac()).hasSize(16);
+    }
+
+    @Test
+    void authenticatedAttributesAreCoveredByTheJdkCiphersTag() throws Exception {
+        KeyMaterial recipient = encryptionKey("vs-suffolk");
+        var generator = new org.bouncycastle.cms.CMSAuthEnvelopedDataGenerator();
+        generator.addRecipientInfoGenerator(RecipientKeys.of(recipient.certificate()).recipientInfo());
+        generator.setAuthenticatedAttributeGenerator(parameters -> new org.bouncycastle.asn1.cms.AttributeTable(
+                new org.bouncycastle.asn1.cms.Attribute(org.bouncycastle.asn1.cms.CMSAttributes.contentType,
+                        new org.bouncycastle.asn1.DERSet(org.bouncycastle.asn1.cms.CMSObjectIdentifiers.data))));
+        byte[] sealed = generator.generate(new org.bouncycastle.cms.CMSProcessableByteArray(CONTENT), new JdkGcmEncryptor()).getEncoded();
+
+        var data = new org.bouncycastle.cms.CMSAuthEnvelopedData(sealed);
+        var info = data.getRecipientInfos().getRecipients().iterator().next();
+        assertThat(info.getContent(new org.bouncycastle.cms.jcajce.JceKeyTransAuthEnvelopedRecipient(recipient.privateKey())
+                .setProvider(Cms.PROVIDER))).isEqualTo(CONTENT);
+    }
+
+    @Test
     void anotherPartnerCannotOpenIt() {
         byte[] sealed = seal().seal(CONTENT, encryptionKey("vs-suffolk").certificate());
 
