@@ -18,8 +18,13 @@ public interface GovernedIntake {
      */
     Receipt submit(String partnerId, Bundle message, String via);
 
-    /** Records a whole file's outcome in the ledger (each accepted row is already its own record). */
-    void fileProcessed(String partnerId, String fileName, String outcome, String summary);
+    /**
+     * Records a whole file's outcome in the ledger (each accepted row is already its own record).
+     *
+     * @param fileDigest the file by its content ({@code sha256:...}), never by its name, which could name a child
+     * @param summary    row counts, or why the file was refused; no value from the file
+     */
+    void fileProcessed(String partnerId, String fileDigest, String outcome, String summary);
 
     /** What intake did with one message. {@code reason} and {@code detail} are intake's own words, safe to pass back. */
     record Receipt(Outcome outcome, String trackingId, int recipients, String reason, String detail) {

@@ -85,6 +85,7 @@ public final class Ssda903Inbound implements InboundFiles {
         LocalDate since = LocalDate.ofInstant(now, ENGLAND).minus(newWithin);
         Ssda903Reader reader = new Ssda903Reader(new Ssda903Settings(settings.senderId(), settings.senderName(),
                 settings.senderArea(), settings.year(), since, settings.unknownColumns()), homes);
+        String digest = digest(file);
         String problem = InboundFileNames.problem(name);
         if (problem == null && !name.toLowerCase(Locale.ROOT).endsWith(form.extension())) {
             problem = "a " + form.code() + " file must be named *" + form.extension();
@@ -92,7 +93,7 @@ public final class Ssda903Inbound implements InboundFiles {
         if (problem == null) {
             try {
                 read(reader, file, now, outcome -> { });
-                read(reader, file, now, outcome -> ack.add(pass(name, outcome)));
+                read(reader, file, now, outcome -> ack.add(pass(digest, outcome)));
             } catch (Ssda903Refused refused) {
                 problem = refused.getMessage();
             }
@@ -100,7 +101,7 @@ public final class Ssda903Inbound implements InboundFiles {
         if (problem != null) {
             ack.refuseFile(problem);
         }
-        intake.fileProcessed(settings.senderId(), name, ack.refused() ? "refused" : "processed", ack.summary());
+        intake.fileProcessed(settings.senderId(), digest, ack.refused() ? "refused" : "processed", ack.summary());
         return ack;
     }
 
@@ -112,13 +113,27 @@ public final class Ssda903Inbound implements InboundFiles {
         }
     }
 
-    private Acknowledgement.Line pass(String fileName, RowOutcome row) {
+    /** The file by content, not by name: a partner's file name could name a child, and the ledger outlives retention. */
+    static String digest(Path file) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+            }
+            return "sha256:" + java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+            return "sha256:unreadable";
+        }
+    }
+
+    private Acknowledgement.Line pass(String fileDigest, RowOutcome row) {
         if (row.status() != RowOutcome.Status.MAPPED) {
             return new Acknowledgement.Line(row.table(), row.line(), Acknowledgement.Outcome.valueOf(row.status().name()),
                     row.column(), row.detail(), null, null, null);
         }
         GovernedIntake.Receipt receipt = intake.submit(settings.senderId(), row.bundle(),
-                form.code() + " file " + fileName + ", " + row.table() + " line " + row.line() + ", " + settings.year().year() + " codes");
+                form.code() + " file " + fileDigest.substring(0, Math.min(fileDigest.length(), 23)) + ", " + row.table() + " line " + row.line() + ", " + settings.year().year() + " codes");
         return switch (receipt.outcome()) {
             case ACCEPTED -> new Acknowledgement.Line(row.table(), row.line(), Acknowledgement.Outcome.ACCEPTED, null,
                     "accepted for " + receipt.recipients() + " recipient(s)", row.event(), row.messageId(), receipt.trackingId());

@@ -11,7 +11,8 @@ import java.nio.file.Path;
 
 /**
  * Polls one partner's outbox folder over SFTP. Each file is fetched to a local work folder, handed to that partner's
- * {@link InboundFiles} (template bean {@value #FILES_BEAN}), moved to {@code done/} (or {@code error/} when the file was
+ * {@link InboundFiles} (the processor bound in the registry under the name given as parameter {@code files}, see
+ * {@link #filesBean}), moved to {@code done/} (or {@code error/} when the file was
  * refused or could not be finished), and answered with an acknowledgement file in the partner's acknowledgement folder,
  * written under a temporary name and renamed when complete. Every option is a template parameter.
  *
@@ -20,11 +21,15 @@ import java.nio.file.Path;
 public class SftpInboundRouteTemplate extends RouteBuilder {
 
     public static final String TEMPLATE_ID = "inbound-sftp";
-    public static final String FILES_BEAN = "inboundFiles";
     static final String FOLDER_PROPERTY = "CareBridgeInboundFolder";
 
     public static String routeId(String partnerId) {
         return TEMPLATE_ID + "-" + partnerId;
+    }
+
+    /** The registry name of a partner's file processor, bound before its route is added. */
+    public static String filesBean(String partnerId) {
+        return "inboundFiles-" + partnerId;
     }
 
     @Override
@@ -33,6 +38,7 @@ public class SftpInboundRouteTemplate extends RouteBuilder {
                 + "&strictHostKeyChecking={{strictHostKeyChecking}}&useUserKnownHostsFile=false&connectTimeout={{connectTimeout}}";
         routeTemplate(TEMPLATE_ID)
                 .templateParameter("partner")
+                .templateParameter("files")
                 .templateParameter("host")
                 .templateParameter("port", "22")
                 .templateParameter("username")
@@ -51,7 +57,7 @@ public class SftpInboundRouteTemplate extends RouteBuilder {
                         + "&move=${exchangeProperty." + FOLDER_PROPERTY + "}/${file:onlyname}"
                         + "&moveFailed=error/${file:onlyname}")
                     .process(SftpInboundRouteTemplate::localCopy)
-                    .process("{{" + FILES_BEAN + "}}")
+                    .process("{{files}}")
                     .to("sftp://{{host}}:{{port}}/{{ackFolder}}?" + connection + "&tempPrefix=.part-&fileExist=Override");
     }
 

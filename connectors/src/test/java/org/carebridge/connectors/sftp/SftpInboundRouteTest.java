@@ -83,6 +83,7 @@ class SftpInboundRouteTest {
 
         camel = new DefaultCamelContext();
         camel.addRoutes(new SftpInboundRouteTemplate());
+        camel.getRegistry().bind(SftpInboundRouteTemplate.filesBean("cs-suffolk"), SftpInboundRouteTemplate.processor(files));
         camel.start();
         TemplatedRouteBuilder.builder(camel, SftpInboundRouteTemplate.TEMPLATE_ID)
                 .routeId(SftpInboundRouteTemplate.routeId("cs-suffolk"))
@@ -96,7 +97,7 @@ class SftpInboundRouteTest {
                 .parameter("ackFolder", "ack")
                 .parameter("workDirectory", dir.resolve("work").toString())
                 .parameter("delay", "100")
-                .bean(SftpInboundRouteTemplate.FILES_BEAN, SftpInboundRouteTemplate.processor(files))
+                .parameter("files", SftpInboundRouteTemplate.filesBean("cs-suffolk"))
                 .add();
     }
 
@@ -130,7 +131,9 @@ class SftpInboundRouteTest {
         assertThat(Files.readAllLines(again)).filteredOn(l -> l.contains(",duplicate,")).hasSize(6);
         assertThat(Files.readAllLines(again)).noneMatch(l -> l.contains(",accepted,"));
         assertThat(intake.accepted).hasSize(6);
-        assertThat(intake.files).containsExactly("suffolk-2025-11.zip processed", "suffolk-2025-11-again.zip processed");
+        assertThat(intake.files).containsExactly(
+                "processed 6 accepted, 9 refused, 3 skipped, 3 read, 1 warning",
+                "processed 6 duplicate, 9 refused, 3 skipped, 3 read, 1 warning");
     }
 
     @Test
@@ -184,8 +187,9 @@ class SftpInboundRouteTest {
         }
 
         @Override
-        public synchronized void fileProcessed(String partnerId, String fileName, String outcome, String summary) {
-            files.add(fileName + " " + outcome);
+        public synchronized void fileProcessed(String partnerId, String fileDigest, String outcome, String summary) {
+            assertThat(fileDigest).matches("sha256:[0-9a-f]{64}");
+            files.add(outcome + " " + summary);
         }
     }
 
