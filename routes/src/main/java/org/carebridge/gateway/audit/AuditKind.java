@@ -22,5 +22,7 @@ public enum AuditKind {
     /** A record's deadline passed before every permitted recipient had it. */
     CLOCK_BREACHED,
     /** Every permitted recipient has the record; its clock stopped (in time, or late). */
-    CLOCK_STOPPED
+    CLOCK_STOPPED,
+    /** A partner's batch file (an SSDA903 return) was processed or refused: its row counts; each accepted row is its own record. */
+    FILE_RECEIVED
 }

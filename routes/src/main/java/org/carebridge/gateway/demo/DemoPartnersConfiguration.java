@@ -18,4 +18,11 @@ public class DemoPartnersConfiguration {
                                         GatewayKeys gatewayKeys) {
         return new DemoPartnerServer(properties, registry, pki, fhir, gatewayKeys);
     }
+
+    /** Only where a demo partner drops files over SFTP ({@code inbound.transport: sftp}). */
+    @Bean(destroyMethod = "close")
+    DemoSftpServer demoSftpServer(CarebridgeProperties properties, PartnerRegistry registry,
+                                  @org.springframework.beans.factory.annotation.Value("${carebridge.demo-partners.sftp-port}") int port) {
+        return new DemoSftpServer(registry, properties.dataDir().resolve("demo-partners"), properties.pki().dir(), port);
+    }
 }

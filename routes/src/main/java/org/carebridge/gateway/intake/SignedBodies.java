@@ -32,7 +32,7 @@ public class SignedBodies {
                 throw new IntakeRejected(HttpStatus.FORBIDDEN, IssueType.SECURITY, "signature-required",
                         "This partner must send a CMS-signed body (Content-Type " + DisclosureSeal.MEDIA_TYPE + ")");
             }
-            if (Partner.GATEWAY_ID.equals(request.sender().id())) {
+            if (Partner.GATEWAY_ID.equals(request.sender().id()) || request.protection() != null) {
                 return request;
             }
             return new IntakeRequest(request.sender(), request.contentType(), request.body(), "unsigned body over mutual TLS");

@@ -36,6 +36,7 @@ public abstract class GatewayTest {
 
     protected static final Path DATA_DIR = createDataDir();
     protected static final int DEMO_PARTNERS_PORT = freePort();
+    protected static final int DEMO_SFTP_PORT = freePort();
     protected static final DevPki PKI = new DevPki(DATA_DIR.resolve("pki"));
     protected static final ObjectMapper JSON = new ObjectMapper();
     /** Signs test IG users' Bearer tokens: its public key is the configured OIDC key (carebridge.ig.oidc). */
@@ -58,6 +59,7 @@ public abstract class GatewayTest {
         registry.add("carebridge.data-dir", DATA_DIR::toString);
         registry.add("carebridge.config-dir", Examples.CONFIG::toString);
         registry.add("carebridge.demo-partners.port", () -> DEMO_PARTNERS_PORT);
+        registry.add("carebridge.demo-partners.sftp-port", () -> DEMO_SFTP_PORT);
         registry.add("server.port", () -> "0");
         registry.add("management.server.port", () -> "0");
         registry.add("carebridge.delivery.initial-delay", () -> "200ms");

@@ -9,9 +9,11 @@ import java.util.Set;
  * @param area local authority (ONS) code of the area the partner serves
  * @param certificate the partner's TLS client certificate (PEM) that identifies it to the gateway
  * @param roles what the partner system may do beyond sending records, e.g. {@value #CONSENT_WRITER}
+ * @param inbound how the gateway fetches the partner's own format (SSDA903 over SFTP), or null for a partner that
+ *                posts FHIR messages
  */
 public record Partner(String id, String name, AgencyKind kind, String area, PartnerEndpoint endpoint, Path certificate,
-                      Set<String> roles, Sealing sealing) {
+                      Set<String> roles, Sealing sealing, PartnerInbound inbound) {
 
     /**
      * How copies reach this partner and how it sends to us.
@@ -45,6 +47,11 @@ public record Partner(String id, String name, AgencyKind kind, String area, Part
     public Partner {
         roles = Set.copyOf(roles);
         sealing = sealing == null ? Sealing.NONE : sealing;
+    }
+
+    public Partner(String id, String name, AgencyKind kind, String area, PartnerEndpoint endpoint, Path certificate,
+                   Set<String> roles, Sealing sealing) {
+        this(id, name, kind, area, endpoint, certificate, roles, sealing, null);
     }
 
     public Partner(String id, String name, AgencyKind kind, String area, PartnerEndpoint endpoint, Path certificate,

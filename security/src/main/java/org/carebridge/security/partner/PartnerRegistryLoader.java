@@ -22,6 +22,9 @@ public final class PartnerRegistryLoader {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
     private static final Pattern AREA = Pattern.compile("[EWSN]\\d{8}");
+    private static final List<String> INBOUND_FORMATS = List.of("ssda903-csv", "ssda903-xml");
+    private static final List<String> INBOUND_FIELDS = List.of("enabled", "transport", "format", "url", "username", "password-file",
+            "known-hosts", "ack-folder", "collection-year", "new-episodes-within", "unknown-columns", "poll-delay");
 
     private final UnaryOperator<String> placeholders;
 
@@ -86,9 +89,10 @@ public final class PartnerRegistryLoader {
                 roles.add(role.asText());
             }
             Partner.Sealing sealing = sealing(node, own);
+            PartnerInbound inbound = inbound(node.path("inbound"), kind, sealing, own);
             own.forEach(p -> problems.add(label + ": " + p));
             if (own.isEmpty()) {
-                partners.add(new Partner(id, name, kind, area, endpoint, certificate, roles, sealing));
+                partners.add(new Partner(id, name, kind, area, endpoint, certificate, roles, sealing, inbound));
             }
         }
         if (!problems.isEmpty()) {
@@ -111,6 +115,106 @@ public final class PartnerRegistryLoader {
         JsonNode intake = node.path("intake");
         return new Partner.Sealing(encryption == null ? null : Path.of(encryption), plainOnly,
                 intake.path("require-signature").asBoolean(false));
+    }
+
+    /** {@code inbound:} a partner's own format fetched over its transport; absent for partners that post FHIR. */
+    private PartnerInbound inbound(JsonNode node, AgencyKind kind, Partner.Sealing sealing, List<String> problems) {
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            problems.add("inbound must be a mapping (transport, format, url, ...)");
+            return null;
+        }
+        String enabled = resolved(text(node, "enabled"), problems);
+        if (enabled != null && !enabled.equals("true") && !enabled.equals("false")) {
+            problems.add("inbound.enabled must be true or false");
+        }
+        if ("false".equals(enabled)) {
+            return null;
+        }
+        int before = problems.size();
+        for (java.util.Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String field = names.next();
+            if (!INBOUND_FIELDS.contains(field)) {
+                problems.add("inbound." + field + " is not a setting (" + INBOUND_FIELDS + ")");
+            }
+        }
+        String transport = text(node, "transport");
+        if (!PartnerInbound.SFTP.equals(transport)) {
+            problems.add("inbound.transport '" + transport + "' is not one of [sftp]");
+        }
+        String format = text(node, "format");
+        if (!INBOUND_FORMATS.contains(format)) {
+            problems.add("inbound.format '" + format + "' is not one of " + INBOUND_FORMATS);
+        } else if (kind != null && kind != AgencyKind.CHILDRENS_SERVICES) {
+            problems.add("inbound.format " + format + " is a children's services return; this partner is " + kind.code());
+        }
+        if (sealing.requireSignature()) {
+            problems.add("inbound: rows mapped from a file carry no CMS signature, so intake.require-signature cannot be true");
+        }
+        String url = resolved(text(node, "url"), problems);
+        URI uri = null;
+        try {
+            uri = url == null ? null : URI.create(url);
+        } catch (IllegalArgumentException e) {
+            problems.add("inbound.url is not a URL");
+        }
+        if (uri == null || !"sftp".equals(uri.getScheme()) || uri.getHost() == null || uri.getPath() == null
+                || uri.getPath().length() < 2 || uri.getPath().contains("..")) {
+            problems.add("inbound.url must be sftp://host[:port]/outbox-folder (no '..')");
+        }
+        String username = resolved(text(node, "username"), problems);
+        if (username == null) {
+            problems.add("inbound.username is missing");
+        }
+        String passwordFile = resolved(text(node, "password-file"), problems);
+        if (passwordFile == null) {
+            problems.add("inbound.password-file is missing (a file holding the SFTP password; never the password itself)");
+        }
+        String knownHosts = resolved(text(node, "known-hosts"), problems);
+        if (knownHosts == null) {
+            problems.add("inbound.known-hosts is missing (the partner server's host key, OpenSSH known_hosts form)");
+        }
+        String ackFolder = text(node, "ack-folder") == null ? "ack" : text(node, "ack-folder");
+        if (ackFolder.contains("..") || ackFolder.startsWith("/")) {
+            problems.add("inbound.ack-folder must be a folder below the login folder (no '..')");
+        }
+        String year = text(node, "collection-year");
+        if (format != null && format.startsWith("ssda903") && (year == null || !year.matches("\\d{4}-\\d{2}"))) {
+            problems.add("inbound.collection-year '" + year + "' is not a collection year such as 2025-26");
+        }
+        java.time.Period within = java.time.Period.ofDays(30);
+        java.time.Duration delay = java.time.Duration.ofSeconds(30);
+        try {
+            if (text(node, "new-episodes-within") != null) {
+                within = java.time.Period.parse(text(node, "new-episodes-within"));
+            }
+            if (within.isNegative()) {
+                problems.add("inbound.new-episodes-within must not be negative");
+            }
+        } catch (java.time.format.DateTimeParseException e) {
+            problems.add("inbound.new-episodes-within is not an ISO 8601 period (e.g. P30D)");
+        }
+        try {
+            if (text(node, "poll-delay") != null) {
+                delay = java.time.Duration.parse(text(node, "poll-delay"));
+            }
+            if (delay.isNegative() || delay.isZero()) {
+                problems.add("inbound.poll-delay must be positive");
+            }
+        } catch (java.time.format.DateTimeParseException e) {
+            problems.add("inbound.poll-delay is not an ISO 8601 duration (e.g. PT30S)");
+        }
+        String unknown = text(node, "unknown-columns") == null ? "warn" : text(node, "unknown-columns");
+        if (!unknown.equals("warn") && !unknown.equals("refuse")) {
+            problems.add("inbound.unknown-columns '" + unknown + "' is not one of [warn, refuse]");
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        return new PartnerInbound(transport, format, uri, username, Path.of(passwordFile), Path.of(knownHosts), ackFolder, year,
+                within, unknown, delay);
     }
 
     private PartnerEndpoint endpoint(JsonNode node, List<String> problems) {

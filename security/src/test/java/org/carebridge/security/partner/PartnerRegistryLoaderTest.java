@@ -204,6 +204,52 @@ class PartnerRegistryLoaderTest {
     }
 
     @Test
+    void theDemoChildrensServicesPartnerDropsSsda903OverSftp() {
+        Partner suffolk = loader.read(RealConfig.partnersYaml()).stream().filter(p -> p.id().equals("cs-suffolk")).findFirst().orElseThrow();
+        PartnerInbound inbound = suffolk.inbound();
+        assertThat(inbound.transport()).isEqualTo("sftp");
+        assertThat(inbound.format()).isEqualTo("ssda903-csv");
+        assertThat(inbound.host()).isEqualTo("127.0.0.1");
+        assertThat(inbound.port()).isEqualTo(2222);
+        assertThat(inbound.folder()).isEqualTo("outbox");
+        assertThat(inbound.passwordFile()).isEqualTo(Path.of("/tmp/pki/demo-sftp/cs-suffolk.password.dev-only.txt"));
+        assertThat(inbound.collectionYear()).isEqualTo("2025-26");
+        assertThat(inbound.newEpisodesWithin()).isEqualTo(java.time.Period.ofDays(90));
+        assertThat(inbound.pollDelay()).isEqualTo(java.time.Duration.ofSeconds(5));
+    }
+
+    @Test
+    void anInboundFormatAndTransportAreValidated() throws IOException {
+        String cs = partner("cs-x", "childrens-services", "E10000020", "https://h/cs", "https", "/c/cs.pem");
+        String good = "    inbound:\n      transport: sftp\n      format: ssda903-xml\n      url: sftp://sftp.example:2022/out\n"
+                + "      username: gw\n      password-file: /run/secrets/sftp\n      known-hosts: /etc/known_hosts\n"
+                + "      collection-year: 2025-26\n";
+        PartnerInbound inbound = loader.read(write(cs + good)).get(0).inbound();
+        assertThat(inbound.port()).isEqualTo(2022);
+        assertThat(inbound.ackFolder()).isEqualTo("ack");
+        assertThat(inbound.newEpisodesWithin()).isEqualTo(java.time.Period.ofDays(30));
+        assertThat(inbound.unknownColumns()).isEqualTo("warn");
+
+        assertThat(failure(() -> loader.read(write(cs + good.replace("transport: sftp", "transport: floppy")
+                .replace("ssda903-xml", "ctf-xml").replace("sftp://sftp.example:2022/out", "sftp://sftp.example/../etc")
+                .replace("2025-26", "2025") + "      poll-delay: soon\n      password: hunter2\n"))).problems()).containsExactly(
+                "partner 'cs-x': inbound.password is not a setting ([enabled, transport, format, url, username, password-file, known-hosts, "
+                        + "ack-folder, collection-year, new-episodes-within, unknown-columns, poll-delay])",
+                "partner 'cs-x': inbound.transport 'floppy' is not one of [sftp]",
+                "partner 'cs-x': inbound.format 'ctf-xml' is not one of [ssda903-csv, ssda903-xml]",
+                "partner 'cs-x': inbound.url must be sftp://host[:port]/outbox-folder (no '..')",
+                "partner 'cs-x': inbound.poll-delay is not an ISO 8601 duration (e.g. PT30S)");
+        assertThat(loader.read(write(cs + good + "      enabled: false\n")).get(0).inbound()).isNull();
+        String police = partner("police-x", "police", "E10000020", "https://h/p", "https", "/c/p.pem");
+        assertProblem(write(police + good), "partner 'police-x'",
+                "inbound.format ssda903-xml is a children's services return; this partner is police");
+        assertProblem(write(cs + "    intake:\n      require-signature: true\n" + good), "partner 'cs-x'",
+                "inbound: rows mapped from a file carry no CMS signature, so intake.require-signature cannot be true");
+        assertProblem(write(cs + good.replace("      password-file: /run/secrets/sftp\n", "")), "partner 'cs-x'",
+                "inbound.password-file is missing");
+    }
+
+    @Test
     void aFileWithoutPartnersIsRefused() throws IOException {
         Path file = write("partners: []\n");
 

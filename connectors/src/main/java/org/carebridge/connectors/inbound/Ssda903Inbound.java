@@ -1,0 +1,146 @@
+package org.carebridge.connectors.inbound;
+
+import org.carebridge.connectors.ssda903.ChildrensHomes;
+import org.carebridge.connectors.ssda903.RowOutcome;
+import org.carebridge.connectors.ssda903.Ssda903Reader;
+import org.carebridge.connectors.ssda903.Ssda903Refused;
+import org.carebridge.connectors.ssda903.Ssda903Settings;
+import org.carebridge.connectors.ssda903.ZippedTables;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
+import java.time.ZoneId;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * An SSDA903 return from one children's services partner: read whole once to check it (a truncated file, a DOCTYPE or a
+ * missing column refuses it before anything is stored), then again row by row, each mapped message handed to the
+ * governed intake on its own. A bad row is refused alone; the good rows still go through.
+ */
+public final class Ssda903Inbound implements InboundFiles {
+
+    /** The two forms of the return. */
+    public enum Form {
+        /** a zip of the CSV tables */
+        CSV("ssda903-csv", ".zip"),
+        /** the single-file XML form, EXPSSDA903 */
+        XML("ssda903-xml", ".xml");
+
+        private final String code;
+        private final String extension;
+
+        Form(String code, String extension) {
+            this.code = code;
+            this.extension = extension;
+        }
+
+        public String code() {
+            return code;
+        }
+
+        public String extension() {
+            return extension;
+        }
+
+        public static Form fromCode(String code) {
+            for (Form form : values()) {
+                if (form.code.equals(code)) {
+                    return form;
+                }
+            }
+            throw new IllegalArgumentException("format '" + code + "' is not one of [ssda903-csv, ssda903-xml]");
+        }
+    }
+
+    private static final ZoneId ENGLAND = ZoneId.of("Europe/London");
+
+    private final GovernedIntake intake;
+    private final Ssda903Settings settings;
+    private final Period newWithin;
+    private final ChildrensHomes homes;
+    private final Form form;
+    private final ZippedTables.Limits limits;
+    private final Clock clock;
+
+    /** @param settings the partner's settings; {@code newSince} is worked out per file as today less {@code newWithin} */
+    public Ssda903Inbound(GovernedIntake intake, Ssda903Settings settings, Period newWithin, ChildrensHomes homes, Form form,
+                          ZippedTables.Limits limits, Clock clock) {
+        this.intake = intake;
+        this.settings = settings;
+        this.newWithin = newWithin;
+        this.homes = homes;
+        this.form = form;
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    @Override
+    public Acknowledgement receive(String name, Path file) {
+        Acknowledgement ack = new Acknowledgement(name);
+        Instant now = clock.instant();
+        LocalDate since = LocalDate.ofInstant(now, ENGLAND).minus(newWithin);
+        Ssda903Reader reader = new Ssda903Reader(new Ssda903Settings(settings.senderId(), settings.senderName(),
+                settings.senderArea(), settings.year(), since, settings.unknownColumns()), homes);
+        String digest = digest(file);
+        String problem = InboundFileNames.problem(name);
+        if (problem == null && !name.toLowerCase(Locale.ROOT).endsWith(form.extension())) {
+            problem = "a " + form.code() + " file must be named *" + form.extension();
+        }
+        if (problem == null) {
+            try {
+                read(reader, file, now, outcome -> { });
+                read(reader, file, now, outcome -> ack.add(pass(digest, outcome)));
+            } catch (Ssda903Refused refused) {
+                problem = refused.getMessage();
+            }
+        }
+        if (problem != null) {
+            ack.refuseFile(problem);
+        }
+        intake.fileProcessed(settings.senderId(), digest, ack.refused() ? "refused" : "processed", ack.summary());
+        return ack;
+    }
+
+    private void read(Ssda903Reader reader, Path file, Instant now, Consumer<RowOutcome> out) {
+        if (form == Form.CSV) {
+            reader.readCsvZip(file, limits, now, out);
+        } else {
+            reader.readXml(file, now, out);
+        }
+    }
+
+    /** The file by content, not by name: a partner's file name could name a child, and the ledger outlives retention. */
+    static String digest(Path file) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+            }
+            return "sha256:" + java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+            return "sha256:unreadable";
+        }
+    }
+
+    private Acknowledgement.Line pass(String fileDigest, RowOutcome row) {
+        if (row.status() != RowOutcome.Status.MAPPED) {
+            return new Acknowledgement.Line(row.table(), row.line(), Acknowledgement.Outcome.valueOf(row.status().name()),
+                    row.column(), row.detail(), null, null, null);
+        }
+        GovernedIntake.Receipt receipt = intake.submit(settings.senderId(), row.bundle(),
+                form.code() + " file " + fileDigest.substring(0, Math.min(fileDigest.length(), 23)) + ", " + row.table() + " line " + row.line() + ", " + settings.year().year() + " codes");
+        return switch (receipt.outcome()) {
+            case ACCEPTED -> new Acknowledgement.Line(row.table(), row.line(), Acknowledgement.Outcome.ACCEPTED, null,
+                    "accepted for " + receipt.recipients() + " recipient(s)", row.event(), row.messageId(), receipt.trackingId());
+            case DUPLICATE -> new Acknowledgement.Line(row.table(), row.line(), Acknowledgement.Outcome.DUPLICATE, null,
+                    "already accepted; not stored again", row.event(), row.messageId(), receipt.trackingId());
+            case REFUSED -> new Acknowledgement.Line(row.table(), row.line(), Acknowledgement.Outcome.REFUSED, null,
+                    "intake refused it (" + receipt.reason() + "): " + receipt.detail(), row.event(), row.messageId(), null);
+        };
+    }
+}

@@ -1,0 +1,89 @@
+package org.carebridge.gateway.adapter;
+
+import org.apache.camel.builder.RouteBuilder;
+import org.carebridge.connectors.inbound.GovernedIntake;
+import org.carebridge.connectors.inbound.Ssda903Inbound;
+import org.carebridge.connectors.sftp.SftpInboundRouteTemplate;
+import org.carebridge.connectors.ssda903.ChildrensHomes;
+import org.carebridge.connectors.ssda903.CollectionYear;
+import org.carebridge.connectors.ssda903.CollectionYears;
+import org.carebridge.connectors.ssda903.Ssda903Settings;
+import org.carebridge.connectors.ssda903.ZippedTables;
+import org.carebridge.gateway.CarebridgeProperties;
+import org.carebridge.security.config.ConfigurationException;
+import org.carebridge.security.partner.Partner;
+import org.carebridge.security.partner.PartnerInbound;
+import org.carebridge.security.partner.PartnerRegistry;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * One inbound route per partner that sends its own format ({@code inbound:} in partners.yaml), made from the transport's
+ * route template (route id {@code inbound-sftp-<partner>}). Every file ends at the governed intake port, as from that
+ * partner; nothing an adapter reads reaches a recipient without a decision.
+ */
+@Component
+public class InboundRoutes extends RouteBuilder {
+
+    private final PartnerRegistry registry;
+    private final GovernedIntake intake;
+    private final CollectionYears years;
+    private final ChildrensHomes homes;
+    private final CarebridgeProperties properties;
+
+    public InboundRoutes(PartnerRegistry registry, GovernedIntake intake, CollectionYears years, ChildrensHomes homes,
+                         CarebridgeProperties properties) {
+        this.registry = registry;
+        this.intake = intake;
+        this.years = years;
+        this.homes = homes;
+        this.properties = properties;
+    }
+
+    @Override
+    public void configure() {
+        for (Partner partner : registry.all()) {
+            PartnerInbound inbound = partner.inbound();
+            if (inbound == null) {
+                continue;
+            }
+            CollectionYear year = years.year(inbound.collectionYear()).orElseThrow(() -> problem(partner,
+                    "inbound.collection-year " + inbound.collectionYear() + " has no code lists in formats/ssda903 (there are "
+                            + years.names() + ")"));
+            Ssda903Settings settings = new Ssda903Settings(partner.id(), partner.name(), partner.area(), year, null,
+                    Ssda903Settings.UnknownColumns.fromCode(inbound.unknownColumns()));
+            Ssda903Inbound files = new Ssda903Inbound(intake, settings, inbound.newEpisodesWithin(), homes,
+                    Ssda903Inbound.Form.fromCode(inbound.format()), ZippedTables.Limits.DEFAULT, Clock.systemUTC());
+            getCamelContext().getRegistry().bind(SftpInboundRouteTemplate.filesBean(partner.id()), SftpInboundRouteTemplate.processor(files));
+            templatedRoute(SftpInboundRouteTemplate.TEMPLATE_ID)
+                    .routeId(SftpInboundRouteTemplate.routeId(partner.id()))
+                    .parameter("partner", partner.id())
+                    .parameter("files", SftpInboundRouteTemplate.filesBean(partner.id()))
+                    .parameter("host", inbound.host())
+                    .parameter("port", String.valueOf(inbound.port()))
+                    .parameter("username", inbound.username())
+                    .parameter("password", password(partner, inbound.passwordFile()))
+                    .parameter("knownHostsFile", inbound.knownHosts().toString())
+                    .parameter("outbox", inbound.folder())
+                    .parameter("ackFolder", inbound.ackFolder())
+                    .parameter("workDirectory", properties.dataDir().resolve("inbound-work").resolve(partner.id()).toString())
+                    .parameter("delay", String.valueOf(inbound.pollDelay().toMillis()));
+        }
+    }
+
+    private static String password(Partner partner, Path file) {
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw problem(partner, "inbound.password-file cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static ConfigurationException problem(Partner partner, String what) {
+        return new ConfigurationException("partners.yaml", java.util.List.of("partner '" + partner.id() + "': " + what));
+    }
+}

@@ -1,0 +1,39 @@
+package org.carebridge.security.partner;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Period;
+
+/**
+ * How a partner that cannot post FHIR messages sends its records: the gateway fetches its own format from the partner's
+ * transport (today: SSDA903 files from an SFTP outbox), maps each row to a canonical message and hands it to the
+ * governed intake as from this partner. No secret is held here: the password is read from {@code passwordFile}.
+ *
+ * @param url               {@code sftp://host[:port]/outbox-folder}
+ * @param knownHosts        the partner server's host key (OpenSSH known_hosts); the key is always checked
+ * @param ackFolder         the folder on the partner's server the acknowledgement files are written to
+ * @param collectionYear    the SSDA903 collection year whose code lists the files are checked against
+ * @param newEpisodesWithin an episode or missing episode that started earlier than this before the file arrived is not new
+ * @param unknownColumns    {@code warn} or {@code refuse}: what a column the format does not define does to the file
+ */
+public record PartnerInbound(String transport, String format, URI url, String username, Path passwordFile, Path knownHosts,
+                             String ackFolder, String collectionYear, Period newEpisodesWithin, String unknownColumns,
+                             Duration pollDelay) {
+
+    public static final String SFTP = "sftp";
+
+    public String host() {
+        return url.getHost();
+    }
+
+    public int port() {
+        return url.getPort() < 0 ? 22 : url.getPort();
+    }
+
+    /** The outbox folder, relative to the login folder. */
+    public String folder() {
+        String path = url.getPath() == null ? "" : url.getPath();
+        return path.startsWith("/") ? path.substring(1) : path;
+    }
+}
