@@ -70,6 +70,11 @@ public class DeliveryDispatcher implements SmartLifecycle {
         return record;
     }
 
+    /** Hands stored copies to their partners' queues again (dead letters an operator re-delivers). */
+    public void dispatch(java.util.Collection<DeliveryOrder> orders) {
+        pending.addAll(orders);
+    }
+
     @EventListener(ApplicationReadyEvent.class)
     public void recoverAfterStart() {
         List<DeliveryOrder> left = store.undispatched(Duration.ZERO, 100_000);

@@ -13,6 +13,7 @@ public class IntakeRoute extends RouteBuilder {
     public void configure() {
         from(ENDPOINT).routeId("intake")
                 .routeConfigurationId("intake-errors")
+                .bean("suspendedSenders", "refuseSuspended")
                 .bean("signedBodies", "open")
                 .bean("messageBundleReader", "read")
                 .bean("disclosureDecider", "decide")
