@@ -92,8 +92,8 @@ public record MonthlyTrend(List<YearMonth> months, List<Area> areas, long max, i
                 .append("The same numbers are in the table below the chart.</desc>\n");
         double step = months.size() <= 1 ? plotWidth : (double) plotWidth / (months.size() - 1);
         for (int m = 0; m < months.size(); m++) {
-            boolean noData = !areas.isEmpty() && areas.stream().allMatch(a -> a.points().get(m).state() == State.NO_DATA)
-                    || areas.isEmpty();
+            int month = m;
+            boolean noData = areas.isEmpty() || areas.stream().allMatch(a -> a.points().get(month).state() == State.NO_DATA);
             if (noData) {
                 double x = x(m, plotWidth);
                 double half = Math.min(step / 2, plotWidth / 2.0);

@@ -144,7 +144,7 @@ class ConsoleJourneysTest extends GatewayTest {
 
         b.signIn("admin", ConsoleUsers.password(DATA_DIR, "admin"));
         b.open("/console/partners/health-norfolk");
-        ((JavascriptExecutor) b.driver).executeScript("document.querySelector('form[action$="/suspend"] input[name=_csrf]').remove();"
+        ((JavascriptExecutor) b.driver).executeScript("document.querySelector('form[action$=\"/suspend\"] input[name=_csrf]').remove();"
                 + "document.getElementById('reason').value = 'no token'; document.getElementById('change-partner').click();");
         await().atMost(Duration.ofSeconds(10)).until(() -> b.driver.getCurrentUrl().contains("/console/forbidden"));
         assertThat(b.text()).contains("The form could not be accepted");
