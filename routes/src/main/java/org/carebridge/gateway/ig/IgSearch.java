@@ -16,19 +16,19 @@ import java.util.List;
 class IgSearch {
 
     /** Null means any. {@code outcome}: PERMIT, DENY, PERMIT_BY_OVERRIDE, or DISCLOSED (permitted and delivered). */
-    record Criteria(String subjectKey, String partner, String agreement, String event, String outcome, Instant from, Instant before) {
+    public record Criteria(String subjectKey, String partner, String agreement, String event, String outcome, Instant from, Instant before) {
     }
 
-    record Row(String trackingId, String event, String sender, Instant receivedAt, String recipient, String outcome,
+    public record Row(String trackingId, String event, String sender, Instant receivedAt, String recipient, String outcome,
                String agreementId, Integer agreementVersion, String ruleId, String deliveryState, Instant deliveredAt) {
     }
 
-    record Page(List<Row> rows, long total, int offset, int limit) {
-        boolean hasNext() {
+    public record Page(List<Row> rows, long total, int offset, int limit) {
+        public boolean hasNext() {
             return offset + rows.size() < total;
         }
 
-        boolean hasPrevious() {
+        public boolean hasPrevious() {
             return offset > 0;
         }
     }

@@ -89,10 +89,16 @@ final class Browser implements AutoCloseable {
     /** Saves a screenshot of the page and asserts axe-core finds nothing serious or critical on it. */
     void check(String name) {
         shots++;
+        // the whole page, not only the window
+        org.openqa.selenium.Dimension window = driver.manage().window().getSize();
+        long height = ((Number) ((JavascriptExecutor) driver).executeScript("return document.documentElement.scrollHeight")).longValue();
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(window.getWidth(), (int) Math.min(4000, height + 150)));
         try {
             Files.write(SCREENSHOTS.resolve(String.format("%02d-%s.png", shots, name)), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            driver.manage().window().setSize(window);
         }
         JavascriptExecutor js = (JavascriptExecutor) driver;
         js.executeScript(AXE);
