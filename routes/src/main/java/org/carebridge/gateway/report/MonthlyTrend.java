@@ -37,7 +37,7 @@ public record MonthlyTrend(List<YearMonth> months, List<Area> areas, long max, i
     private static final String[] DASHES = {"", "6 3", "2 3", "8 3 2 3", "", "6 3", "2 3", "8 3 2 3"};
     private static final int WIDTH = 880;
     private static final int HEIGHT = 400;
-    private static final int LEFT = 56;
+    private static final int LEFT = 90;
     private static final int RIGHT = 230;
     private static final int TOP = 20;
     private static final int BOTTOM = 84;
@@ -91,17 +91,22 @@ public record MonthlyTrend(List<YearMonth> months, List<Area> areas, long max, i
                 .append("Hollow marks in the lane below the axis are suppressed counts. Shaded months have no data yet. ")
                 .append("The same numbers are in the table below the chart.</desc>\n");
         double step = months.size() <= 1 ? plotWidth : (double) plotWidth / (months.size() - 1);
+        // runs of months with no data yet: one shaded band and one label each
         for (int m = 0; m < months.size(); m++) {
-            int month = m;
-            boolean noData = areas.isEmpty() || areas.stream().allMatch(a -> a.points().get(month).state() == State.NO_DATA);
-            if (noData) {
-                double x = x(m, plotWidth);
-                double half = Math.min(step / 2, plotWidth / 2.0);
-                out.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#f3f2f1\"/>",
-                        Math.max(LEFT, x - half), TOP, Math.min(2 * half, LEFT + plotWidth - Math.max(LEFT, x - half)), plotHeight))
-                        .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"12\" fill=\"#505a5f\" text-anchor=\"middle\">no data yet</text>%n",
-                                x, TOP + 16));
+            if (!noData(m)) {
+                continue;
             }
+            int first = m;
+            while (m + 1 < months.size() && noData(m + 1)) {
+                m++;
+            }
+            double half = months.size() <= 1 ? plotWidth / 2.0 : step / 2;
+            double left = Math.max(LEFT, x(first, plotWidth) - half);
+            double right = Math.min(LEFT + plotWidth, x(m, plotWidth) + half);
+            out.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#f3f2f1\"/>",
+                            left, TOP, right - left, plotHeight))
+                    .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"12\" fill=\"#505a5f\" text-anchor=\"middle\">no data yet</text>%n",
+                            (left + right) / 2, TOP + 16));
         }
         for (int i = 0; i <= 5; i++) {
             long value = top * i / 5;
@@ -154,6 +159,10 @@ public record MonthlyTrend(List<YearMonth> months, List<Area> areas, long max, i
         }
         out.append("</svg>\n");
         return out.toString();
+    }
+
+    private boolean noData(int month) {
+        return areas.isEmpty() || areas.stream().allMatch(a -> a.points().get(month).state() == State.NO_DATA);
     }
 
     private double x(int index, int plotWidth) {

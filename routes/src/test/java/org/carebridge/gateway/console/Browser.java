@@ -47,6 +47,10 @@ final class Browser implements AutoCloseable {
         this.baseUrl = baseUrl;
         this.profile = Files.createTempDirectory("console-chromium-");
         Files.createDirectories(SCREENSHOTS);
+        try (var old = Files.list(SCREENSHOTS)) {
+            // this run's pages only
+            old.filter(f -> f.toString().endsWith(".png")).forEach(f -> f.toFile().delete());
+        }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(System.getProperty("console.chromium", "/usr/bin/chromium"));
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
