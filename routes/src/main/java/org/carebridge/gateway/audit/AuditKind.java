@@ -13,6 +13,8 @@ public enum AuditKind {
     DISCLOSED,
     FAILED,
     DEAD_LETTERED,
+    /** A person sent a dead-lettered copy again, through the same sealing and delivery path, with its message id. */
+    REDELIVERED,
     CONSENT_CHANGED,
     CONFIG_CHANGED,
     ERASED,

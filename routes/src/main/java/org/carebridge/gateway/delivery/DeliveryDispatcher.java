@@ -87,6 +87,15 @@ public class DeliveryDispatcher implements SmartLifecycle, DeliveryBacklog {
         return undispatched.get();
     }
 
+    /**
+     * Hands stored copies to their partners' queues again (dead letters an operator re-delivers). They are already
+     * marked undispatched in the database, so any the in-memory queue has no room for are swept up later.
+     */
+    public void dispatch(java.util.Collection<DeliveryOrder> orders) {
+        undispatched.addAndGet(orders.size());
+        pending.offer(orders);
+    }
+
     @EventListener(ApplicationReadyEvent.class)
     public void recoverAfterStart() {
         undispatched.set(store.countUndispatched());

@@ -7,10 +7,17 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The roles of the IG API, as configured ({@code ig-officer}) and as Spring Security sees them ({@code IG_OFFICER}). */
+/**
+ * The roles of people, as configured ({@code ig-officer}) and as Spring Security sees them ({@code IG_OFFICER}); one
+ * person may hold several. The IG API takes ig-officer and auditor; the console and the admin API take all four.
+ */
 public enum IgRole {
     IG_OFFICER("ig-officer"),
-    AUDITOR("auditor");
+    AUDITOR("auditor"),
+    /** Partners and their endpoints: suspend and resume. */
+    ADMIN("admin"),
+    /** Queues, dead letters and re-delivery. */
+    OPERATOR("operator");
 
     private final String configName;
 

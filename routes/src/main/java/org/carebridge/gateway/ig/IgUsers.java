@@ -23,8 +23,9 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * The local IG users: those configured, or, with the dev PKI and none configured, dev-only users {@code ig-officer} and
- * {@code auditor} whose random passwords are written once to {@code <pki dir>/ig-users.dev-only.txt}.
+ * The local users of the IG API and the console: those configured, or, with the dev PKI and none configured, one
+ * dev-only user per role ({@code ig-officer}, {@code auditor}, {@code admin}, {@code operator}) whose random passwords
+ * are written once to {@code <pki dir>/ig-users.dev-only.txt}.
  */
 final class IgUsers {
 
@@ -47,7 +48,8 @@ final class IgUsers {
         }
         Path file = carebridge.pki().dir().resolve(DEV_FILE);
         Properties passwords = devPasswords(file);
-        log.info("IG API: dev-only users ig-officer and auditor; their passwords are in {}", file.toAbsolutePath());
+        log.info("IG API and console: dev-only users {}; their passwords are in {}",
+                java.util.Arrays.stream(IgRole.values()).map(IgRole::configName).toList(), file.toAbsolutePath());
         List<UserDetails> users = new ArrayList<>();
         for (IgRole role : IgRole.values()) {
             users.add(User.withUsername(role.configName()).password(encoder.encode(passwords.getProperty(role.configName())))
@@ -69,6 +71,20 @@ final class IgUsers {
         }
         return User.withUsername(user.username()).password(user.passwordHash())
                 .authorities(user.roles().stream().map(r -> IgRole.fromConfig(r).authority()).toArray(String[]::new)).build();
+    }
+
+    private static boolean addMissing(Properties passwords) {
+        boolean added = false;
+        SecureRandom random = new SecureRandom();
+        for (IgRole role : IgRole.values()) {
+            if (passwords.getProperty(role.configName(), "").isBlank()) {
+                byte[] secret = new byte[18];
+                random.nextBytes(secret);
+                passwords.setProperty(role.configName(), Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+                added = true;
+            }
+        }
+        return added;
     }
 
     /** Reads the dev-only passwords, generating the file on first start. */
@@ -101,9 +117,10 @@ final class IgUsers {
             try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 passwords.load(in);
             }
-            for (IgRole role : IgRole.values()) {
-                if (passwords.getProperty(role.configName(), "").isBlank()) {
-                    throw new IllegalStateException(file + " has no password for " + role.configName());
+            if (addMissing(passwords)) {
+                // a data directory from before the console's roles: give the new dev users passwords too
+                try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                    passwords.store(out, "DEV ONLY: IG API users (HTTP Basic), username=password. Never use in production.");
                 }
             }
             return passwords;

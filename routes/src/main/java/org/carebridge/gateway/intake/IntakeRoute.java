@@ -14,6 +14,7 @@ public class IntakeRoute extends RouteBuilder {
     public void configure() {
         from(ENDPOINT).routeId(ROUTE_ID)
                 .routeConfigurationId("intake-errors")
+                .bean("suspendedSenders", "refuseSuspended")
                 .bean("signedBodies", "open")
                 .bean("messageBundleReader", "read")
                 .bean("disclosureDecider", "decide")

@@ -36,11 +36,16 @@ public class PartnerCertificateFilter extends OncePerRequestFilter {
         this.refusals = refusals;
     }
 
-    /** IG users sign in with their own credentials, not a partner certificate (the IG API and its AuditEvent search). */
+    /**
+     * People sign in with their own credentials, not a partner certificate: the IG API and its AuditEvent search, the
+     * console and the admin API.
+     */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         return request.getRequestURI().startsWith(request.getContextPath() + "/ig/")
                 || request.getRequestURI().equals(request.getContextPath() + "/ig")
+                || request.getRequestURI().startsWith(request.getContextPath() + "/console")
+                || request.getRequestURI().startsWith(request.getContextPath() + "/admin/api/")
                 || request.getRequestURI().equals(request.getContextPath() + "/fhir/AuditEvent");
     }
 

@@ -1,0 +1,171 @@
+package org.carebridge.gateway.admin;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.carebridge.gateway.ig.IgRole;
+import org.carebridge.gateway.record.DeliveryState;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The admin API: everything the console's operator and administrator pages do, for scripts. HTTP Basic with the same
+ * users and roles as the console; changes take JSON bodies only (a cross-site form cannot send one), and errors are
+ * problem responses (RFC 9457).
+ */
+@RestController
+@RequestMapping(path = "/admin/api", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "CareBridge admin API")
+public class AdminApiController {
+
+    private static final int MAX_LIMIT = 500;
+
+    private final DeadLetters deadLetters;
+    private final DeliveryOverview overview;
+    private final PartnerAdministration partners;
+
+    public AdminApiController(DeadLetters deadLetters, DeliveryOverview overview, PartnerAdministration partners) {
+        this.deadLetters = deadLetters;
+        this.overview = overview;
+        this.partners = partners;
+    }
+
+    @GetMapping("/dead-letters")
+    @Operation(summary = "Dead-lettered copies, newest first, filtered by partner, event and the day they were dead-lettered")
+    public DeadLetters.Page deadLetters(@RequestParam(required = false) String partner, @RequestParam(required = false) String event,
+                                        @RequestParam(required = false) String from, @RequestParam(required = false) String to,
+                                        @RequestParam(defaultValue = "0") int offset, @RequestParam(defaultValue = "50") int limit) {
+        if (offset < 0 || limit < 1 || limit > MAX_LIMIT) {
+            throw new Refused("limit", "offset must be 0 or more and limit from 1 to " + MAX_LIMIT);
+        }
+        return deadLetters.find(DeadLetterFilter.parse(partner, event, from, to), offset, limit);
+    }
+
+    public record RedeliverRequest(List<UUID> deliveryIds, String reason) {
+    }
+
+    public record RedeliverMatchingRequest(String partner, String event, String from, String to, String reason, Boolean confirm) {
+    }
+
+    @PostMapping(path = "/dead-letters/redeliver", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Send chosen dead letters again (same sealing and delivery path, same message id); operator only")
+    public DeadLetters.Redelivery redeliver(@RequestBody RedeliverRequest request, Authentication user) {
+        return deadLetters.redeliver(request.deliveryIds() == null ? List.of() : request.deliveryIds(), actor(user, IgRole.OPERATOR),
+                request.reason());
+    }
+
+    @PostMapping(path = "/dead-letters/redeliver-matching", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Send again every dead letter a filter matches; needs confirm=true and a reason; operator only")
+    public ResponseEntity<?> redeliverMatching(@RequestBody RedeliverMatchingRequest request, Authentication user) {
+        DeadLetterFilter filter = DeadLetterFilter.parse(request.partner(), request.event(), request.from(), request.to());
+        if (!Boolean.TRUE.equals(request.confirm())) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                    "Confirm the bulk re-delivery: send the same request with \"confirm\": true. It would send "
+                            + deadLetters.count(filter) + " copies again.");
+            problem.setTitle("Confirmation required");
+            problem.setProperty("matching", deadLetters.count(filter));
+            return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        }
+        return ResponseEntity.ok(deadLetters.redeliverMatching(filter, actor(user, IgRole.OPERATOR), request.reason()));
+    }
+
+    @GetMapping("/queues")
+    @Operation(summary = "Per partner: copies waiting (queued or retrying), retrying, dead-lettered, and the oldest waiting")
+    public Map<String, DeliveryOverview.Backlog> queues() {
+        Map<String, DeliveryOverview.Backlog> all = new LinkedHashMap<>();
+        Map<String, DeliveryOverview.Backlog> backlog = overview.backlogByPartner();
+        partners.partners().forEach(p -> all.put(p.partner().id(), backlog.getOrDefault(p.partner().id(), DeliveryOverview.Backlog.EMPTY)));
+        return all;
+    }
+
+    @GetMapping("/deliveries/states")
+    @Operation(summary = "Every copy by delivery state")
+    public Map<DeliveryState, Long> deliveriesByState() {
+        return overview.byState();
+    }
+
+    public record PartnerSummary(String id, String name, String kind, String area, String endpoint, boolean suspended,
+                                 Instant suspendedSince, String suspendedBy, String suspensionReason, boolean delivering,
+                                 DeliveryOverview.Backlog backlog) {
+        static PartnerSummary of(PartnerAdministration.PartnerView v) {
+            var p = v.partner();
+            return new PartnerSummary(p.id(), p.name(), p.kind() == null ? null : p.kind().code(), p.area(),
+                    p.endpoint() == null ? null : String.valueOf(p.endpoint().url()), v.suspended(), v.suspendedSince(),
+                    v.suspendedBy(), v.suspensionReason(), v.delivering(), v.backlog());
+        }
+    }
+
+    @GetMapping("/partners")
+    @Operation(summary = "Registered partners with their state and backlog")
+    public List<PartnerSummary> partners() {
+        return partners.partners().stream().map(PartnerSummary::of).toList();
+    }
+
+    @GetMapping("/partners/{id}")
+    @Operation(summary = "One partner, with who suspended it and why")
+    public PartnerSummary partner(@PathVariable String id) {
+        return PartnerSummary.of(partners.partner(id));
+    }
+
+    public record ReasonRequest(String reason) {
+    }
+
+    @PostMapping(path = "/partners/{id}/suspend", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Suspend a partner: its copies wait on its queue and its records are refused; admin only")
+    public ResponseEntity<PartnerSummary> suspend(@PathVariable String id, @RequestBody ReasonRequest request, Authentication user) {
+        var change = partners.suspend(id, actor(user, IgRole.ADMIN), request.reason());
+        return ResponseEntity.status(change == PartnerAdministration.Change.CHANGED ? HttpStatus.OK : HttpStatus.CONFLICT)
+                .body(PartnerSummary.of(partners.partner(id)));
+    }
+
+    @PostMapping(path = "/partners/{id}/resume", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Resume a suspended partner: delivery starts again and its records are accepted; admin only")
+    public ResponseEntity<PartnerSummary> resume(@PathVariable String id, @RequestBody ReasonRequest request, Authentication user) {
+        var change = partners.resume(id, actor(user, IgRole.ADMIN), request.reason());
+        return ResponseEntity.status(change == PartnerAdministration.Change.CHANGED ? HttpStatus.OK : HttpStatus.CONFLICT)
+                .body(PartnerSummary.of(partners.partner(id)));
+    }
+
+    @ExceptionHandler(Refused.class)
+    ResponseEntity<ProblemDetail> refused(Refused refused) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, refused.getMessage());
+        problem.setTitle("Nothing was changed");
+        if (refused.field() != null) {
+            problem.setProperty("field", refused.field());
+        }
+        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    @ExceptionHandler({HttpMessageNotReadableException.class, HttpMediaTypeNotSupportedException.class})
+    ResponseEntity<ProblemDetail> unreadable(Exception e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "The body must be JSON (Content-Type: application/json) in the documented shape");
+        problem.setTitle("Nothing was changed");
+        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    /** The role a change is recorded under: the one the action needs (the security chain has checked it is held). */
+    static Actor actor(Authentication user, IgRole needed) {
+        boolean holds = user.getAuthorities().stream().map(GrantedAuthority::getAuthority).anyMatch(needed.authority()::equals);
+        return new Actor(user.getName(), holds ? needed.configName() : IgRole.of(user));
+    }
+}

@@ -1,0 +1,114 @@
+package org.carebridge.gateway.console;
+
+import jakarta.servlet.http.HttpServletResponse;
+import org.carebridge.gateway.audit.AuditFact;
+import org.carebridge.gateway.audit.AuditKind;
+import org.carebridge.gateway.audit.AuditTrail;
+import org.carebridge.gateway.ig.IgRole;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+
+import java.io.IOException;
+
+/**
+ * The console ({@code /console/**}): people sign in with a form (the same local users as the IG API), get a session
+ * that times out ({@code server.servlet.session.timeout}), and every change needs the session's CSRF token. Pages
+ * allow no inline script and may not be framed. The admin API ({@code /admin/api/**}): the same users with HTTP Basic,
+ * stateless; changes accept only JSON bodies, which a cross-site form cannot send.
+ * Reading operator and administrator pages is open to operator, admin and auditor; changing needs operator (dead
+ * letters) or admin (partners). IG pages take ig-officer and auditor. Every refusal is audited.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ConsoleSecurityConfiguration {
+
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+    private static final String ADMIN = IgRole.ADMIN.name();
+    private static final String OPERATOR = IgRole.OPERATOR.name();
+    private static final String AUDITOR = IgRole.AUDITOR.name();
+    private static final String IG_OFFICER = IgRole.IG_OFFICER.name();
+
+    @Bean
+    @Order(0)
+    SecurityFilterChain consoleChain(HttpSecurity http, AuditTrail audit) throws Exception {
+        AccessDeniedHandler forbidden = (request, response, e) -> {
+            Authentication user = SecurityContextHolder.getContext().getAuthentication();
+            boolean csrf = e instanceof CsrfException;
+            audit.record(AuditFact.of(AuditKind.REFUSED, user == null ? null : user.getName(), user == null ? null : IgRole.of(user))
+                    .outcome("403", csrf ? "console-csrf-token-missing" : "console-role-required"));
+            response.sendRedirect(request.getContextPath() + "/console/forbidden" + (csrf ? "?expired" : ""));
+        };
+        http.securityMatcher("/console/**")
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers("/console/sign-in", "/console/assets/**", "/console/webjars/**").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/console/forbidden").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/console/operations/**", "/console/partners/**").hasAnyRole(ADMIN, OPERATOR, AUDITOR)
+                        .requestMatchers(HttpMethod.POST, "/console/operations/**").hasRole(OPERATOR)
+                        .requestMatchers(HttpMethod.POST, "/console/partners/**").hasRole(ADMIN)
+                        .requestMatchers("/console/ig/**").hasAnyRole(IG_OFFICER, AUDITOR)
+                        .requestMatchers(HttpMethod.GET, "/console", "/console/").authenticated()
+                        .anyRequest().denyAll())
+                .formLogin(form -> form.loginPage("/console/sign-in").loginProcessingUrl("/console/sign-in")
+                        .defaultSuccessUrl("/console/", false).failureUrl("/console/sign-in?error"))
+                .logout(logout -> logout.logoutUrl("/console/sign-out").logoutSuccessUrl("/console/sign-in?signed-out")
+                        .deleteCookies("JSESSIONID"))
+                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED)
+                        .sessionFixation(fixation -> fixation.changeSessionId())
+                        .invalidSessionUrl("/console/sign-in?expired"))
+                .exceptionHandling(exceptions -> exceptions.accessDeniedHandler(forbidden))
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .frameOptions(frame -> frame.deny())
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)));
+        return http.build();
+    }
+
+    @Bean
+    @Order(0)
+    SecurityFilterChain adminApiChain(HttpSecurity http, AuditTrail audit) throws Exception {
+        http.securityMatcher("/admin/api/**")
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(HttpMethod.GET, "/admin/api/**").hasAnyRole(ADMIN, OPERATOR, AUDITOR)
+                        .requestMatchers(HttpMethod.POST, "/admin/api/dead-letters/**").hasRole(OPERATOR)
+                        .requestMatchers(HttpMethod.POST, "/admin/api/partners/**").hasRole(ADMIN)
+                        .anyRequest().denyAll())
+                .httpBasic(basic -> basic.realmName("CareBridge admin API").authenticationEntryPoint((request, response, e) -> {
+                    audit.record(AuditFact.of(AuditKind.REFUSED, null, "unauthenticated").outcome("401", "admin-authentication-required"));
+                    response.setHeader("WWW-Authenticate", "Basic realm=\"CareBridge admin API\", charset=\"UTF-8\"");
+                    problem(response, 401, "Sign-in required", "Credentials of a console user are required (HTTP Basic)");
+                }))
+                .exceptionHandling(exceptions -> exceptions.accessDeniedHandler((request, response, e) -> {
+                    Authentication user = SecurityContextHolder.getContext().getAuthentication();
+                    audit.record(AuditFact.of(AuditKind.REFUSED, user == null ? null : user.getName(), user == null ? null : IgRole.of(user))
+                            .outcome("403", "admin-role-required"));
+                    problem(response, 403, "Not allowed", "Your role does not allow this action; nothing was changed");
+                }))
+                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable);
+        return http.build();
+    }
+
+    private static void problem(HttpServletResponse response, int status, String title, String detail) throws IOException {
+        response.setStatus(status);
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status + ",\"detail\":\"" + detail + "\"}");
+    }
+}
