@@ -130,7 +130,7 @@ public class IgPages {
         }
         RecordStatus status = deliveries.status(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no such record"));
         List<IgQueries.LedgerEvent> ledger = queries.events(new IgQueries.EventCriteria(null, null, null, null, id.toString(),
-                Arrays.stream(AuditKind.values()).map(Enum::name).toList(), 1000));
+                Arrays.stream(AuditKind.values()).map(Enum::name).toList(), false, 0, 1000)).events();
         List<String> keys = queries.subjectKeys(List.of(id.toString())).getOrDefault(id.toString(), List.of());
         boolean officer = IgRole.IG_OFFICER.configName().equals(IgRole.of(user));
         List<String> identifiers = new ArrayList<>();
