@@ -21,10 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * the normal build:
  * {@code ./mvnw -pl routes -am -Pload verify -Dtest=SlowClientLoadTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Dslow.clients=220 -Dslow.protection=on}
- * ({@code off} sets no per-partner limit and no body read timeout, as before them).
+ * ({@code off} sets no per-partner limit, no body read timeout and Tomcat's own 60 s connection timeout, as before them).
  */
 @Tag("load")
 class SlowClientLoadTest extends GatewayTest {
@@ -46,6 +46,7 @@ class SlowClientLoadTest extends GatewayTest {
     static void protection(DynamicPropertyRegistry registry) {
         registry.add("carebridge.intake.body-read-timeout", () -> PROTECTED ? "20s" : "1h");
         registry.add("carebridge.intake.partner-concurrency", () -> PROTECTED ? "16" : "0");
+        registry.add("server.tomcat.connection-timeout", () -> PROTECTED ? "10s" : "60s");
     }
 
     @Test
@@ -58,21 +59,9 @@ class SlowClientLoadTest extends GatewayTest {
         String template = Examples.placementNotification("slow-template");
         normal.send(request(template, "slow-warm-" + System.nanoTime()), HttpResponse.BodyHandlers.ofString());
 
-        List<Socket> slow = new ArrayList<>();
+        List<Socket> slow = new CopyOnWriteArrayList<>();
         ScheduledExecutorService trickle = Executors.newScheduledThreadPool(2);
-        int refusedAtOnce = 0;
-        for (int i = 0; i < slowClients; i++) {
-            Socket socket = norfolk.getSocketFactory().createSocket("localhost", port);
-            slow.add(socket);
-            try {
-                OutputStream out = socket.getOutputStream();
-                out.write(("POST /fhir/$process-message HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/fhir+json\r\n"
-                        + "Content-Length: 100000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-            } catch (IOException e) {
-                refusedAtOnce++;
-            }
-        }
+        // trickling starts with the first connection, so that none waits longer than two seconds for its next byte
         trickle.scheduleAtFixedRate(() -> slow.forEach(s -> {
             try {
                 s.getOutputStream().write(' ');
@@ -81,6 +70,18 @@ class SlowClientLoadTest extends GatewayTest {
                 // refused or timed out by the gateway
             }
         }), 2, 2, TimeUnit.SECONDS);
+        for (int i = 0; i < slowClients; i++) {
+            Socket socket = norfolk.getSocketFactory().createSocket("localhost", port);
+            try {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /fhir/$process-message HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/fhir+json\r\n"
+                        + "Content-Length: 100000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                slow.add(socket);
+            } catch (IOException e) {
+                socket.close();
+            }
+        }
 
         long[] latencyMillis = new long[normalRequests];
         int accepted = 0;
