@@ -32,7 +32,9 @@ class AllFlowsRoutesTest extends GatewayTest {
             String copy = delivered(recipient, messageId);
             assertThat(copy).contains("2026-11-21T19:40:00+00:00").doesNotContain("Never shared").doesNotContain("UKCore-EthnicCategory");
         }
-        assertThat(Files.readString(inboxFile("mash-norfolk", messageId))).contains("criminal damage").contains("SC480321");
+        // The arrest reason is the officer's free text (Encounter.reasonCode.text), which no profile names: it stays behind.
+        assertThat(Files.readString(inboxFile("mash-norfolk", messageId))).contains("NC-2026-11-0457").contains("SC480321")
+                .doesNotContain("criminal damage");
         assertThat(Files.readString(inboxFile("health-norfolk", messageId))).doesNotContain("criminal damage").doesNotContain("SC480321");
         for (String notRecipient : List.of("cs-norfolk", "police-norfolk", "mash-suffolk", "health-suffolk", "police-suffolk")) {
             assertThat(inboxFile(notRecipient, messageId)).doesNotExist();
@@ -77,6 +79,31 @@ class AllFlowsRoutesTest extends GatewayTest {
         assertThat(decision(education, "yjs-suffolk").path("rule").asText()).isEqualTo("youth-justice-on-exclusion-or-missing-education");
         assertThat(delivered("yjs-suffolk", update)).contains("suspension").doesNotContain("Example Academy").doesNotContain("195967001");
         assertThat(delivered("cs-suffolk", update)).contains("Example Academy").doesNotContain("195967001");
+    }
+
+    @Test
+    void aHealthSummaryAddressedToASchoolIsDeniedOnTheRecordAndInTheLedger() throws Exception {
+        String messageId = Examples.newMessageId();
+        com.fasterxml.jackson.databind.node.ObjectNode message = (com.fasterxml.jackson.databind.node.ObjectNode) json(
+                Examples.withMessageId(Files.readString(Examples.CONFIG.resolve("examples/liaison-diversion-health-summary.json")), messageId));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) message.path("entry").get(0).path("resource")).putArray("destination")
+                .addObject().put("name", "Norfolk virtual school").put("endpoint", "urn:carebridge:partner:vs-norfolk");
+
+        HttpResponse<String> response = as("health-norfolk").processMessage(Examples.bytes(message.toString()));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        JsonNode status = json(as("health-norfolk").get(response.headers().firstValue("Location").orElseThrow()).body());
+
+        JsonNode school = decision(status, "vs-norfolk");
+        assertThat(school.path("outcome").asText()).isEqualTo("DENY");
+        assertThat(school.path("reason").asText()).isEqualTo("no-agreement");
+        assertThat(school.path("explanation").asText()).contains("addressed vs-norfolk", "no agreement");
+        String trackingId = status.path("trackingId").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject("""
+                select count(*) from audit_entry where tracking_id = ? and recipient = 'vs-norfolk' and outcome = 'DENY'
+                   and reason = 'no-agreement'""", Long.class, trackingId) == 1);
+        // Nobody addressed the other schools or partners no rule names: they are not in the decisions.
+        assertThat(status.path("decisions")).extracting(d -> d.path("recipient").asText()).doesNotContain("vs-suffolk", "mash-norfolk");
+        assertThat(inboxFile("vs-norfolk", messageId)).doesNotExist();
     }
 
     private JsonNode send(String sender, String example, String messageId) throws Exception {
