@@ -26,6 +26,7 @@ public class DemoInbox {
     private final Path dir;
     private final AtomicInteger duplicates = new AtomicInteger();
     private volatile boolean online = true;
+    private volatile boolean openOnReceipt = true;
     private final Function<byte[], byte[]> unseal;
 
     public DemoInbox(String partnerId, Path dir) throws IOException {
@@ -49,7 +50,7 @@ public class DemoInbox {
         }
         boolean sealed = contentType == null || !contentType.contains("json");
         byte[] opened = null;
-        if (sealed && unseal != null) {
+        if (sealed && unseal != null && openOnReceipt) {
             try {
                 opened = unseal.apply(body);
             } catch (RuntimeException e) {
@@ -95,6 +96,23 @@ public class DemoInbox {
         try (Stream<Path> list = Files.list(dir)) {
             return list.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
         }
+    }
+
+    /**
+     * Whether a sealed copy is opened (decrypted, the gateway's signature checked) as it arrives. Off, the inbox only
+     * stores and counts what it is sent, as a sink for the load harness that keeps the partner's decryption off the
+     * gateway's cores; {@link #open} then checks stored copies afterwards.
+     */
+    public void setOpenOnReceipt(boolean openOnReceipt) {
+        this.openOnReceipt = openOnReceipt;
+    }
+
+    /** Opens a stored sealed copy as this partner would; throws when it does not decrypt or verify. */
+    public byte[] open(Path sealedCopy) throws IOException {
+        if (unseal == null) {
+            throw new IllegalStateException("partner '" + partnerId + "' has no key to open sealed copies");
+        }
+        return unseal.apply(Files.readAllBytes(sealedCopy));
     }
 
     /** Simulates an outage: every delivery is answered 503 until the partner is back online. */

@@ -1,5 +1,6 @@
 package org.carebridge.gateway.load;
 
+import org.carebridge.gateway.demo.DemoInbox;
 import org.carebridge.gateway.support.Examples;
 import org.carebridge.gateway.support.GatewayTest;
 import org.carebridge.gateway.support.PartnerClient;
@@ -37,9 +38,27 @@ class LoadHarnessTest extends GatewayTest {
         int records = Integer.getInteger("load.records", 5000);
         int concurrency = Integer.getInteger("load.concurrency", 32);
         String template = Examples.placementNotification("load-template");
-        long deliveriesBefore = delivered();
+        long deliveriesBefore;
         warmUp(template);
         deliveriesBefore = delivered();
+        List<String> recipients = jdbc.queryForList("""
+                select distinct d.recipient from delivery d join intake_record r using (tracking_id)
+                where r.message_id like 'warm-%'""", String.class);
+        // the partners only store and count on the hot path; a sample is decrypted and verified afterwards
+        recipients.forEach(id -> inbox(id).setOpenOnReceipt(false));
+        try {
+            carry(template, records, concurrency, deliveriesBefore);
+        } finally {
+            recipients.forEach(id -> inbox(id).setOpenOnReceipt(true));
+        }
+        int checked = 0;
+        for (String id : recipients) {
+            checked += openSample(id, 20);
+        }
+        assertThat(checked).isGreaterThan(0);
+    }
+
+    private void carry(String template, int records, int concurrency, long deliveriesBefore) throws Exception {
 
         long[] acceptNanos = new long[records];
         AtomicInteger next = new AtomicInteger();
@@ -103,6 +122,23 @@ class LoadHarnessTest extends GatewayTest {
         Files.writeString(Path.of("target", "load-report.txt"), report);
         assertThat(refused.get()).isZero();
         assertThat(e2e.length).isEqualTo(3 * records);
+    }
+
+    /** Decrypts and verifies up to {@code count} of the copies a partner stored without opening; returns how many. */
+    private int openSample(String partnerId, int count) throws Exception {
+        DemoInbox inbox = inbox(partnerId);
+        List<Path> unopened = inbox.files().stream()
+                .filter(f -> f.getFileName().toString().endsWith(".p7m"))
+                .filter(f -> !Files.exists(f.resolveSibling(f.getFileName().toString().replace(".p7m", ".json"))))
+                .toList();
+        int step = Math.max(1, unopened.size() / count);
+        int opened = 0;
+        for (int i = 0; i < unopened.size() && opened < count; i += step) {
+            byte[] content = inbox.open(unopened.get(i));
+            assertThat(JSON.readTree(content).path("resourceType").asText()).isEqualTo("Bundle");
+            opened++;
+        }
+        return opened;
     }
 
     private void warmUp(String template) throws Exception {
