@@ -32,7 +32,8 @@ final class IgJwtRoles implements Converter<Jwt, AbstractAuthenticationToken> {
     public AbstractAuthenticationToken convert(Jwt jwt) {
         Set<GrantedAuthority> authorities = new LinkedHashSet<>();
         for (String value : values(claim(jwt.getClaims(), rolesClaim))) {
-            for (IgRole role : IgRole.values()) {
+            // Bearer tokens serve the IG API only: the console's admin and operator roles are not taken from them
+            for (IgRole role : new IgRole[]{IgRole.IG_OFFICER, IgRole.AUDITOR}) {
                 if (role.configName().equals(value)) {
                     authorities.add(new SimpleGrantedAuthority(role.authority()));
                 }

@@ -44,7 +44,8 @@ public class PartnerCertificateFilter extends OncePerRequestFilter {
     protected boolean shouldNotFilter(HttpServletRequest request) {
         return request.getRequestURI().startsWith(request.getContextPath() + "/ig/")
                 || request.getRequestURI().equals(request.getContextPath() + "/ig")
-                || request.getRequestURI().startsWith(request.getContextPath() + "/console")
+                || request.getRequestURI().equals(request.getContextPath() + "/console")
+                || request.getRequestURI().startsWith(request.getContextPath() + "/console/")
                 || request.getRequestURI().startsWith(request.getContextPath() + "/admin/api/")
                 || request.getRequestURI().equals(request.getContextPath() + "/fhir/AuditEvent");
     }
