@@ -84,9 +84,7 @@ public class PartnerConfiguration {
     @Bean
     DecisionEngine decisionEngine(AgreementRegistry agreements, PartnerRegistry partnerRegistry, ConsentLookup consents,
                                   FhirContext fhirContext, MeterRegistry meters) {
-        return new DecisionEngine(agreements::current, partnerRegistry, consents, fhirContext,
-                (agreement, version, rule) -> meters.counter("carebridge.decisions.condition.errors",
-                        "agreement", agreement, "rule", rule).increment());
+        return new DecisionEngine(agreements::current, partnerRegistry, consents, fhirContext, new ConditionErrorMetrics(meters));
     }
 
     @Bean

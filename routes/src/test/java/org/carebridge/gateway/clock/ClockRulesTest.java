@@ -233,6 +233,16 @@ class ClockRulesTest {
                 .containsExactly("lenient-after", ClockPlan.FROM_ARRIVAL);
     }
 
+    @Test
+    void theClockRuleCodeSystemHasEveryRuleAndNoOther() throws Exception {
+        org.hl7.fhir.r4.model.CodeSystem codes = fhir.newJsonParser().parseResource(org.hl7.fhir.r4.model.CodeSystem.class,
+                Files.readString(CONFIG.resolve("fhir/CodeSystem-clock-rule.json")));
+
+        assertThat(codes.getUrl()).isEqualTo(DutyPartnerAlert.CLOCK_RULE_SYSTEM);
+        assertThat(codes.getConcept()).extracting(c -> c.getCode())
+                .containsExactlyInAnyOrderElementsOf(rules.rules().stream().map(ClockRule::id).toList());
+    }
+
     private Bundle placement(String type, String start) {
         EpisodeOfCare episode = new EpisodeOfCare();
         episode.setStatus(EpisodeOfCare.EpisodeOfCareStatus.ACTIVE);

@@ -6,8 +6,9 @@ import java.util.Set;
 
 /**
  * The elements one kind of recipient may see, as FHIR paths ({@code Patient.birthDate}, {@code Patient.name.given}).
- * Naming an element allows everything beneath it; naming a child allows only that child. Resource types not named are
- * left out altogether, and so is everything else: free text, narrative, extensions and unknown elements go first.
+ * Naming an element allows its coded and structural content beneath it; the free text beneath it only where its exact
+ * path is named ({@link CopyMinimiser}). Naming a child allows only that child. Resource types not named are left out
+ * altogether, and so is everything else: free text, narrative and unknown elements go first.
  */
 public record FieldProfile(String name, String description, Set<String> elements) {
 
