@@ -123,7 +123,7 @@ final class Ssda903Csv {
                     String child = fields.text("CHILD");
                     Ssda903Mapper.EpisodeRow episode = mapper.episode(table, row.line(), fields, child == null ? null : children.get(child));
                     if (episode.placement() != null) {
-                        placements.computeIfAbsent(child, c -> new ArrayList<>(2)).add(episode.placement());
+                        remember(child, episode.placement());
                     }
                     out.accept(episode.outcome());
                 }
@@ -134,6 +134,29 @@ final class Ssda903Csv {
                 }
             }
         }
+    }
+
+    /**
+     * Keeps what a later missing row can need: every placement from the first new day on, and of the older ones only the
+     * latest (the placement a child was in when the window opened). So the index grows with children and recent
+     * episodes, not with the file.
+     */
+    private void remember(String child, Ssda903Mapper.Placement placement) {
+        List<Ssda903Mapper.Placement> history = placements.computeIfAbsent(child, c -> new ArrayList<>(2));
+        if (!placement.start().isBefore(settings.newSince())) {
+            history.add(placement);
+            return;
+        }
+        for (int i = 0; i < history.size(); i++) {
+            Ssda903Mapper.Placement kept = history.get(i);
+            if (kept.start().isBefore(settings.newSince())) {
+                if (kept.start().isBefore(placement.start())) {
+                    history.set(i, placement);
+                }
+                return;
+            }
+        }
+        history.add(placement);
     }
 
     private void header(long line, Fields fields) {

@@ -1,5 +1,6 @@
 package org.carebridge.connectors.ssda903;
 
+import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -178,6 +179,23 @@ class Ssda903RefusalTest {
         List<String> areas = rows.stream().filter(o -> o.status() == RowOutcome.Status.MAPPED)
                 .map(o -> org.carebridge.security.fhir.MessageAreas.receivingArea(o.bundle()).orElse("unknown")).toList();
         assertThat(areas).containsExactly("E10000020", "unknown", "E10000029");
+    }
+
+    @Test
+    void aMissingEpisodeIsPlacedWhereTheChildWasWhenItStarted() {
+        String episodes = EPISODES_HEADINGS
+                + "C1,01/05/2025,P,C2,N1,K2,PR4,,,,,,SC600001\n"    // before the window, superseded
+                + "C1,01/06/2025,P,C2,N1,K2,PR4,,,,,,SC480321\n"    // before the window: where the child was when it opened
+                + "C1,20/11/2025,P,C2,N1,K1,PR4,,,,,,SC512345\n";
+        String missing = "CHILD,DOB,MISSING,MIS_START,MIS_END\nC1,01/02/2012,M,15/11/2025,\nC1,01/02/2012,A,21/11/2025,\n";
+        List<RowOutcome> rows = Ssda903Fixtures.csv(reader, Ssda903Fixtures.tables(new java.util.LinkedHashMap<>(Map.of(
+                "Header.csv", HEADER, "Episodes.csv", episodes, "Missing.csv", missing))));
+        List<String> homes = rows.stream().filter(o -> o.status() == RowOutcome.Status.MAPPED && "missing-episode".equals(o.event()))
+                .map(o -> o.bundle().getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                        .filter(org.hl7.fhir.r4.model.Location.class::isInstance)
+                        .map(l -> ((org.hl7.fhir.r4.model.Location) l).getIdentifierFirstRep().getValue()).findFirst().orElse("none"))
+                .toList();
+        assertThat(homes).containsExactly("SC480321", "SC512345");
     }
 
     private static List<String> ids(List<RowOutcome> outcomes) {
