@@ -14,8 +14,10 @@ public class ConsolePages {
     @GetMapping("/console/sign-in")
     String signIn(@RequestParam(name = "error", required = false) String error,
                   @RequestParam(name = "signed-out", required = false) String signedOut,
-                  @RequestParam(name = "expired", required = false) String expired, Model model) {
-        model.addAttribute("failed", error != null);
+                  @RequestParam(name = "expired", required = false) String expired,
+                  @RequestParam(name = "wait", required = false) String wait, Model model) {
+        model.addAttribute("failed", error != null || wait != null);
+        model.addAttribute("wait", wait != null);
         model.addAttribute("signedOut", signedOut != null);
         model.addAttribute("expired", expired != null);
         return "console/sign-in";

@@ -5,11 +5,14 @@ import org.carebridge.gateway.audit.AuditFact;
 import org.carebridge.gateway.audit.AuditKind;
 import org.carebridge.gateway.audit.AuditTrail;
 import org.carebridge.gateway.ig.IgRole;
+import org.carebridge.gateway.ig.IgSignIn;
+import org.carebridge.gateway.ig.IgSignInThrottle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -43,7 +46,7 @@ public class ConsoleSecurityConfiguration {
 
     @Bean
     @Order(0)
-    SecurityFilterChain consoleChain(HttpSecurity http, AuditTrail audit) throws Exception {
+    SecurityFilterChain consoleChain(HttpSecurity http, AuditTrail audit, IgSignIn signIn) throws Exception {
         AccessDeniedHandler forbidden = (request, response, e) -> {
             Authentication user = SecurityContextHolder.getContext().getAuthentication();
             boolean csrf = e instanceof CsrfException;
@@ -52,6 +55,7 @@ public class ConsoleSecurityConfiguration {
             response.sendRedirect(request.getContextPath() + "/console/forbidden" + (csrf ? "?expired" : ""));
         };
         http.securityMatcher("/console/**")
+                .authenticationManager(new ProviderManager(signIn))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/console/sign-in", "/console/assets/**", "/console/webjars/**").permitAll()
                         .requestMatchers(HttpMethod.GET, "/console/forbidden").permitAll()
@@ -62,7 +66,8 @@ public class ConsoleSecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, "/console", "/console/").authenticated()
                         .anyRequest().denyAll())
                 .formLogin(form -> form.loginPage("/console/sign-in").loginProcessingUrl("/console/sign-in")
-                        .defaultSuccessUrl("/console/", false).failureUrl("/console/sign-in?error"))
+                        .defaultSuccessUrl("/console/", false).failureHandler((request, response, e) -> response.sendRedirect(request.getContextPath()
+                                + (e instanceof IgSignInThrottle.Throttled ? "/console/sign-in?wait" : "/console/sign-in?error"))))
                 .logout(logout -> logout.logoutUrl("/console/sign-out").logoutSuccessUrl("/console/sign-in?signed-out")
                         .deleteCookies("JSESSIONID"))
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED)
@@ -79,8 +84,9 @@ public class ConsoleSecurityConfiguration {
 
     @Bean
     @Order(0)
-    SecurityFilterChain adminApiChain(HttpSecurity http, AuditTrail audit) throws Exception {
+    SecurityFilterChain adminApiChain(HttpSecurity http, AuditTrail audit, IgSignIn signIn) throws Exception {
         http.securityMatcher("/admin/api/**")
+                .authenticationManager(new ProviderManager(signIn))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(HttpMethod.GET, "/admin/api/**").hasAnyRole(ADMIN, OPERATOR, AUDITOR)
                         .requestMatchers(HttpMethod.POST, "/admin/api/dead-letters/**").hasRole(OPERATOR)

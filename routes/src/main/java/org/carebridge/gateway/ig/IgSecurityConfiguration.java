@@ -61,11 +61,18 @@ public class IgSecurityConfiguration {
         return new InMemoryUserDetailsManager(IgUsers.load(ig, carebridge, encoder));
     }
 
+    /** One throttled sign-in for every chain that takes a local user's password. */
+    @Bean
+    IgSignIn igSignIn(InMemoryUserDetailsManager igUsers, PasswordEncoder encoder, IgSignInThrottle throttle) {
+        DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(igUsers);
+        passwords.setPasswordEncoder(encoder);
+        return new IgSignIn(passwords, igUsers, throttle);
+    }
+
     @Bean
     @Order(1)
     SecurityFilterChain igChain(HttpSecurity http, OperationOutcomes outcomes, AuditTrail audit, PartnerRegistry partners,
-                                IgProperties ig, InMemoryUserDetailsManager igUsers, PasswordEncoder encoder,
-                                IgSignInThrottle throttle, UnauthenticatedRefusals refusals) throws Exception {
+                                IgProperties ig, IgSignIn signIn, UnauthenticatedRefusals refusals) throws Exception {
         IgProperties.Oidc oidc = ig.oidc();
         AuthenticationEntryPoint unauthenticated = (request, response, e) -> {
             X509Certificate[] certificates = (X509Certificate[]) request.getAttribute("jakarta.servlet.request.X509Certificate");
@@ -106,10 +113,8 @@ public class IgSecurityConfiguration {
             write(response, outcomes.error(HttpStatus.FORBIDDEN, IssueType.FORBIDDEN,
                     "Your role does not allow this action"));
         };
-        DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(igUsers);
-        passwords.setPasswordEncoder(encoder);
         http.securityMatcher("/ig", "/ig/**", FHIR_AUDIT_EVENT)
-                .authenticationManager(new ProviderManager(new IgSignIn(passwords, igUsers, throttle)))
+                .authenticationManager(new ProviderManager(signIn))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(HttpMethod.POST, "/ig/overrides/*/review").hasRole(IgRole.IG_OFFICER.name())
                         .requestMatchers(HttpMethod.POST, "/ig/reports/monthly/send").hasRole(IgRole.IG_OFFICER.name())

@@ -9,8 +9,8 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.provisioning.UserDetailsManager;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
-/** HTTP Basic sign-in of local IG users, behind {@link IgSignInThrottle}. */
-final class IgSignIn implements AuthenticationProvider {
+/** Sign-in of local users (IG API, console, admin API), behind {@link IgSignInThrottle}. */
+public final class IgSignIn implements AuthenticationProvider {
 
     private final DaoAuthenticationProvider passwords;
     private final UserDetailsManager users;

@@ -66,6 +66,8 @@ class IgSignInThrottleTest extends GatewayTest {
         // the user is locked from any address
         IgClient auditorHere = IgClient.as("auditor", auditor, PKI.caCertificate(), baseUrl());
         assertThat(auditorHere.get("/ig/clocks?state=RUNNING").statusCode()).isEqualTo(429);
+        // the admin API (and the console) take the same passwords behind the same throttle
+        assertThat(auditorHere.get("/admin/api/partners").statusCode()).isEqualTo(401);
 
         assertThat(meters.get("carebridge.ig.sign-in.lockouts").counter().count() - lockoutsBefore).isEqualTo(2);
         assertThat(meters.get("carebridge.ig.sign-in.locked").gauge().value()).isGreaterThanOrEqualTo(2);
@@ -95,6 +97,7 @@ class IgSignInThrottleTest extends GatewayTest {
                         and outcome = 'sign-in-lockout-cleared')""", Long.class)).isGreaterThanOrEqualTo(2);
 
         assertThat(fromAttacker("auditor", auditor).status()).as("the right password once cleared").isEqualTo(200);
+        assertThat(auditorHere.get("/admin/api/partners").statusCode()).isEqualTo(200);
     }
 
     @Test
