@@ -42,9 +42,12 @@ class SlowClientLoadTest extends GatewayTest {
 
     private static final boolean PROTECTED = !"off".equals(System.getProperty("slow.protection", "on"));
 
+    static {
+        System.setProperty(BODY_READ_TIMEOUT, PROTECTED ? "20s" : "1h");
+    }
+
     @DynamicPropertySource
     static void protection(DynamicPropertyRegistry registry) {
-        registry.add("carebridge.intake.body-read-timeout", () -> PROTECTED ? "20s" : "1h");
         registry.add("carebridge.intake.partner-concurrency", () -> PROTECTED ? "16" : "0");
         registry.add("server.tomcat.connection-timeout", () -> PROTECTED ? "10s" : "60s");
     }

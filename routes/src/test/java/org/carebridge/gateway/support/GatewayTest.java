@@ -34,6 +34,8 @@ import java.util.Base64;
 @AutoConfigureObservability
 public abstract class GatewayTest {
 
+    /** The system property that overrides the tests' body read timeout. */
+    protected static final String BODY_READ_TIMEOUT = "carebridge.test.body-read-timeout";
     protected static final Path DATA_DIR = createDataDir();
     protected static final int DEMO_PARTNERS_PORT = freePort();
     protected static final int DEMO_SFTP_PORT = freePort();
@@ -67,8 +69,9 @@ public abstract class GatewayTest {
         registry.add("carebridge.delivery.max-attempts", () -> "6");
         registry.add("carebridge.delivery.sweep-interval", () -> "2s");
         registry.add("carebridge.intake.max-body-bytes", () -> "262144");
-        // short, so that PartnerPortTest sees a slow body refused; loopback bodies arrive in milliseconds
-        registry.add("carebridge.intake.body-read-timeout", () -> "5s");
+        // short, so that PartnerPortTest sees a slow body refused; loopback bodies arrive in milliseconds. A subclass
+        // registering the same property does not win over this, so the slow-client run sets it through a system property.
+        registry.add("carebridge.intake.body-read-timeout", () -> System.getProperty(BODY_READ_TIMEOUT, "5s"));
         // Clock scans only when a test calls ClockScanner.scan(now), so no test sees another's alerts appear.
         registry.add("carebridge.clocks.scan-interval", () -> "1h");
         // Refusal tallies reach the ledger when a test flushes them; IG tests' few wrong passwords never meet a delay.
