@@ -62,18 +62,18 @@ class ConsoleJourneysTest extends GatewayTest {
 
         b.open("/console/operations/dead-letters");
         new Select(b.find("partner")).selectByValue("vs-suffolk");
-        b.find("filter").click();
+        b.press("filter");
         assertThat(b.text()).contains("dead-lettered cop");
         b.check("operator-dead-letters");
         b.driver.findElement(By.cssSelector("input[name='deliveryId'][value='" + deliveryId + "']")).click();
-        b.find("send-selected").click();
+        b.press("send-selected");
         assertThat(b.text()).contains("Send 1 copy again", "vs-suffolk");
-        b.find("confirm-send").click();
+        b.press("confirm-send");
         assertThat(b.text()).contains("There is a problem", "Enter a reason");
         b.check("operator-confirm-error");
         assertThat(state(deliveryId)).isEqualTo("DEAD_LETTERED");
         b.find("reason").sendKeys("The virtual school's endpoint is back");
-        b.find("confirm-send").click();
+        b.press("confirm-send");
         assertThat(b.find("sent-text").getText()).isEqualTo("Sent again: 1 copy to vs-suffolk");
         b.check("operator-sent");
 
@@ -89,11 +89,11 @@ class ConsoleJourneysTest extends GatewayTest {
         b.check("admin-partners");
         b.open("/console/partners/health-norfolk");
         b.check("admin-partner");
-        b.find("change-partner").click();
+        b.press("change-partner");
         assertThat(b.text()).contains("Enter a reason");
         b.check("admin-suspend-error");
         b.find("reason").sendKeys("Their certificate is being replaced");
-        b.find("change-partner").click();
+        b.press("change-partner");
         assertThat(b.find("done-text").getText()).contains("is suspended");
         assertThat(b.find("partner-state").getText()).isEqualTo("Suspended");
 
@@ -109,7 +109,7 @@ class ConsoleJourneysTest extends GatewayTest {
         b.check("admin-partner-suspended");
 
         b.find("reason").sendKeys("New certificate installed");
-        b.find("change-partner").click();
+        b.press("change-partner");
         assertThat(b.find("done-text").getText()).contains("is active again");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(inboxFile("health-norfolk", messageId)));
         b.check("admin-partner-resumed");
@@ -170,19 +170,19 @@ class ConsoleJourneysTest extends GatewayTest {
         b.check("ig-search");
         b.find("value").sendKeys("9434765919");
         b.find("from").sendKeys(java.time.LocalDate.now(java.time.ZoneId.of("Europe/London")).minusDays(1).toString());
-        b.find("search").click();
+        b.press("search");
         assertThat(b.find("result-count").getText()).contains("decision");
         b.check("ig-search-results");
-        b.driver.findElement(By.cssSelector("a[href$='/console/ig/records/" + trackingId + "']")).click();
+        b.follow(By.cssSelector("a[href$='/console/ig/records/" + trackingId + "']"));
         assertThat(b.text()).contains(trackingId, "NHS number 9434765919", "DISCLOSED", "health-norfolk");
         b.check("ig-record");
 
         b.open("/console/ig/subject-access");
-        b.find("produce-report").click();
+        b.press("produce-report");
         assertThat(b.text()).contains("Enter the identifier");
         b.check("ig-subject-access-error");
         b.find("value").sendKeys("9434765919");
-        b.find("produce-report").click();
+        b.press("produce-report");
         assertThat(b.find("report-title").getText()).isEqualTo("Disclosures about NHS number *******919");
         assertThat(b.find("report").getText()).contains("health-norfolk", "placement-notification");
         b.check("ig-subject-access-report");
