@@ -22,7 +22,7 @@ class ConsentGovernedFlowsTest extends GatewayTest {
 
     @Test
     void careLeaverPoliceContactNeedsConsentAndStopsWhenItIsWithdrawn() throws Exception {
-        String nhsNumber = freshNhsNumber();
+        String nhsNumber = Examples.freshNhsNumber();
 
         JsonNode withoutConsent = send("police-norfolk", careLeaverContact(nhsNumber));
         assertThat(decision(withoutConsent, "cs-suffolk").path("reason").asText()).isEqualTo("no-consent");
@@ -97,25 +97,5 @@ class ConsentGovernedFlowsTest extends GatewayTest {
             }
         }
         throw new AssertionError("no decision for " + recipient + " in " + status);
-    }
-
-    /** A random NHS number with a valid modulus 11 check digit. */
-    static String freshNhsNumber() {
-        while (true) {
-            StringBuilder digits = new StringBuilder();
-            int sum = 0;
-            for (int i = 0; i < 9; i++) {
-                int d = ThreadLocalRandom.current().nextInt(10);
-                digits.append(d);
-                sum += d * (10 - i);
-            }
-            int check = 11 - (sum % 11);
-            if (check == 11) {
-                check = 0;
-            }
-            if (check != 10) {
-                return digits.append(check).toString();
-            }
-        }
     }
 }

@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Properties;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,7 +75,7 @@ class ReadmeCommandsTest extends GatewayTest {
 
     @Test
     void theShippedWithdrawalBodyWithdrawsTheRecordedConsent() throws Exception {
-        String nhsNumber = nhsNumber();
+        String nhsNumber = Examples.freshNhsNumber();
         String consent = Files.readString(Examples.CONFIG.resolve("examples/consent-care-leaver-police-contact.json"))
                 .replace("9434765919", nhsNumber);
         HttpResponse<String> recorded = as("cs-suffolk").post("/fhir/Consent", "application/fhir+json", Examples.bytes(consent));
@@ -115,23 +114,4 @@ class ReadmeCommandsTest extends GatewayTest {
         return HttpClient.newBuilder().sslContext(org.carebridge.gateway.support.PartnerClient.tls(null, null, PKI.caCertificate())).build();
     }
 
-    private static String nhsNumber() {
-        while (true) {
-            StringBuilder digits = new StringBuilder("9");
-            for (int i = 1; i < 9; i++) {
-                digits.append(ThreadLocalRandom.current().nextInt(10));
-            }
-            int sum = 0;
-            for (int i = 0; i < 9; i++) {
-                sum += (digits.charAt(i) - '0') * (10 - i);
-            }
-            int check = 11 - (sum % 11);
-            if (check == 11) {
-                check = 0;
-            }
-            if (check != 10) {
-                return digits.append(check).toString();
-            }
-        }
-    }
 }

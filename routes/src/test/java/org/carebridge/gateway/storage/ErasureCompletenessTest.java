@@ -59,7 +59,7 @@ class ErasureCompletenessTest extends GatewayTest {
         ThreadLocalRandom.current().nextBytes(random);
         String marker = HexFormat.of().formatHex(random);
         String childId = "SCC-" + marker.substring(0, 10);
-        String nhsNumber = randomNhsNumber();
+        String nhsNumber = Examples.freshNhsNumber();
         String family = "Erasure" + marker.substring(0, 8);
         String given = "Given" + marker.substring(8);
         String birthDate = LocalDate.of(2009, 1, 1).plusDays(ThreadLocalRandom.current().nextInt(0, 1400)).toString();
@@ -161,23 +161,4 @@ class ErasureCompletenessTest extends GatewayTest {
         return holding;
     }
 
-    private static String randomNhsNumber() {
-        while (true) {
-            StringBuilder digits = new StringBuilder("9");
-            for (int i = 1; i < 9; i++) {
-                digits.append(ThreadLocalRandom.current().nextInt(10));
-            }
-            int sum = 0;
-            for (int i = 0; i < 9; i++) {
-                sum += (digits.charAt(i) - '0') * (10 - i);
-            }
-            int check = 11 - (sum % 11);
-            if (check == 11) {
-                check = 0;
-            }
-            if (check != 10) {
-                return digits.append(check).toString();
-            }
-        }
-    }
 }
