@@ -2,7 +2,6 @@ package org.carebridge.gateway.record;
 
 import org.carebridge.gateway.audit.AuditFact;
 import org.carebridge.gateway.audit.AuditTrail;
-import org.carebridge.gateway.clock.RecordClocks;
 import org.carebridge.gateway.storage.PayloadVault;
 import org.carebridge.security.storage.PayloadUnreadable;
 import org.carebridge.security.storage.WrappedDataKey;
@@ -28,10 +27,10 @@ public class DeliveryStore {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final PayloadVault vault;
-    private final RecordClocks clocks;
+    private final RecordDeadlines clocks;
     private final AuditTrail audit;
 
-    public DeliveryStore(JdbcTemplate jdbc, TransactionTemplate transaction, PayloadVault vault, RecordClocks clocks, AuditTrail audit) {
+    public DeliveryStore(JdbcTemplate jdbc, TransactionTemplate transaction, PayloadVault vault, RecordDeadlines clocks, AuditTrail audit) {
         this.clocks = clocks;
         this.audit = audit;
         this.jdbc = jdbc;
