@@ -74,6 +74,7 @@ class GatewayArchitectureTest {
                     "org.carebridge.gateway.adapter..",
                     "org.carebridge.gateway.intake..",
                     "org.carebridge.gateway.decision..",
+                    "org.carebridge.gateway.record..",
                     "org.carebridge.gateway.delivery.."))
             .because("sealing protects a copy for delivery and uses nothing that comes before it or consumes what is stored");
 
