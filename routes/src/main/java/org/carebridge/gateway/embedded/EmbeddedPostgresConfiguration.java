@@ -11,12 +11,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import javax.sql.DataSource;
+import java.io.Closeable;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A PostgreSQL server under the data directory, unless {@code spring.datasource.url} points at an external one. */
 @Configuration(proxyBeanMethods = false)
@@ -25,8 +28,14 @@ public class EmbeddedPostgresConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
 
+    /** Stopped by Spring after everything that uses it, not by zonky's own shutdown hook: see {@link EmbeddedServer}. */
+    @Bean(destroyMethod = "")
+    EmbeddedPostgres embeddedPostgres(EmbeddedServer server) {
+        return server.postgres();
+    }
+
     @Bean(destroyMethod = "close")
-    EmbeddedPostgres embeddedPostgres(CarebridgeProperties properties) throws IOException {
+    EmbeddedServer embeddedPostgresServer(CarebridgeProperties properties) throws IOException {
         if ("root".equals(System.getProperty("user.name"))) {
             throw new IllegalStateException("PostgreSQL refuses to run as root: start the gateway as an ordinary user, "
                     + "or set spring.datasource.url to an external PostgreSQL");
@@ -34,7 +43,7 @@ public class EmbeddedPostgresConfiguration {
         Path data = properties.dataDir().resolve("postgres").toAbsolutePath();
         Files.createDirectories(data);
         stopOrphanedServer(data);
-        return EmbeddedPostgres.builder()
+        return new EmbeddedServer(EmbeddedPostgres.builder()
                 .setDataDirectory(data)
                 .setCleanDataDirectory(false)
                 // zonky turns synchronous commit off by default; a 202 must mean the record is on disk.
@@ -42,7 +51,53 @@ public class EmbeddedPostgresConfiguration {
                 .setServerConfig("fsync", "on")
                 .setServerConfig("max_connections", "100")
                 .setPGStartupWait(Duration.ofSeconds(60))
-                .start();
+                .start());
+    }
+
+    /**
+     * zonky stops its server from a JVM shutdown hook of its own, which runs beside Spring's: on SIGTERM the database
+     * went while Camel was still delivering. Marking the server closed makes that hook do nothing; Spring closes this
+     * bean after the web server, Camel, the dispatcher and the connection pool have stopped, and it stops the server.
+     * (zonky's {@code close()} returns at once when {@code closed} is already set.) A hard kill runs no hook at all; the
+     * next start stops the orphaned server.
+     */
+    static final class EmbeddedServer implements Closeable {
+
+        private final EmbeddedPostgres postgres;
+        private final AtomicBoolean closed;
+
+        EmbeddedServer(EmbeddedPostgres postgres) {
+            this.postgres = postgres;
+            this.closed = closedFlag(postgres);
+            if (closed != null) {
+                closed.set(true);
+            }
+        }
+
+        EmbeddedPostgres postgres() {
+            return postgres;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed != null) {
+                closed.set(false);
+            }
+            postgres.close();
+        }
+
+        private static AtomicBoolean closedFlag(EmbeddedPostgres postgres) {
+            try {
+                Field field = EmbeddedPostgres.class.getDeclaredField("closed");
+                field.setAccessible(true);
+                return (AtomicBoolean) field.get(postgres);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                log.warn("Cannot hold back the embedded PostgreSQL's own shutdown hook ({}): on shutdown the database may "
+                        + "stop before deliveries in flight have finished; they are delivered after the next start",
+                        e.getClass().getSimpleName());
+                return null;
+            }
+        }
     }
 
     @Bean(destroyMethod = "close")

@@ -111,6 +111,11 @@ public final class GatewayProcess {
         }
     }
 
+    /** The exit code of the last run, once it has ended. */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
     /**
      * A connection to the gateway's embedded PostgreSQL server (its port is in {@code postmaster.pid}). Close it before
      * the gateway starts again: the new run stops the old server, which waits for its sessions.
