@@ -3,10 +3,9 @@ package org.carebridge.gateway.clock;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.carebridge.gateway.intake.GatewayOriginatedMessages;
-import org.carebridge.gateway.intake.IntakeRejected;
-import org.carebridge.gateway.intake.MessageBundleReader;
+import org.carebridge.gateway.fhir.IntakeRejected;
 import org.carebridge.gateway.metrics.GatewayMetrics;
+import org.carebridge.gateway.partner.PartnerEndpoints;
 import org.carebridge.gateway.record.StoredRecord;
 import org.carebridge.security.fhir.EventCatalogue;
 import org.carebridge.security.partner.Partner;
@@ -35,12 +34,12 @@ public class DutyPartnerAlert {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final GatewayOriginatedMessages intake;
+    private final AlertIntake intake;
     private final EventCatalogue events;
     private final GatewayMetrics metrics;
     private final Partner gateway = Partner.gateway();
 
-    public DutyPartnerAlert(GatewayOriginatedMessages intake, EventCatalogue events, GatewayMetrics metrics) {
+    public DutyPartnerAlert(AlertIntake intake, EventCatalogue events, GatewayMetrics metrics) {
         this.intake = intake;
         this.events = events;
         this.metrics = metrics;
@@ -83,10 +82,10 @@ public class DutyPartnerAlert {
         event.put("code", EVENT);
         ObjectNode destination = header.putArray("destination").addObject();
         destination.put("name", breach.dutyPartner());
-        destination.put("endpoint", MessageBundleReader.PARTNER_ENDPOINT_PREFIX + breach.dutyPartner());
+        destination.put("endpoint", PartnerEndpoints.PREFIX + breach.dutyPartner());
         ObjectNode source = header.putObject("source");
         source.put("name", gateway.name());
-        source.put("endpoint", MessageBundleReader.PARTNER_ENDPOINT_PREFIX + gateway.id());
+        source.put("endpoint", PartnerEndpoints.PREFIX + gateway.id());
         header.putArray("focus").addObject().put("reference", taskUrl);
 
         ObjectNode taskEntry = entries.addObject();

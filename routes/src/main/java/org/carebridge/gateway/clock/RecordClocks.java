@@ -3,7 +3,8 @@ package org.carebridge.gateway.clock;
 import org.carebridge.gateway.audit.AuditFact;
 import org.carebridge.gateway.audit.AuditKind;
 import org.carebridge.gateway.audit.AuditTrail;
-import org.carebridge.gateway.intake.IncomingMessage;
+import org.carebridge.gateway.decision.IncomingMessage;
+import org.carebridge.gateway.record.RecordDeadlines;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -29,7 +30,7 @@ import java.util.UUID;
  * restart or failover loses nothing.
  */
 @Component
-public class RecordClocks {
+public class RecordClocks implements RecordDeadlines {
 
     private static final String OPEN = "('RUNNING', 'WARNING')";
 
@@ -54,6 +55,7 @@ public class RecordClocks {
      * Starts the record's clock, in the caller's transaction, when a rule applies and the record has a permitted
      * recipient (with none, nobody can be late; the denials are in the ledger).
      */
+    @Override
     public Optional<ClockPlan> start(UUID trackingId, IncomingMessage message, int permittedRecipients) {
         if (permittedRecipients == 0) {
             return Optional.empty();
@@ -80,6 +82,7 @@ public class RecordClocks {
      * the earlier one's delivery and stops the clock. A clock that stops past its deadline before any scan breached it
      * (a record that arrived late, say) is breached here too, so every missed deadline is alerted once.
      */
+    @Override
     public void afterDelivered(UUID deliveryId) {
         List<ClockEvent> open = jdbc.query("""
                 select c.tracking_id, c.event, c.rule_id, c.started_at, c.deadline, c.notify, c.breached_at is not null

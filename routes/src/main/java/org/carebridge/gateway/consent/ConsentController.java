@@ -6,7 +6,7 @@ import org.carebridge.gateway.CarebridgeProperties;
 import org.carebridge.gateway.fhir.FailureOutcomes;
 import org.carebridge.gateway.fhir.FhirJsonBody;
 import org.carebridge.gateway.fhir.OperationOutcomes;
-import org.carebridge.gateway.intake.PartnerCertificateFilter;
+import org.carebridge.gateway.partner.PartnerCertificateFilter;
 import org.carebridge.security.consent.SubjectIdentifier;
 import org.carebridge.security.partner.Partner;
 import org.hl7.fhir.r4.model.Bundle;

@@ -55,7 +55,7 @@ import java.util.UUID;
 @RequestMapping("/ig")
 public class IgController {
 
-    static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
+    public static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
     static final MediaType PEM = MediaType.parseMediaType("application/x-pem-file");
     static final MediaType JSON_LINES = MediaType.parseMediaType("application/jsonl;charset=UTF-8");
     private static final int DEFAULT_COUNT = 200;
@@ -540,7 +540,7 @@ public class IgController {
     }
 
     /** All but the last three characters masked. */
-    static String mask(String value) {
+    public static String mask(String value) {
         int keep = value.length() > 6 ? 3 : 0;
         return "*".repeat(value.length() - keep) + value.substring(value.length() - keep);
     }

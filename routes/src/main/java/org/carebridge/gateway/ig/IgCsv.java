@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 /** The disclosure report as CSV (RFC 4180), a header row first; cells are guarded against spreadsheet formulae. */
-final class IgCsv {
+public final class IgCsv {
 
     static final String HEADER = "trackingId,event,receivedAt,recipient,outcome,reason,agreement,agreementVersion,lawfulBasis,"
             + "consent,overrideAssertedBy,overrideRole,overrideStatus,disclosedAt,explanation";
@@ -13,7 +13,7 @@ final class IgCsv {
     private IgCsv() {
     }
 
-    static String report(List<IgQueries.ReportRow> rows) {
+    public static String report(List<IgQueries.ReportRow> rows) {
         StringBuilder csv = new StringBuilder(HEADER).append("\r\n");
         for (IgQueries.ReportRow r : rows) {
             Object[] cells = {r.trackingId(), r.event(), r.receivedAt(), r.recipient(), r.outcome(), r.reason(), r.agreementId(),

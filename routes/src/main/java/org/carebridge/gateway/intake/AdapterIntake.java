@@ -7,6 +7,7 @@ import org.carebridge.connectors.inbound.GovernedIntake;
 import org.carebridge.gateway.audit.AuditFact;
 import org.carebridge.gateway.audit.AuditKind;
 import org.carebridge.gateway.audit.AuditTrail;
+import org.carebridge.gateway.fhir.IntakeRejected;
 import org.carebridge.gateway.metrics.GatewayMetrics;
 import org.carebridge.gateway.record.StoredRecord;
 import org.carebridge.security.partner.Partner;

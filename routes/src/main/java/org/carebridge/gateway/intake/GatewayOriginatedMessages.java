@@ -2,7 +2,10 @@ package org.carebridge.gateway.intake;
 
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
+import org.carebridge.gateway.clock.AlertIntake;
+import org.carebridge.gateway.fhir.IntakeRejected;
 import org.carebridge.gateway.record.StoredRecord;
+import org.carebridge.gateway.report.ReportIntake;
 import org.carebridge.security.partner.Partner;
 import org.springframework.stereotype.Component;
 
@@ -11,7 +14,7 @@ import org.springframework.stereotype.Component;
  * partner's, so agreements, minimisation, sealing and the ledger apply to them too.
  */
 @Component
-public class GatewayOriginatedMessages {
+public class GatewayOriginatedMessages implements AlertIntake, ReportIntake {
 
     private final ProducerTemplate intake;
 
@@ -20,6 +23,7 @@ public class GatewayOriginatedMessages {
     }
 
     /** @throws IntakeRejected when intake refuses the message, as it would a partner's */
+    @Override
     public StoredRecord submit(byte[] fhirJson) {
         try {
             return intake.requestBody(IntakeRoute.ENDPOINT, new IntakeRequest(Partner.gateway(), "application/fhir+json", fhirJson),

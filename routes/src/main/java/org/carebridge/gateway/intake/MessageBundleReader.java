@@ -5,8 +5,11 @@ import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import org.carebridge.gateway.CarebridgeProperties;
+import org.carebridge.gateway.decision.IncomingMessage;
 import org.carebridge.gateway.fhir.FhirJsonBody;
+import org.carebridge.gateway.fhir.IntakeRejected;
 import org.carebridge.gateway.fhir.ParserProblems;
+import org.carebridge.gateway.partner.PartnerEndpoints;
 import org.carebridge.security.decision.SafeguardingOverride;
 import org.carebridge.security.fhir.EventCatalogue;
 import org.carebridge.security.fhir.MessageSubjects;
@@ -29,7 +32,7 @@ import java.time.Instant;
 @Component("messageBundleReader")
 public class MessageBundleReader {
 
-    public static final String PARTNER_ENDPOINT_PREFIX = "urn:carebridge:partner:";
+    public static final String PARTNER_ENDPOINT_PREFIX = PartnerEndpoints.PREFIX;
 
     private final FhirContext fhir;
     private final EventCatalogue events;

@@ -1,5 +1,6 @@
 package org.carebridge.gateway.intake;
 
+import org.carebridge.gateway.fhir.IntakeRejected;
 import org.carebridge.security.crypto.cms.DisclosureSeal;
 import org.carebridge.security.crypto.cms.SealOpener;
 import org.carebridge.security.crypto.cms.SealRejected;

@@ -1,5 +1,6 @@
 package org.carebridge.gateway.intake;
 
+import org.carebridge.gateway.fhir.IntakeRejected;
 import org.carebridge.gateway.partner.PartnerSuspensions;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.http.HttpStatus;

@@ -12,7 +12,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.carebridge.gateway.fhir.BodyReadTimeout;
 import org.carebridge.gateway.fhir.OperationOutcomes;
-import org.carebridge.gateway.intake.PartnerCertificateFilter;
+import org.carebridge.gateway.partner.PartnerCertificateFilter;
 import org.carebridge.security.partner.Partner;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;

@@ -1,8 +1,8 @@
 package org.carebridge.gateway.record;
 
+import org.carebridge.gateway.agreement.AgreementRef;
 import org.carebridge.gateway.audit.AuditFact;
 import org.carebridge.gateway.audit.AuditTrail;
-import org.carebridge.gateway.clock.RecordClocks;
 import org.carebridge.gateway.storage.PayloadVault;
 import org.carebridge.security.storage.PayloadUnreadable;
 import org.carebridge.security.storage.WrappedDataKey;
@@ -28,10 +28,10 @@ public class DeliveryStore {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final PayloadVault vault;
-    private final RecordClocks clocks;
+    private final RecordDeadlines clocks;
     private final AuditTrail audit;
 
-    public DeliveryStore(JdbcTemplate jdbc, TransactionTemplate transaction, PayloadVault vault, RecordClocks clocks, AuditTrail audit) {
+    public DeliveryStore(JdbcTemplate jdbc, TransactionTemplate transaction, PayloadVault vault, RecordDeadlines clocks, AuditTrail audit) {
         this.clocks = clocks;
         this.audit = audit;
         this.jdbc = jdbc;
@@ -54,7 +54,7 @@ public class DeliveryStore {
                 (rs, i) -> new Sealed(new DeliveryOrder(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                         rs.getString(3), rs.getString(4), rs.getString(5)), rs.getBytes(6), rs.getBytes(7),
                         rs.getTimestamp(8).toInstant(), rs.getString(9) == null ? null : new WrappedDataKey(rs.getString(9), rs.getBytes(10)),
-                        rs.getBoolean(11), rs.getBoolean(12), new PendingDelivery.AgreementRef(rs.getString(13), rs.getInt(14))),
+                        rs.getBoolean(11), rs.getBoolean(12), new AgreementRef(rs.getString(13), rs.getInt(14))),
                 id);
         if (found.isEmpty()) {
             return null;
@@ -102,7 +102,7 @@ public class DeliveryStore {
     }
 
     private record Sealed(DeliveryOrder order, byte[] copy, byte[] original, Instant receivedAt, WrappedDataKey key, boolean erased,
-                          boolean legacy, PendingDelivery.AgreementRef agreement) {
+                          boolean legacy, AgreementRef agreement) {
     }
 
     public void markDispatched(List<UUID> deliveryIds) {

@@ -1,5 +1,7 @@
 package org.carebridge.gateway.record;
 
+import org.carebridge.gateway.agreement.AgreementRef;
+
 import java.time.Instant;
 import java.util.UUID;
 
@@ -8,9 +10,6 @@ import java.util.UUID;
  * shared under (which decides whether it may travel unsealed).
  */
 public record PendingDelivery(DeliveryOrder order, byte[] payload, Instant receivedAt, AgreementRef agreement) {
-
-    public record AgreementRef(String id, int version) {
-    }
 
     public UUID deliveryId() {
         return order.deliveryId();

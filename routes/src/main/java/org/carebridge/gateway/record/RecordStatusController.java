@@ -1,7 +1,7 @@
 package org.carebridge.gateway.record;
 
 import org.carebridge.gateway.fhir.OperationOutcomes;
-import org.carebridge.gateway.intake.PartnerCertificateFilter;
+import org.carebridge.gateway.partner.PartnerCertificateFilter;
 import org.carebridge.security.partner.Partner;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.http.HttpStatus;

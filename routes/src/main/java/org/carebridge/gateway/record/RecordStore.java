@@ -4,15 +4,13 @@ import org.carebridge.gateway.audit.AuditFact;
 import org.carebridge.gateway.audit.AuditKind;
 import org.carebridge.gateway.audit.AuditTrail;
 import org.carebridge.gateway.audit.SubjectKeys;
-import org.carebridge.gateway.clock.RecordClocks;
-import org.carebridge.gateway.intake.IncomingMessage;
-import org.carebridge.security.fhir.MessageSubjects;
-import org.carebridge.gateway.intake.RoutedMessage;
+import org.carebridge.gateway.decision.IncomingMessage;
+import org.carebridge.gateway.decision.RoutedMessage;
 import org.carebridge.gateway.storage.PayloadVault;
 import org.carebridge.gateway.storage.RetentionPolicy;
-import org.carebridge.gateway.report.MonitoringFacts;
 import org.carebridge.security.decision.Decision;
 import org.carebridge.security.decision.SafeguardingOverride;
+import org.carebridge.security.fhir.MessageSubjects;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -37,11 +35,11 @@ public class RecordStore {
     private final SubjectKeys subjectKeys;
     private final PayloadVault vault;
     private final RetentionPolicy retention;
-    private final RecordClocks clocks;
-    private final MonitoringFacts monitoring;
+    private final RecordDeadlines clocks;
+    private final RecordMonitoring monitoring;
 
     public RecordStore(JdbcTemplate jdbc, TransactionTemplate transaction, AuditTrail audit, SubjectKeys subjectKeys,
-                       PayloadVault vault, RetentionPolicy retention, RecordClocks clocks, MonitoringFacts monitoring) {
+                       PayloadVault vault, RetentionPolicy retention, RecordDeadlines clocks, RecordMonitoring monitoring) {
         this.clocks = clocks;
         this.monitoring = monitoring;
         this.jdbc = jdbc;

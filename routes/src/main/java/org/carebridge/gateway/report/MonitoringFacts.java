@@ -1,6 +1,7 @@
 package org.carebridge.gateway.report;
 
-import org.carebridge.gateway.intake.IncomingMessage;
+import org.carebridge.gateway.decision.IncomingMessage;
+import org.carebridge.gateway.record.RecordMonitoring;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -17,7 +18,7 @@ import java.util.UUID;
  * record and its facts are stored together or not at all.
  */
 @Component
-public class MonitoringFacts {
+public class MonitoringFacts implements RecordMonitoring {
 
     private static final Logger log = LoggerFactory.getLogger(MonitoringFacts.class);
 
@@ -28,6 +29,7 @@ public class MonitoringFacts {
         this.jdbc = jdbc;
     }
 
+    @Override
     public void record(UUID trackingId, IncomingMessage message) {
         List<MonitoringFact> facts;
         try {

@@ -1,8 +1,7 @@
 package org.carebridge.gateway.report;
 
 import ca.uhn.fhir.context.FhirContext;
-import org.carebridge.gateway.intake.GatewayOriginatedMessages;
-import org.carebridge.gateway.intake.MessageBundleReader;
+import org.carebridge.gateway.partner.PartnerEndpoints;
 import org.carebridge.gateway.record.StoredRecord;
 import org.carebridge.security.partner.Partner;
 import org.hl7.fhir.r4.model.Bundle;
@@ -31,10 +30,10 @@ public class MonthlyReportSubmission {
     static final String EVENT_SYSTEM = "https://carebridge.example.org/fhir/CodeSystem/carebridge-event";
 
     private final MonthlyReports reports;
-    private final GatewayOriginatedMessages intake;
+    private final ReportIntake intake;
     private final FhirContext fhir;
 
-    public MonthlyReportSubmission(MonthlyReports reports, GatewayOriginatedMessages intake, FhirContext fhir) {
+    public MonthlyReportSubmission(MonthlyReports reports, ReportIntake intake, FhirContext fhir) {
         this.reports = reports;
         this.intake = intake;
         this.fhir = fhir;
@@ -56,7 +55,7 @@ public class MonthlyReportSubmission {
         MessageHeader header = new MessageHeader();
         header.setId(UUID.randomUUID().toString());
         header.setEvent(new Coding(EVENT_SYSTEM, EVENT, "Monthly monitoring report"));
-        header.getSource().setName("CareBridge gateway").setEndpoint(MessageBundleReader.PARTNER_ENDPOINT_PREFIX + Partner.GATEWAY_ID);
+        header.getSource().setName("CareBridge gateway").setEndpoint(PartnerEndpoints.PREFIX + Partner.GATEWAY_ID);
         header.addFocus(new Reference(reportUrl));
         bundle.addEntry().setFullUrl("urn:uuid:" + header.getIdElement().getIdPart()).setResource(header);
         bundle.addEntry().setFullUrl(reportUrl).setResource(measureReport);

@@ -1,7 +1,7 @@
 package org.carebridge.gateway.seal;
 
+import org.carebridge.gateway.agreement.AgreementRef;
 import org.carebridge.gateway.agreement.AgreementRegistry;
-import org.carebridge.gateway.record.PendingDelivery;
 import org.carebridge.security.agreement.Agreement;
 import org.carebridge.security.crypto.KeyMaterial;
 import org.carebridge.security.crypto.cms.DisclosureSeal;
@@ -41,7 +41,7 @@ public class CopyProtection {
         }
     }
 
-    public ProtectedCopy protect(Partner partner, PendingDelivery.AgreementRef sharedUnder, byte[] payload) throws UndeliverableCopy {
+    public ProtectedCopy protect(Partner partner, AgreementRef sharedUnder, byte[] payload) throws UndeliverableCopy {
         if (partner.sealing().plainOnly()) {
             Agreement agreement = agreementOf(sharedUnder);
             if (agreement == null || !agreement.allowsPlainDeliveryTo(partner.id())) {
@@ -64,7 +64,7 @@ public class CopyProtection {
         }
     }
 
-    private Agreement agreementOf(PendingDelivery.AgreementRef ref) {
+    private Agreement agreementOf(AgreementRef ref) {
         return agreements.current().agreements().stream()
                 .filter(a -> a.id().equals(ref.id()) && a.version() == ref.version())
                 .findFirst().orElse(null);

@@ -15,6 +15,7 @@ import org.carebridge.gateway.CarebridgeProperties;
 import org.carebridge.gateway.fhir.FailureOutcomes;
 import org.carebridge.gateway.fhir.OperationOutcomes;
 import org.carebridge.gateway.metrics.GatewayMetrics;
+import org.carebridge.gateway.partner.PartnerCertificateFilter;
 import org.carebridge.security.partner.Partner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,4 +1,4 @@
-package org.carebridge.gateway.intake;
+package org.carebridge.gateway.decision;
 
 import org.carebridge.security.decision.Decision;
 

@@ -1,4 +1,4 @@
-package org.carebridge.gateway.ig;
+package org.carebridge.gateway.console;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;

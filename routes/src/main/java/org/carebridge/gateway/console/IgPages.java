@@ -1,10 +1,13 @@
-package org.carebridge.gateway.ig;
+package org.carebridge.gateway.console;
 
 import org.carebridge.gateway.audit.AuditFact;
 import org.carebridge.gateway.audit.AuditKind;
 import org.carebridge.gateway.audit.AuditTrail;
 import org.carebridge.gateway.audit.SubjectKeys;
-import org.carebridge.gateway.console.ConsolePage;
+import org.carebridge.gateway.ig.IgController;
+import org.carebridge.gateway.ig.IgCsv;
+import org.carebridge.gateway.ig.IgQueries;
+import org.carebridge.gateway.ig.IgRole;
 import org.carebridge.gateway.record.DeliveryStore;
 import org.carebridge.gateway.record.RecordStatus;
 import org.carebridge.gateway.report.MonthlyReports;

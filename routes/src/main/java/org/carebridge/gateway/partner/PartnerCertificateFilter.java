@@ -1,4 +1,4 @@
-package org.carebridge.gateway.intake;
+package org.carebridge.gateway.partner;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

@@ -1,4 +1,4 @@
-package org.carebridge.gateway.intake;
+package org.carebridge.gateway.fhir;
 
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.http.HttpStatus;

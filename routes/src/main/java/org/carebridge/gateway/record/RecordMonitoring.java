@@ -1,0 +1,14 @@
+package org.carebridge.gateway.record;
+
+import org.carebridge.gateway.decision.IncomingMessage;
+
+import java.util.UUID;
+
+/**
+ * The monitoring facts read from a record, written in the record's own transaction. Owned here and implemented by the
+ * monthly report, so storing a record does not depend on what the report counts.
+ */
+public interface RecordMonitoring {
+
+    void record(UUID trackingId, IncomingMessage message);
+}
