@@ -7,6 +7,7 @@ import org.carebridge.gateway.audit.UnauthenticatedRefusals;
 import org.carebridge.gateway.fhir.OperationOutcomes;
 import org.carebridge.gateway.partner.PartnerCertificateFilter;
 import org.carebridge.gateway.pki.GatewayPki;
+import org.carebridge.gateway.pki.Revocations;
 import org.carebridge.security.partner.PartnerRegistry;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -28,9 +29,10 @@ public class DeliveryConfiguration {
 
     @Bean
     FilterRegistrationBean<PartnerCertificateFilter> partnerCertificateFilter(PartnerRegistry registry, OperationOutcomes outcomes,
-                                                                              UnauthenticatedRefusals refusals) {
+                                                                              UnauthenticatedRefusals refusals,
+                                                                              Revocations revocations) {
         FilterRegistrationBean<PartnerCertificateFilter> registration =
-                new FilterRegistrationBean<>(new PartnerCertificateFilter(registry, outcomes, refusals));
+                new FilterRegistrationBean<>(new PartnerCertificateFilter(registry, outcomes, refusals, revocations));
         registration.addUrlPatterns("/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.carebridge.gateway.audit.UnauthenticatedRefusals;
 import org.carebridge.gateway.fhir.OperationOutcomes;
+import org.carebridge.gateway.pki.Revocations;
 import org.carebridge.security.partner.Partner;
 import org.carebridge.security.partner.PartnerRegistry;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -29,11 +30,14 @@ public class PartnerCertificateFilter extends OncePerRequestFilter {
     private final OperationOutcomes outcomes;
 
     private final UnauthenticatedRefusals refusals;
+    private final Revocations revocations;
 
-    public PartnerCertificateFilter(PartnerRegistry registry, OperationOutcomes outcomes, UnauthenticatedRefusals refusals) {
+    public PartnerCertificateFilter(PartnerRegistry registry, OperationOutcomes outcomes, UnauthenticatedRefusals refusals,
+                                    Revocations revocations) {
         this.registry = registry;
         this.outcomes = outcomes;
         this.refusals = refusals;
+        this.revocations = revocations;
     }
 
     /**
@@ -58,6 +62,12 @@ public class PartnerCertificateFilter extends OncePerRequestFilter {
             refusals.refused(request.getRemoteAddr(), 401, "no-client-certificate");
             write(response, outcomes.error(HttpStatus.UNAUTHORIZED, IssueType.LOGIN,
                     "A TLS client certificate issued to a registered partner is required"));
+            return;
+        }
+        if (revocations.isRevoked(chainPresented[0])) {
+            refusals.refused(request.getRemoteAddr(), 403, "revoked-certificate");
+            write(response, outcomes.error(HttpStatus.FORBIDDEN, IssueType.SECURITY,
+                    "The TLS client certificate has been revoked by its authority"));
             return;
         }
         Partner partner = registry.byCertificate(chainPresented[0]).orElse(null);

@@ -10,20 +10,21 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.function.Supplier;
 
 /**
  * The partner port's trust decision, with a trace of each refusal: a client certificate that does not chain to a
- * trusted authority (or is out of date) fails the handshake, and is logged at INFO with its subject and serial, never
+ * trusted authority, is out of date or is revoked (see {@link PartnerTrust}) fails the handshake, and is logged at INFO with its subject and serial, never
  * anything the client sent after, and counted.
  */
 class HandshakeRefusals extends X509ExtendedTrustManager {
 
     private static final Logger log = LoggerFactory.getLogger(HandshakeRefusals.class);
 
-    private final X509ExtendedTrustManager trust;
+    private final Supplier<X509ExtendedTrustManager> trust;
     private final MeterRegistry meters;
 
-    HandshakeRefusals(X509ExtendedTrustManager trust, MeterRegistry meters) {
+    HandshakeRefusals(Supplier<X509ExtendedTrustManager> trust, MeterRegistry meters) {
         this.trust = trust;
         this.meters = meters;
     }
@@ -31,7 +32,7 @@ class HandshakeRefusals extends X509ExtendedTrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
         try {
-            trust.checkClientTrusted(chain, authType, engine);
+            trust.get().checkClientTrusted(chain, authType, engine);
         } catch (CertificateException e) {
             throw refused(chain, e);
         }
@@ -40,7 +41,7 @@ class HandshakeRefusals extends X509ExtendedTrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
         try {
-            trust.checkClientTrusted(chain, authType, socket);
+            trust.get().checkClientTrusted(chain, authType, socket);
         } catch (CertificateException e) {
             throw refused(chain, e);
         }
@@ -49,7 +50,7 @@ class HandshakeRefusals extends X509ExtendedTrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
         try {
-            trust.checkClientTrusted(chain, authType);
+            trust.get().checkClientTrusted(chain, authType);
         } catch (CertificateException e) {
             throw refused(chain, e);
         }
@@ -79,27 +80,31 @@ class HandshakeRefusals extends X509ExtendedTrustManager {
                     && v.getReason() == java.security.cert.CertPathValidatorException.BasicReason.REVOKED) {
                 return "revoked";
             }
+            if (t instanceof java.security.cert.CertPathValidatorException v
+                    && v.getReason() == java.security.cert.CertPathValidatorException.BasicReason.UNDETERMINED_REVOCATION_STATUS) {
+                return "revocation-unknown";
+            }
         }
         return "untrusted";
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        trust.checkServerTrusted(chain, authType, engine);
+        trust.get().checkServerTrusted(chain, authType, engine);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        trust.checkServerTrusted(chain, authType, socket);
+        trust.get().checkServerTrusted(chain, authType, socket);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        trust.checkServerTrusted(chain, authType);
+        trust.get().checkServerTrusted(chain, authType);
     }
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-        return trust.getAcceptedIssuers();
+        return trust.get().getAcceptedIssuers();
     }
 }

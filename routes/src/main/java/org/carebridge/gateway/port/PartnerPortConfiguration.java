@@ -10,7 +10,7 @@ import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.carebridge.gateway.CarebridgeProperties;
 import org.carebridge.gateway.fhir.OperationOutcomes;
 import org.carebridge.gateway.pki.GatewayPki;
-import org.carebridge.security.crypto.TlsContexts;
+import org.carebridge.gateway.pki.Revocations;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -21,10 +21,7 @@ import org.springframework.core.Ordered;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 import java.security.GeneralSecurityException;
-import java.util.Arrays;
 
 /**
  * The partner port's own protections: readiness, per-partner limits, FHIR answers for Tomcat's refusals, and a trace
@@ -63,29 +60,27 @@ public class PartnerPortConfiguration {
 
     /** Tomcat's trust decision for client certificates, through {@link HandshakeRefusals} so that each refusal is traced. */
     @Bean
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> handshakeRefusalTrace(GatewayPki pki, MeterRegistry meters) {
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> handshakeRefusalTrace(GatewayPki pki, Revocations revocations,
+                                                                                    MeterRegistry meters) {
         return factory -> factory.addConnectorCustomizers(connector -> {
             if (!(connector.getProtocolHandler() instanceof AbstractHttp11Protocol<?> http)) {
                 return;
             }
             for (SSLHostConfig host : http.findSslHostConfigs()) {
                 for (SSLHostConfigCertificate certificate : host.getCertificates(true)) {
-                    certificate.setSslContext(sslContext(pki, meters));
+                    certificate.setSslContext(sslContext(pki, revocations, meters));
                 }
             }
         });
     }
 
-    private static PartnerPortSslContext sslContext(GatewayPki pki, MeterRegistry meters) {
+    private static PartnerPortSslContext sslContext(GatewayPki pki, Revocations revocations, MeterRegistry meters) {
         try {
             char[] inMemory = "in-memory".toCharArray();
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(pki.tlsIdentity().toKeyStore("gateway", inMemory), inMemory);
-            TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
-            trust.init(TlsContexts.trustStore(pki.trustAnchors()));
-            X509ExtendedTrustManager pkix = Arrays.stream(trust.getTrustManagers()).filter(X509ExtendedTrustManager.class::isInstance)
-                    .map(X509ExtendedTrustManager.class::cast).findFirst().orElseThrow();
-            return new PartnerPortSslContext(keys.getKeyManagers(), new TrustManager[]{new HandshakeRefusals(pkix, meters)},
+            PartnerTrust trust = new PartnerTrust(pki.trustAnchors(), revocations);
+            return new PartnerPortSslContext(keys.getKeyManagers(), new TrustManager[]{new HandshakeRefusals(trust, meters)},
                     pki.tlsIdentity().chain(), pki.trustAnchors());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up the partner port's TLS", e);

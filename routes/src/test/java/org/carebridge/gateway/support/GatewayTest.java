@@ -23,7 +23,9 @@ import java.nio.file.Paths;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * The whole gateway on the real stack: embedded Artemis and PostgreSQL under a fresh data directory, HTTPS with mutual
@@ -40,6 +42,11 @@ public abstract class GatewayTest {
     protected static final int DEMO_PARTNERS_PORT = freePort();
     protected static final int DEMO_SFTP_PORT = freePort();
     protected static final DevPki PKI = new DevPki(DATA_DIR.resolve("pki"));
+    /**
+     * The revocation list the gateway checks partners' certificates and signatures against (carebridge.sealing.crls),
+     * signed by the dev CA before the gateway starts, revoking nothing; a test rewrites it to revoke a certificate.
+     */
+    protected static final Path REVOCATION_LIST = revocationList();
     protected static final ObjectMapper JSON = new ObjectMapper();
     /** Signs test IG users' Bearer tokens: its public key is the configured OIDC key (carebridge.ig.oidc). */
     protected static final KeyPair IG_OIDC_KEY = igOidcKey();
@@ -78,6 +85,8 @@ public abstract class GatewayTest {
         registry.add("carebridge.audit.refusal-interval", () -> "1h");
         registry.add("carebridge.ig.sign-in.free-attempts", () -> "20");
         registry.add("carebridge.ig.sign-in.lockout-after", () -> "40");
+        registry.add("carebridge.sealing.crls", REVOCATION_LIST::toString);
+        registry.add("carebridge.sealing.crl-refresh", () -> "200ms");
         registry.add("carebridge.ig.oidc.public-key-location", () -> DATA_DIR.resolve("ig-oidc-test.pub.pem").toString());
     }
 
@@ -129,6 +138,13 @@ public abstract class GatewayTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static Path revocationList() {
+        PKI.ensure(List.of());
+        Path crl = DATA_DIR.resolve("pki").resolve("revocations.crl.pem");
+        PKI.revocationList(List.of(), Duration.ofDays(30), crl);
+        return crl;
     }
 
     private static KeyPair igOidcKey() {

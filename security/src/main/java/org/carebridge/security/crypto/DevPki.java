@@ -2,6 +2,7 @@ package org.carebridge.security.crypto;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -9,6 +10,8 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -24,6 +27,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -219,6 +223,32 @@ public final class DevPki {
                 now.minus(Duration.ofHours(1)), now.plus(VALIDITY));
         write(keyFile, pair.getPrivate());
         write(certFile, cert, ca.certificate());
+    }
+
+    /**
+     * Writes a certificate revocation list signed by the dev CA, revoking the given serial numbers, current for
+     * {@code validity}: what {@code carebridge.sealing.crls} reads.
+     */
+    public void revocationList(Collection<BigInteger> revokedSerials, Duration validity, Path crlFile) {
+        try {
+            KeyMaterial ca = KeyMaterial.load(caCertificate(), caKey());
+            Instant now = Instant.now();
+            JcaX509v2CRLBuilder builder = new JcaX509v2CRLBuilder(ca.certificate(), Date.from(now.minus(Duration.ofMinutes(5))));
+            builder.setNextUpdate(Date.from(now.plus(validity)));
+            for (BigInteger serial : revokedSerials) {
+                builder.addCRLEntry(serial, Date.from(now.minus(Duration.ofMinutes(1))), CRLReason.keyCompromise);
+            }
+            X509CRL crl = new JcaX509CRLConverter().getCRL(builder.build(
+                    new JcaContentSignerBuilder("SHA256withECDSA").build(ca.privateKey())));
+            Files.createDirectories(crlFile.toAbsolutePath().getParent());
+            Path tmp = crlFile.resolveSibling(crlFile.getFileName() + ".tmp");
+            Files.writeString(tmp, Pem.encode(null, crl));
+            Files.move(tmp, crlFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + crlFile, e);
+        } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IllegalStateException("cannot sign a development revocation list", e);
+        }
     }
 
     public static KeyPair rsaKeyPair() throws GeneralSecurityException {
