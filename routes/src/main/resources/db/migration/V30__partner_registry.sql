@@ -31,3 +31,8 @@ alter table console_action drop constraint console_action_kind_check;
 alter table console_action add constraint console_action_kind_check
     check (kind in ('REDELIVER', 'SUSPEND', 'RESUME', 'PARTNER_CREATE', 'PARTNER_EDIT', 'PARTNER_CERTIFICATE', 'PARTNER_RETIRE',
                     'PARTNER_IMPORT'));
+
+-- carebridge_app exists since V4.
+grant select, insert, update on registered_partner to carebridge_app;
+grant select, insert on registered_partner_change to carebridge_app;
+grant usage on sequence registered_partner_version to carebridge_app;
