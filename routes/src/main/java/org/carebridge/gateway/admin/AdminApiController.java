@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -192,6 +193,14 @@ public class AdminApiController {
     @Operation(summary = "Every partner in service as a partners.yaml document (certificates held by the registry inline as PEM)")
     public ResponseEntity<String> export() {
         return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/yaml")).body(registration.export());
+    }
+
+    @PostMapping(path = "/partners/import", consumes = {"application/yaml", MediaType.TEXT_PLAIN_VALUE})
+    @Operation(summary = "Add or change partners from a partners.yaml document (the export format); checked whole first, "
+            + "partners it leaves out stay as they are; the reason in the X-Reason header; admin only")
+    public Map<String, List<String>> importDocument(@RequestBody String yaml, @RequestHeader(name = "X-Reason", required = false) String reason,
+                                                    Authentication user) {
+        return Map.of("changed", registration.importDocument(yaml, actor(user, IgRole.ADMIN), reason));
     }
 
     @GetMapping("/certificates")

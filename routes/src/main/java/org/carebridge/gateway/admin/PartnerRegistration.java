@@ -196,6 +196,81 @@ public class PartnerRegistration {
         return store.export(store.rows().stream().filter(r -> !r.retired()).toList());
     }
 
+    /**
+     * Adds the partners of a {@code partners:} document (the export format) that are new, and replaces the entries of
+     * those that differ; partners the document leaves out stay as they are. The whole document is checked first, the
+     * loader's problems and each inline certificate's, and any problem refuses all of it.
+     *
+     * @return the ids of the partners added or changed
+     */
+    public List<String> importDocument(String yaml, Actor actor, String reason) {
+        String why = Reasons.check(reason);
+        if (yaml == null || yaml.isBlank()) {
+            throw new Refused("document", "Send a partners.yaml document");
+        }
+        List<Partner> partners;
+        try {
+            partners = store.parseDocument("the imported document", yaml);
+        } catch (ConfigurationException e) {
+            throw new Invalid(e.problems().stream().map(p -> new Refused("document", p)).toList());
+        }
+        record Change(String id, PartnerStore.Row before, ObjectNode document, String tlsPem, String encryptionPem) {
+        }
+        List<Change> changes = new ArrayList<>();
+        List<Refused> problems = new ArrayList<>();
+        int index = 0;
+        for (JsonNode entry : PartnerStore.tree("the imported document", yaml).path("partners")) {
+            ObjectNode document = ((ObjectNode) entry).deepCopy();
+            String id = document.path("id").asText();
+            String tlsPem = inline(document, PartnerStore.TLS_PEM, CertificateChecks.Use.TLS, id, problems);
+            String encryptionPem = inline(document, PartnerStore.ENCRYPTION_PEM, CertificateChecks.Use.ENCRYPTION, id, problems);
+            PartnerStore.Row before = store.row(id).orElse(null);
+            if (before != null && before.retired()) {
+                problems.add(new Refused("document", "partner '" + id + "': the id belongs to a retired partner and cannot be used again"));
+            } else if (before == null || !PartnerStore.yaml(document).equals(before.document())
+                    || !Objects.equals(tlsPem, before.tlsPem()) || !Objects.equals(encryptionPem, before.encryptionPem())) {
+                try {
+                    checkIdentity(partners.get(index), new PartnerRegistry.HeldCertificates(tlsPem, encryptionPem));
+                } catch (Refused e) {
+                    problems.add(new Refused("document", "partner '" + id + "': " + e.getMessage()));
+                }
+                changes.add(new Change(id, before, document, tlsPem, encryptionPem));
+            }
+            index++;
+        }
+        refuseIf(problems);
+        List<PartnerStore.Row> rows = transaction.execute(tx -> {
+            UUID action = actions.record(ConsoleActions.Kind.PARTNER_IMPORT, actor, "partners=" + changes.size(), why);
+            List<PartnerStore.Row> saved = new ArrayList<>();
+            for (Change change : changes) {
+                saved.add(store.save(change.id(), change.document(), change.tlsPem(), change.encryptionPem(), false, actor.name(), action));
+                Map<String, String> was = change.before() == null ? Map.of() : summary(PartnerStore.document(change.before().document()),
+                        change.before().tlsPem(), change.before().encryptionPem());
+                audit.record(AuditFact.of(AuditKind.CONFIG_CHANGED, actor.name(), actor.role()).recipient(change.id())
+                        .outcome(change.before() == null ? "partner-created" : "partner-changed", "partner=" + change.id() + " action="
+                                + action + " imported " + difference(was, summary(change.document(), change.tlsPem(), change.encryptionPem()))));
+            }
+            return saved;
+        });
+        rows.forEach(follower::apply);
+        log.info("{} ({}) imported {} partner entries", actor.name(), actor.role(), rows.size());
+        return rows.stream().map(PartnerStore.Row::partnerId).toList();
+    }
+
+    /** Takes an inline PEM out of the entry (the registry keeps it beside the entry), checked as an upload is. */
+    private String inline(ObjectNode document, String field, CertificateChecks.Use use, String id, List<Refused> problems) {
+        JsonNode pem = document.remove(field);
+        if (pem == null || pem.isNull()) {
+            return null;
+        }
+        try {
+            return certificates.check(pem.asText(), use).pem();
+        } catch (Refused e) {
+            problems.add(new Refused("document", "partner '" + id + "': " + e.getMessage()));
+            return null;
+        }
+    }
+
     private Partner commit(ConsoleActions.Kind kind, String outcome, String id, PartnerStore.Row before, ObjectNode document,
                            String tlsPem, String encryptionPem, Actor actor, String reason) {
         PartnerStore.Row candidate = new PartnerStore.Row(id, PartnerStore.yaml(document), tlsPem, encryptionPem, false, 0);

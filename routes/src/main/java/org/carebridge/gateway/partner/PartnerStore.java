@@ -124,6 +124,11 @@ public class PartnerStore {
         return versions;
     }
 
+    /** Reads a whole {@code partners:} document as the loader does (an import); throws listing each problem. */
+    public List<Partner> parseDocument(String source, String yaml) {
+        return loader.read(source, yaml);
+    }
+
     /** Checks one stored entry as the loader would; throws {@link ConfigurationException} listing each problem. */
     public Partner parse(Row row) {
         return loader.read(source, export(List.of(row))).get(0);

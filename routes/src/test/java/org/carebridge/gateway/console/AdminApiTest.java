@@ -187,6 +187,19 @@ class AdminApiTest extends GatewayTest {
             assertThat(exported).extracting(org.carebridge.security.partner.Partner::id).contains("cs-suffolk", "health-norfolk", id);
             assertThat(export.body()).contains("certificate-pem").contains("${carebridge.pki.dir}/partners/cs-suffolk.crt.pem");
 
+            // the export is also the import format: a changed name comes back in; a broken entry refuses the whole document
+            var yaml = java.util.Map.of("X-Reason", "bulk rename");
+            var broken = api("admin").post("/admin/api/partners/import", "application/yaml",
+                    export.body().replace("Changed elsewhere", "Imported name").replace("area: E10000021", "area: nowhere"), yaml);
+            assertThat(broken.statusCode()).isEqualTo(400);
+            assertThat(broken.body()).contains("area 'nowhere' is not a local authority code");
+            assertThat(registry.byId(id).orElseThrow().name()).isEqualTo("Changed elsewhere");
+            var imported = api("admin").post("/admin/api/partners/import", "application/yaml",
+                    export.body().replace("Changed elsewhere", "Imported name"), yaml);
+            assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
+            assertThat(json(imported.body()).path("changed").toString()).isEqualTo("[\"" + id + "\"]");
+            assertThat(registry.byId(id).orElseThrow().name()).isEqualTo("Imported name");
+
             JsonNode certificates = json(api("auditor").get("/admin/api/certificates").body());
             java.util.List<Long> days = new java.util.ArrayList<>();
             certificates.forEach(c -> days.add(c.path("daysToExpiry").asLong()));
@@ -197,6 +210,18 @@ class AdminApiTest extends GatewayTest {
         }
         assertThat(registry.byId(id)).isEmpty();
         assertThat(api("admin").post("/admin/api/partners", body(id, "Again", url, tls, encryption)).body()).contains("already taken");
+    }
+
+    @Test
+    void theRegistryIsSeededFromThePartnersFileAndHoldsEachEntryAsText() throws Exception {
+        var fromFile = new org.carebridge.security.partner.PartnerRegistryLoader(environment::getProperty)
+                .read(org.carebridge.gateway.support.Examples.CONFIG.resolve("partners.yaml"));
+        var seeded = jdbc.queryForList("select partner_id from registered_partner where updated_by = 'seed'", String.class);
+
+        assertThat(seeded).containsExactlyInAnyOrderElementsOf(fromFile.stream().map(org.carebridge.security.partner.Partner::id).toList());
+        assertThat(jdbc.queryForObject("select document from registered_partner where partner_id = 'cs-suffolk'", String.class))
+                .contains("inbound:", "ssda903-csv", "${carebridge.pki.dir}/partners/cs-suffolk.crt.pem");
+        assertThat(registry.byId("cs-suffolk").orElseThrow().inbound()).isNotNull();
     }
 
     private static String body(String id, String name, String url, String tls, String encryption) throws Exception {
