@@ -121,7 +121,7 @@ public class PartnerRegistration {
         } else if (Partner.GATEWAY_ID.equals(id) || store.row(id).isPresent() || registry.byId(id).isPresent()) {
             problems.add(new Refused("id", "The partner id " + id + " is already taken: choose another"));
         }
-        ObjectNode document = PartnerStore.document("id: x");
+        ObjectNode document = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         document.put("id", id == null ? "" : id);
         apply(form, document, true, problems);
         String delivery = text(document.path("endpoint"), "delivery") == null ? "sealed" : "plain-mtls";
@@ -135,6 +135,10 @@ public class PartnerRegistration {
     }
 
     public Partner edit(String partnerId, PartnerForm form, Actor actor) {
+        return edit(partnerId, form, actor, ConsoleActions.Kind.PARTNER_EDIT);
+    }
+
+    private Partner edit(String partnerId, PartnerForm form, Actor actor, ConsoleActions.Kind kind) {
         PartnerStore.Row before = active(partnerId);
         ObjectNode document = PartnerStore.document(before.document());
         List<Refused> problems = new ArrayList<>();
@@ -162,7 +166,7 @@ public class PartnerRegistration {
                 && Objects.equals(encryptionPem, before.encryptionPem())) {
             throw new Refused(null, "These are the partner's settings already: nothing was changed");
         }
-        return commit(ConsoleActions.Kind.PARTNER_EDIT, "partner-changed", partnerId, before, document, tlsPem, encryptionPem, actor, reason);
+        return commit(kind, "partner-changed", partnerId, before, document, tlsPem, encryptionPem, actor, reason);
     }
 
     /** Registers a new certificate for one use, checked as on the forms. */
@@ -172,7 +176,7 @@ public class PartnerRegistration {
         if (pem == null || pem.isBlank()) {
             throw new Refused(use.field(), "Paste the " + use.label() + " (PEM)");
         }
-        return edit(partnerId, form, actor);
+        return edit(partnerId, form, actor, ConsoleActions.Kind.PARTNER_CERTIFICATE);
     }
 
     /** Takes the partner out of service: its route stops and its certificate identifies no one. Its id stays taken. */

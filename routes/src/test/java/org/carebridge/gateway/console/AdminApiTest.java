@@ -176,6 +176,33 @@ class AdminApiTest extends GatewayTest {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ledger(id)).anySatisfy(e -> assertThat(e)
                     .startsWith("admin admin partner-changed").contains("changed=name: Oversight board -> Oversight board (East)")));
 
+            // a renewed TLS certificate identifies the partner at once, and the old one no longer does
+            java.nio.file.Path renewed = DATA_DIR.resolve(id + "-renewed.crt.pem");
+            PKI.issue(id, org.carebridge.security.crypto.DevPki.Use.TLS_CLIENT, org.carebridge.security.crypto.DevPki.ecKeyPair(),
+                    java.time.Instant.now().minus(Duration.ofHours(1)), java.time.Instant.now().plus(Duration.ofDays(20)), renewed,
+                    DATA_DIR.resolve(id + "-renewed.key.pem"));
+            var unfit = api("admin").post("/admin/api/partners/" + id + "/certificates", JSON.writeValueAsString(JSON.createObjectNode()
+                    .put("use", "tls").put("pem", encryption).put("reason", "renewal")));
+            assertThat(unfit.statusCode()).isEqualTo(400);
+            assertThat(json(unfit.body()).path("detail").asText()).contains("does not allow digital signatures");
+            var uploaded = api("admin").post("/admin/api/partners/" + id + "/certificates", JSON.writeValueAsString(JSON.createObjectNode()
+                    .put("use", "tls").put("pem", Files.readString(renewed)).put("reason", "renewal")));
+            assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(200);
+            var renewedCertificate = org.carebridge.security.crypto.Pem.readCertificates(renewed).get(0);
+            assertThat(registry.byCertificate(renewedCertificate)).hasValueSatisfying(p -> assertThat(p.id()).isEqualTo(id));
+            assertThat(registry.byCertificate(org.carebridge.security.crypto.Pem.readCertificates(tls).get(0))).isEmpty();
+            assertThat(jdbc.queryForObject("select kind from console_action where summary = ? order by created_at desc limit 1",
+                    String.class, "partner=" + id)).isEqualTo("PARTNER_CERTIFICATE");
+            JsonNode listed = null;
+            for (JsonNode c : json(api("auditor").get("/admin/api/certificates").body())) {
+                if (c.path("owner").asText().equals(id) && c.path("use").asText().equals("partner TLS")) {
+                    listed = c;
+                }
+            }
+            assertThat(listed).isNotNull();
+            assertThat(listed.path("daysToExpiry").asLong()).isBetween(19L, 20L);
+            assertThat(listed.path("held").asBoolean()).isTrue();
+
             // what another node writes reaches this one
             jdbc.update("update registered_partner set document = replace(document, 'Oversight board (East)', 'Changed elsewhere'),"
                     + " version = nextval('registered_partner_version') where partner_id = ?", id);
