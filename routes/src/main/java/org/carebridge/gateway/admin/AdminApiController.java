@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -42,11 +43,16 @@ public class AdminApiController {
     private final DeadLetters deadLetters;
     private final DeliveryOverview overview;
     private final PartnerAdministration partners;
+    private final PartnerRegistration registration;
+    private final CertificateList certificates;
 
-    public AdminApiController(DeadLetters deadLetters, DeliveryOverview overview, PartnerAdministration partners) {
+    public AdminApiController(DeadLetters deadLetters, DeliveryOverview overview, PartnerAdministration partners,
+                              PartnerRegistration registration, CertificateList certificates) {
         this.deadLetters = deadLetters;
         this.overview = overview;
         this.partners = partners;
+        this.registration = registration;
+        this.certificates = certificates;
     }
 
     @GetMapping("/dead-letters")
@@ -145,12 +151,79 @@ public class AdminApiController {
                 .body(PartnerSummary.of(partners.partner(id)));
     }
 
+    @PostMapping(path = "/partners", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Add a partner, live: checked as the partners file would be, certificates checked; admin only")
+    public ResponseEntity<PartnerSummary> create(@RequestBody PartnerRegistration.PartnerForm form, Authentication user) {
+        var partner = registration.create(form, actor(user, IgRole.ADMIN));
+        return ResponseEntity.status(HttpStatus.CREATED).header("Location", "/admin/api/partners/" + partner.id())
+                .body(PartnerSummary.of(partners.partner(partner.id())));
+    }
+
+    @PostMapping(path = "/partners/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Change a partner's settings, live; properties left out keep their value; admin only")
+    public PartnerSummary edit(@PathVariable String id, @RequestBody PartnerRegistration.PartnerForm form, Authentication user) {
+        registration.edit(id, form, actor(user, IgRole.ADMIN));
+        return PartnerSummary.of(partners.partner(id));
+    }
+
+    public record CertificateUpload(String use, String pem, String reason) {
+    }
+
+    @PostMapping(path = "/partners/{id}/certificates", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Register a partner's new TLS (use=tls) or encryption (use=encryption) certificate, PEM; checked "
+            + "for chain, validity, key usage and revocation first; admin only")
+    public PartnerSummary uploadCertificate(@PathVariable String id, @RequestBody CertificateUpload upload, Authentication user) {
+        CertificateChecks.Use use = switch (upload.use() == null ? "" : upload.use()) {
+            case "tls" -> CertificateChecks.Use.TLS;
+            case "encryption" -> CertificateChecks.Use.ENCRYPTION;
+            default -> throw new Refused("use", "use must be tls or encryption");
+        };
+        registration.uploadCertificate(id, use, upload.pem(), actor(user, IgRole.ADMIN), upload.reason());
+        return PartnerSummary.of(partners.partner(id));
+    }
+
+    @PostMapping(path = "/partners/{id}/retire", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Take a partner out of service: its route stops, its certificate identifies no one; admin only")
+    public ResponseEntity<Void> retire(@PathVariable String id, @RequestBody ReasonRequest request, Authentication user) {
+        registration.retire(id, actor(user, IgRole.ADMIN), request.reason());
+        return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping(path = "/partners/export", produces = "application/yaml")
+    @Operation(summary = "Every partner in service as a partners.yaml document (certificates held by the registry inline as PEM)")
+    public ResponseEntity<String> export() {
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/yaml")).body(registration.export());
+    }
+
+    @PostMapping(path = "/partners/import", consumes = {"application/yaml", MediaType.TEXT_PLAIN_VALUE})
+    @Operation(summary = "Add or change partners from a partners.yaml document (the export format); checked whole first, "
+            + "partners it leaves out stay as they are; the reason in the X-Reason header; admin only")
+    public Map<String, List<String>> importDocument(@RequestBody String yaml, @RequestHeader(name = "X-Reason", required = false) String reason,
+                                                    Authentication user) {
+        return Map.of("changed", registration.importDocument(yaml, actor(user, IgRole.ADMIN), reason));
+    }
+
+    @GetMapping("/certificates")
+    @Operation(summary = "Every certificate in use, the gateway's and its partners', with days to expiry, soonest first")
+    public List<CertificateList.Entry> certificates() {
+        return certificates.all();
+    }
+
     @ExceptionHandler(Refused.class)
     ResponseEntity<ProblemDetail> refused(Refused refused) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, refused.getMessage());
         problem.setTitle("Nothing was changed");
         if (refused.field() != null) {
             problem.setProperty("field", refused.field());
+        }
+        if (refused instanceof PartnerRegistration.Invalid invalid) {
+            problem.setDetail(invalid.problems().stream().map(Refused::getMessage).collect(java.util.stream.Collectors.joining("; ")));
+            problem.setProperty("problems", invalid.problems().stream().map(r -> {
+                Map<String, String> item = new LinkedHashMap<>();
+                item.put("field", r.field());
+                item.put("message", r.getMessage());
+                return item;
+            }).toList());
         }
         return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }

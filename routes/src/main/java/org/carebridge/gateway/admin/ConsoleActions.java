@@ -14,7 +14,7 @@ import java.util.UUID;
 @Component
 public class ConsoleActions {
 
-    public enum Kind { REDELIVER, SUSPEND, RESUME }
+    public enum Kind { REDELIVER, SUSPEND, RESUME, PARTNER_CREATE, PARTNER_EDIT, PARTNER_CERTIFICATE, PARTNER_RETIRE, PARTNER_IMPORT }
 
     private final JdbcTemplate jdbc;
 

@@ -59,7 +59,9 @@ public class ConsoleSecurityConfiguration {
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/console/sign-in", "/console/assets/**", "/console/webjars/**").permitAll()
                         .requestMatchers(HttpMethod.GET, "/console/forbidden").permitAll()
-                        .requestMatchers(HttpMethod.GET, "/console/operations/**", "/console/partners/**").hasAnyRole(ADMIN, OPERATOR, AUDITOR)
+                        .requestMatchers(HttpMethod.GET, "/console/partners/new", "/console/partners/*/edit").hasRole(ADMIN)
+                        .requestMatchers(HttpMethod.GET, "/console/operations/**", "/console/partners/**", "/console/certificates")
+                            .hasAnyRole(ADMIN, OPERATOR, AUDITOR)
                         .requestMatchers(HttpMethod.POST, "/console/operations/**").hasRole(OPERATOR)
                         .requestMatchers(HttpMethod.POST, "/console/partners/**").hasRole(ADMIN)
                         .requestMatchers("/console/ig/**").hasAnyRole(IG_OFFICER, AUDITOR)

@@ -28,7 +28,6 @@ import org.springframework.context.SmartLifecycle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +45,7 @@ public class DemoPartnerServer implements SmartLifecycle, DisposableBean {
     private final PartnerRegistry registry;
     private final GatewayPki pki;
     private final FhirContext fhir;
-    private final Map<String, DemoInbox> inboxes = new LinkedHashMap<>();
+    private final Map<String, DemoInbox> inboxes = new java.util.concurrent.ConcurrentHashMap<>();
     private WebServer server;
 
     private final GatewayKeys gatewayKeys;
@@ -68,12 +67,32 @@ public class DemoPartnerServer implements SmartLifecycle, DisposableBean {
     private java.util.function.Function<byte[], byte[]> unsealerFor(Partner partner) {
         var dev = pki.devPki();
         List<KeyMaterial> keys = new java.util.ArrayList<>();
+        if (!java.nio.file.Files.exists(dev.partnerKey(partner.id()))) {
+            // a partner added in the console with a certificate from elsewhere: its inbox keeps what arrives, unopened
+            return null;
+        }
         if (java.nio.file.Files.exists(dev.partnerEncryptionKey(partner.id()))) {
             keys.add(KeyMaterial.load(dev.partnerEncryptionCertificate(partner.id()), dev.partnerEncryptionKey(partner.id())));
         }
         keys.add(KeyMaterial.load(dev.partnerCertificate(partner.id()), dev.partnerKey(partner.id())));
         SealOpener opener = new SealOpener(keys, pki::trustAnchors, List::of, java.time.Clock.systemUTC());
         return body -> opener.openFromOneOf(body, gatewayKeys.signingCertificates()).content();
+    }
+
+    /** An HTTPS inbox at /partners/&lt;id&gt; for a partner added while running. */
+    private void host(Partner partner, Path root) {
+        try {
+            inboxes.computeIfAbsent(partner.id(), id -> {
+                try {
+                    return new DemoInbox(id, root.resolve(id).resolve("inbox"), unsealerFor(partner));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            log.info("Demo partners host an inbox for new partner {}", partner.id());
+        } catch (UncheckedIOException e) {
+            log.warn("No demo inbox for new partner {}: {}", partner.id(), e.getMessage());
+        }
     }
 
     public int port() {
@@ -93,6 +112,11 @@ public class DemoPartnerServer implements SmartLifecycle, DisposableBean {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the demo partners' inboxes under " + root, e);
         }
+        registry.addListener((before, after) -> {
+            if (after != null && before == null && after.endpoint() != null && after.endpoint().transport() != Transport.FHIR_REST) {
+                host(after, root);
+            }
+        });
         KeyMaterial identity = KeyMaterial.load(pki.devPki().demoPartnersCertificate(), pki.devPki().demoPartnersKey());
         DefaultSslBundleRegistry bundles = new DefaultSslBundleRegistry();
         bundles.registerBundle("demo-partners", SslBundle.of(

@@ -22,11 +22,15 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.nio.file.Path;
 import java.util.List;
 
-/** Configuration as data: the partner registry, the event code system and the agreements, all read from the config folder. */
+/**
+ * Configuration as data: the partner registry (in the database, seeded from the config folder), the event code system and
+ * the agreements, read from the config folder.
+ */
 @Configuration(proxyBeanMethods = false)
 public class PartnerConfiguration {
 
@@ -35,9 +39,23 @@ public class PartnerConfiguration {
         return FhirContext.forR4Cached();
     }
 
+    /** The registry in PostgreSQL, seeded from {@code partners.yaml} on first start. */
     @Bean
-    List<Partner> registeredPartners(CarebridgeProperties properties, Environment environment) {
-        return new PartnerRegistryLoader(environment::getProperty).read(partnersFile(properties));
+    PartnerStore partnerStore(JdbcTemplate jdbc, CarebridgeProperties properties, Environment environment) {
+        PartnerStore store = new PartnerStore(jdbc, new PartnerRegistryLoader(environment::getProperty), "the partner registry");
+        store.seedIfEmpty(partnersFile(properties));
+        return store;
+    }
+
+    /** What the registry holds when the gateway starts; later changes reach the registry through PartnerRegistryFollower. */
+    @Bean
+    PartnerStore.Contents registryAtStart(PartnerStore partnerStore) {
+        return partnerStore.contents();
+    }
+
+    @Bean
+    List<Partner> registeredPartners(PartnerStore.Contents registryAtStart) {
+        return registryAtStart.partners();
     }
 
     @Bean
@@ -46,8 +64,8 @@ public class PartnerConfiguration {
     }
 
     @Bean
-    PartnerRegistry partnerRegistry(CarebridgeProperties properties, List<Partner> registeredPartners, GatewayPki gatewayPki) {
-        return PartnerRegistry.of(partnersFile(properties).toString(), registeredPartners);
+    PartnerRegistry partnerRegistry(PartnerStore partnerStore, PartnerStore.Contents registryAtStart, GatewayPki gatewayPki) {
+        return PartnerRegistry.of(partnerStore.source(), registryAtStart.partners(), registryAtStart.held());
     }
 
     @Bean

@@ -64,7 +64,9 @@ public class CertificateWatch {
             if (partner.sealing().encryptionCertificate() != null) {
                 watch(meters, "partner-encryption", partner.id(), () -> encryption.of(partner));
             }
-            partnerFiles.put(partner.certificate(), modified(partner.certificate()));
+            if (partner.certificate() != null) {
+                partnerFiles.put(partner.certificate(), modified(partner.certificate()));
+            }
         }
     }
 

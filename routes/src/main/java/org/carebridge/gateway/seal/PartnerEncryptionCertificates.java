@@ -2,6 +2,7 @@ package org.carebridge.gateway.seal;
 
 import org.carebridge.security.crypto.Pem;
 import org.carebridge.security.partner.Partner;
+import org.carebridge.security.partner.PartnerRegistry;
 import org.springframework.stereotype.Component;
 
 import java.nio.file.Files;
@@ -12,8 +13,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Partners' encryption certificates, re-read when their file changes, so a partner's certificate can be replaced
- * without restarting the gateway.
+ * Partners' encryption certificates: uploaded ones from the registry, others from their file, re-read when it changes,
+ * so a partner's certificate can be replaced without restarting the gateway.
  */
 @Component
 public class PartnerEncryptionCertificates {
@@ -22,8 +23,18 @@ public class PartnerEncryptionCertificates {
     }
 
     private final Map<Path, Loaded> cache = new ConcurrentHashMap<>();
+    private final PartnerRegistry registry;
 
+    public PartnerEncryptionCertificates(PartnerRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** The certificate uploaded to the registry, or else the one in the partner's file. */
     public X509Certificate of(Partner partner) {
+        var held = registry.heldEncryptionCertificate(partner.id());
+        if (held.isPresent()) {
+            return held.get();
+        }
         Path file = partner.sealing().encryptionCertificate();
         if (file == null) {
             throw new IllegalStateException("partner '" + partner.id() + "' has no encryption certificate");

@@ -14,6 +14,12 @@ import static org.awaitility.Awaitility.await;
 /** The admin API: what the console's operators and administrators do, scripted, refused without the right role. */
 class AdminApiTest extends GatewayTest {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.carebridge.security.partner.PartnerRegistry registry;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.core.env.Environment environment;
+
     private ConsoleUsers.Api api(String user) throws Exception {
         return ConsoleUsers.Api.as(DATA_DIR, user, PKI.caCertificate(), baseUrl());
     }
@@ -119,6 +125,147 @@ class AdminApiTest extends GatewayTest {
                         java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(api("ig-officer").get("/admin/api/partners").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void anAdminAddsChangesAndRetiresAPartnerAndEveryBadRequestChangesNothing() throws Exception {
+        String id = "oversight-api-" + Long.toHexString(System.nanoTime());
+        PKI.ensure(java.util.List.of(id));
+        String tls = Files.readString(PKI.partnerCertificate(id));
+        String encryption = Files.readString(PKI.partnerEncryptionCertificate(id));
+        String url = "https://localhost:" + DEMO_PARTNERS_PORT + "/partners/" + id;
+        long rowsBefore = jdbc.queryForObject("select count(*) from registered_partner", Long.class);
+        long changesBefore = configChanges();
+
+        var missing = api("admin").post("/admin/api/partners", "{}");
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(json(missing.body()).path("problems").findValuesAsText("field"))
+                .contains("id", "name", "kind", "area", "endpointUrl", "tlsCertificate", "reason");
+        var taken = api("admin").post("/admin/api/partners", body("cs-suffolk", "Another", url, tls, encryption));
+        assertThat(taken.statusCode()).isEqualTo(400);
+        assertThat(json(taken.body()).path("detail").asText()).contains("The partner id cs-suffolk is already taken");
+        var plainHttp = api("admin").post("/admin/api/partners", body(id, "Oversight", "http://localhost/partners/" + id, tls, encryption));
+        assertThat(json(plainHttp.body()).path("problems").get(0).path("field").asText()).isEqualTo("endpointUrl");
+        assertThat(json(plainHttp.body()).path("detail").asText()).contains("must be an HTTPS address");
+        var wrongUse = api("admin").post("/admin/api/partners", body(id, "Oversight", url, encryption, encryption));
+        assertThat(json(wrongUse.body()).path("detail").asText()).contains("does not allow digital signatures");
+        var someoneElses = api("admin").post("/admin/api/partners", body(id, "Oversight", url,
+                Files.readString(PKI.partnerCertificate("cs-suffolk")), encryption));
+        assertThat(json(someoneElses.body()).path("detail").asText()).contains("already identifies the partner cs-suffolk");
+        assertThat(api("operator").post("/admin/api/partners", body(id, "Oversight", url, tls, encryption)).statusCode()).isEqualTo(403);
+        assertThat(jdbc.queryForObject("select count(*) from registered_partner", Long.class)).isEqualTo(rowsBefore);
+        assertThat(configChanges()).isEqualTo(changesBefore);
+        assertThat(registry.byId(id)).isEmpty();
+
+        try {
+            var created = api("admin").post("/admin/api/partners", body(id, "Oversight board", url, tls, encryption));
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            assertThat(json(created.body()).path("delivering").asBoolean()).isTrue();
+            assertThat(registry.byId(id)).hasValueSatisfying(p -> assertThat(p.name()).isEqualTo("Oversight board"));
+            assertThat(registry.byCertificate(org.carebridge.security.crypto.Pem.readCertificates(tls).get(0))).isPresent();
+            assertThat(jdbc.queryForObject("select tls_pem from registered_partner where partner_id = ?", String.class, id)).contains("BEGIN CERTIFICATE");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ledger(id))
+                    .anySatisfy(e -> assertThat(e).startsWith("admin admin partner-created").contains("before=none after=name: Oversight board")));
+
+            var insecure = api("admin").post("/admin/api/partners/" + id, "{\"endpointUrl\":\"ftp://elsewhere\",\"reason\":\"move\"}");
+            assertThat(insecure.statusCode()).isEqualTo(400);
+            var renamed = api("admin").post("/admin/api/partners/" + id, "{\"name\":\"Oversight board (East)\",\"reason\":\"renamed\"}");
+            assertThat(renamed.statusCode()).as(renamed.body()).isEqualTo(200);
+            assertThat(json(renamed.body()).path("name").asText()).isEqualTo("Oversight board (East)");
+            assertThat(registry.byId(id).orElseThrow().endpoint().url()).hasToString(url);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ledger(id)).anySatisfy(e -> assertThat(e)
+                    .startsWith("admin admin partner-changed").contains("changed=name: Oversight board -> Oversight board (East)")));
+
+            // a renewed TLS certificate identifies the partner at once, and the old one no longer does
+            java.nio.file.Path renewed = DATA_DIR.resolve(id + "-renewed.crt.pem");
+            PKI.issue(id, org.carebridge.security.crypto.DevPki.Use.TLS_CLIENT, org.carebridge.security.crypto.DevPki.ecKeyPair(),
+                    java.time.Instant.now().minus(Duration.ofHours(1)), java.time.Instant.now().plus(Duration.ofDays(20)), renewed,
+                    DATA_DIR.resolve(id + "-renewed.key.pem"));
+            var unfit = api("admin").post("/admin/api/partners/" + id + "/certificates", JSON.writeValueAsString(JSON.createObjectNode()
+                    .put("use", "tls").put("pem", encryption).put("reason", "renewal")));
+            assertThat(unfit.statusCode()).isEqualTo(400);
+            assertThat(json(unfit.body()).path("detail").asText()).contains("does not allow digital signatures");
+            var uploaded = api("admin").post("/admin/api/partners/" + id + "/certificates", JSON.writeValueAsString(JSON.createObjectNode()
+                    .put("use", "tls").put("pem", Files.readString(renewed)).put("reason", "renewal")));
+            assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(200);
+            var renewedCertificate = org.carebridge.security.crypto.Pem.readCertificates(renewed).get(0);
+            assertThat(registry.byCertificate(renewedCertificate)).hasValueSatisfying(p -> assertThat(p.id()).isEqualTo(id));
+            assertThat(registry.byCertificate(org.carebridge.security.crypto.Pem.readCertificates(tls).get(0))).isEmpty();
+            assertThat(jdbc.queryForObject("select kind from console_action where summary = ? order by created_at desc limit 1",
+                    String.class, "partner=" + id)).isEqualTo("PARTNER_CERTIFICATE");
+            JsonNode listed = null;
+            for (JsonNode c : json(api("auditor").get("/admin/api/certificates").body())) {
+                if (c.path("owner").asText().equals(id) && c.path("use").asText().equals("partner TLS")) {
+                    listed = c;
+                }
+            }
+            assertThat(listed).isNotNull();
+            assertThat(listed.path("daysToExpiry").asLong()).isBetween(19L, 20L);
+            assertThat(listed.path("held").asBoolean()).isTrue();
+
+            // what another node writes reaches this one
+            jdbc.update("update registered_partner set document = replace(document, 'Oversight board (East)', 'Changed elsewhere'),"
+                    + " version = nextval('registered_partner_version') where partner_id = ?", id);
+            await().atMost(Duration.ofSeconds(30)).until(() -> registry.byId(id).orElseThrow().name().equals("Changed elsewhere"));
+
+            var export = api("auditor").get("/admin/api/partners/export");
+            assertThat(export.statusCode()).isEqualTo(200);
+            var exported = new org.carebridge.security.partner.PartnerRegistryLoader(environment::getProperty).read("export", export.body());
+            assertThat(exported).extracting(org.carebridge.security.partner.Partner::id).contains("cs-suffolk", "health-norfolk", id);
+            assertThat(export.body()).contains("certificate-pem").contains("${carebridge.pki.dir}/partners/cs-suffolk.crt.pem");
+
+            // the export is also the import format: a changed name comes back in; a broken entry refuses the whole document
+            var yaml = java.util.Map.of("X-Reason", "bulk rename");
+            var broken = api("admin").post("/admin/api/partners/import", "application/yaml",
+                    export.body().replace("Changed elsewhere", "Imported name").replace("area: E10000021", "area: nowhere"), yaml);
+            assertThat(broken.statusCode()).isEqualTo(400);
+            assertThat(broken.body()).contains("area 'nowhere' is not a local authority code");
+            assertThat(registry.byId(id).orElseThrow().name()).isEqualTo("Changed elsewhere");
+            var imported = api("admin").post("/admin/api/partners/import", "application/yaml",
+                    export.body().replace("Changed elsewhere", "Imported name"), yaml);
+            assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
+            assertThat(json(imported.body()).path("changed").toString()).isEqualTo("[\"" + id + "\"]");
+            assertThat(registry.byId(id).orElseThrow().name()).isEqualTo("Imported name");
+
+            JsonNode certificates = json(api("auditor").get("/admin/api/certificates").body());
+            java.util.List<Long> days = new java.util.ArrayList<>();
+            certificates.forEach(c -> days.add(c.path("daysToExpiry").asLong()));
+            assertThat(days).isSorted();
+            assertThat(certificates.findValuesAsText("owner")).contains("carebridge-gateway", "cs-suffolk", id);
+        } finally {
+            api("admin").post("/admin/api/partners/" + id + "/retire", "{\"reason\":\"test over\"}");
+        }
+        assertThat(registry.byId(id)).isEmpty();
+        assertThat(api("admin").post("/admin/api/partners", body(id, "Again", url, tls, encryption)).body()).contains("already taken");
+    }
+
+    @Test
+    void theRegistryIsSeededFromThePartnersFileAndHoldsEachEntryAsText() throws Exception {
+        var fromFile = new org.carebridge.security.partner.PartnerRegistryLoader(environment::getProperty)
+                .read(org.carebridge.gateway.support.Examples.CONFIG.resolve("partners.yaml"));
+        var seeded = jdbc.queryForList("select partner_id from registered_partner where updated_by = 'seed'", String.class);
+
+        assertThat(seeded).containsExactlyInAnyOrderElementsOf(fromFile.stream().map(org.carebridge.security.partner.Partner::id).toList());
+        assertThat(jdbc.queryForObject("select document from registered_partner where partner_id = 'cs-suffolk'", String.class))
+                .contains("inbound:", "ssda903-csv", "${carebridge.pki.dir}/partners/cs-suffolk.crt.pem");
+        assertThat(registry.byId("cs-suffolk").orElseThrow().inbound()).isNotNull();
+    }
+
+    private static String body(String id, String name, String url, String tls, String encryption) throws Exception {
+        var body = JSON.createObjectNode().put("id", id).put("name", name).put("kind", "oversight").put("area", "E10000021")
+                .put("endpointUrl", url).put("transport", "https").put("format", "fhir-json").put("tlsCertificate", tls)
+                .put("encryptionCertificate", encryption).put("reason", "new oversight board");
+        return JSON.writeValueAsString(body);
+    }
+
+    /** Actions and registry changes, each written in the same transaction as its ledger fact. */
+    private long configChanges() {
+        return jdbc.queryForObject("select (select count(*) from console_action) + (select count(*) from registered_partner_change)", Long.class);
+    }
+
+    private java.util.List<String> ledger(String partner) {
+        return jdbc.queryForList("select actor || ' ' || actor_role || ' ' || outcome || ' ' || reason from audit_entry "
+                + "where kind = 'CONFIG_CHANGED' and recipient = ? order by seq", String.class, partner);
     }
 
     /** Sends a placement with the partner offline until its copy is dead-lettered; leaves the partner offline. */

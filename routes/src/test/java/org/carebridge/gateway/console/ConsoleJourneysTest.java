@@ -82,6 +82,74 @@ class ConsoleJourneysTest extends GatewayTest {
     }
 
     @Test
+    void anAdminAddsAPartnerAndARecordReachesItWithoutARestart() throws Exception {
+        String id = "vs-suffolk-annex-" + Long.toHexString(System.nanoTime() % 0xFFFFF);
+        // the new virtual school's own keys, so its demo inbox can open what is sealed to it
+        PKI.ensure(java.util.List.of(id));
+        Browser b = browser();
+        b.signIn("admin", ConsoleUsers.password(DATA_DIR, "admin"));
+        b.open("/console/partners");
+        b.press("add-partner");
+        b.check("admin-partner-new");
+        b.press("save-partner");
+        assertThat(b.text()).contains("There is a problem", "Enter a partner id", "Enter the partner's name", "Select the kind of agency",
+                "Enter the endpoint URL", "Paste the partner's TLS client certificate", "Enter a reason");
+        b.check("admin-partner-new-errors");
+
+        type(b, "id", "cs-suffolk");
+        type(b, "name", "Suffolk Virtual School annex");
+        new Select(b.find("kind")).selectByValue("virtual-school");
+        type(b, "area", "E10000029");
+        type(b, "endpointUrl", "http://localhost:" + DEMO_PARTNERS_PORT + "/partners/" + id);
+        type(b, "tlsCertificate", Files.readString(PKI.partnerCertificate(id)));
+        type(b, "encryptionCertificate", Files.readString(PKI.partnerEncryptionCertificate(id)));
+        type(b, "reason", "The annex takes children placed in Suffolk from January");
+        b.press("save-partner");
+        assertThat(b.text()).contains("The partner id cs-suffolk is already taken", "The endpoint URL must be an HTTPS address");
+        b.check("admin-partner-taken-id");
+        assertThat(jdbc.queryForObject("select count(*) from registered_partner where partner_id = ?", Long.class, id)).isZero();
+
+        type(b, "id", id);
+        type(b, "endpointUrl", "https://localhost:" + DEMO_PARTNERS_PORT + "/partners/" + id);
+        type(b, "tlsCertificate", Files.readString(PKI.partnerCertificate(id)));
+        type(b, "encryptionCertificate", Files.readString(PKI.partnerEncryptionCertificate(id)));
+        b.press("save-partner");
+        try {
+            assertThat(b.find("done-text").getText()).contains("Suffolk Virtual School annex is added");
+            assertThat(b.find("partner-transport").getText()).isEqualTo("https, fhir-json, sealed");
+            b.check("admin-partner-added");
+
+            String messageId = Examples.newMessageId();
+            assertThat(as("cs-suffolk").processMessage(Examples.bytes(Examples.placementNotification(messageId))).statusCode()).isEqualTo(202);
+            // sealed to the uploaded encryption certificate, opened by the new partner's key
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(inboxFile(id, messageId)));
+            assertThat(Files.readString(inboxFile(id, messageId))).contains("Bundle");
+
+            b.press("edit-partner");
+            b.check("admin-partner-edit");
+            type(b, "name", "Suffolk Virtual School (annex)");
+            type(b, "reason", "The school's own name for it");
+            b.press("save-partner");
+            assertThat(b.find("done-text").getText()).contains("Suffolk Virtual School (annex) is changed");
+            b.check("admin-partner-edited");
+
+            b.open("/console/certificates");
+            assertThat(b.text()).contains(id, "partner TLS", "partner encryption", "The gateway", "Registry");
+            b.check("admin-certificates");
+        } finally {
+            // out of the flows again, so other tests' recipients stay as they were
+            ConsoleUsers.Api.as(DATA_DIR, "admin", PKI.caCertificate(), baseUrl()).post("/admin/api/partners/" + id + "/retire",
+                    "{\"reason\":\"test over\"}");
+        }
+    }
+
+    /** Replaces what a field holds. */
+    private static void type(Browser b, String field, String text) {
+        b.find(field).clear();
+        b.find(field).sendKeys(text);
+    }
+
+    @Test
     void anAdminSuspendsAPartnerAndItsCopiesWaitUntilItIsResumed() throws Exception {
         Browser b = browser();
         b.signIn("admin", ConsoleUsers.password(DATA_DIR, "admin"));

@@ -48,9 +48,14 @@ final class ConsoleUsers {
         }
 
         HttpResponse<String> post(String path, String json) throws Exception {
-            return http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", authorization)
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            return post(path, "application/json", json, java.util.Map.of());
+        }
+
+        HttpResponse<String> post(String path, String contentType, String body, java.util.Map<String, String> headers) throws Exception {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", authorization)
+                    .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
+            headers.forEach(request::header);
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         }
     }
 }

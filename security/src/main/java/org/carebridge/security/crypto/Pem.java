@@ -27,8 +27,19 @@ public final class Pem {
     }
 
     public static List<X509Certificate> readCertificates(Path file) throws IOException, GeneralSecurityException {
+        try (Reader reader = Files.newBufferedReader(file)) {
+            return readCertificates(reader, file.getFileName().toString());
+        }
+    }
+
+    /** The certificates in PEM text (as pasted or kept in the database), first the end entity. */
+    public static List<X509Certificate> readCertificates(String pem) throws IOException, GeneralSecurityException {
+        return readCertificates(new java.io.StringReader(pem == null ? "" : pem), "the PEM text");
+    }
+
+    private static List<X509Certificate> readCertificates(Reader reader, String source) throws IOException, GeneralSecurityException {
         List<X509Certificate> certificates = new ArrayList<>();
-        try (Reader reader = Files.newBufferedReader(file); PEMParser parser = new PEMParser(reader)) {
+        try (PEMParser parser = new PEMParser(reader)) {
             Object item;
             while ((item = parser.readObject()) != null) {
                 if (item instanceof X509CertificateHolder holder) {
@@ -37,7 +48,7 @@ public final class Pem {
             }
         }
         if (certificates.isEmpty()) {
-            throw new GeneralSecurityException("no certificate in " + file.getFileName());
+            throw new GeneralSecurityException("no certificate in " + source);
         }
         return certificates;
     }

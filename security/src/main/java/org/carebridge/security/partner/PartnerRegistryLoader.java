@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.carebridge.security.config.ConfigurationException;
 import org.carebridge.security.config.Placeholders;
+import org.carebridge.security.crypto.Pem;
 
 import java.io.IOException;
 import java.net.URI;
@@ -34,10 +35,24 @@ public final class PartnerRegistryLoader {
     }
 
     public List<Partner> read(Path file) {
-        String source = file.toString();
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigurationException(file.toString(), "cannot be read: " + e.getMessage(), e);
+        }
+        return read(file.toString(), text);
+    }
+
+    /**
+     * Reads a {@code partners:} document from text (the file, an import, or the registry's stored documents). A
+     * certificate may be given inline as PEM ({@code certificate-pem}, {@code encryption-certificate-pem}) instead of a
+     * file path; the registry then holds it.
+     */
+    public List<Partner> read(String source, String text) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+            root = new ObjectMapper(new YAMLFactory()).readTree(text);
         } catch (IOException e) {
             throw new ConfigurationException(source, "cannot be read as YAML: " + e.getMessage(), e);
         }
@@ -76,8 +91,14 @@ public final class PartnerRegistryLoader {
             PartnerEndpoint endpoint = endpoint(node.path("endpoint"), own);
             Path certificate = null;
             String cert = resolved(text(node, "certificate"), own);
-            if (cert == null) {
-                own.add("certificate is missing (path of the partner's PEM client certificate)");
+            String certPem = text(node, "certificate-pem");
+            if (certPem != null) {
+                if (cert != null) {
+                    own.add("give certificate (a file) or certificate-pem, not both");
+                }
+                pem(certPem, "certificate-pem", own);
+            } else if (cert == null) {
+                own.add("certificate is missing (path of the partner's PEM client certificate, or certificate-pem)");
             } else {
                 certificate = Path.of(cert);
             }
@@ -108,7 +129,13 @@ public final class PartnerRegistryLoader {
             problems.add("endpoint.delivery '" + delivery + "' is not one of [sealed, plain-mtls]");
         }
         boolean plainOnly = "plain-mtls".equals(delivery);
-        if (encryption == null && !plainOnly) {
+        String encryptionPem = text(node, "encryption-certificate-pem");
+        if (encryptionPem != null) {
+            if (encryption != null) {
+                problems.add("give encryption-certificate (a file) or encryption-certificate-pem, not both");
+            }
+            pem(encryptionPem, "encryption-certificate-pem", problems);
+        } else if (encryption == null && !plainOnly) {
             problems.add("encryption-certificate is missing: copies are sealed to it (or set endpoint.delivery: plain-mtls "
                     + "for a partner that cannot decrypt yet)");
         }
@@ -243,6 +270,14 @@ public final class PartnerRegistryLoader {
             return null;
         }
         return new PartnerEndpoint(uri, transport, format);
+    }
+
+    private static void pem(String text, String field, List<String> problems) {
+        try {
+            Pem.readCertificates(text);
+        } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
+            problems.add(field + " is not a PEM certificate");
+        }
     }
 
     private String resolved(String value, List<String> problems) {

@@ -197,7 +197,7 @@ class PartnerRegistryLoaderTest {
                 "partner 'bad-kind': kind 'spy-agency' is not one of " + AgencyKind.codes(),
                 "partner 'bad-url': endpoint.url must be an https:// URL",
                 "partner 'two-faults': area 'somewhere' is not a local authority code (e.g. E10000020)",
-                "partner 'two-faults': certificate is missing (path of the partner's PEM client certificate)",
+                "partner 'two-faults': certificate is missing (path of the partner's PEM client certificate, or certificate-pem)",
                 "partner 'two-faults': encryption-certificate is missing: copies are sealed to it (or set endpoint.delivery: "
                         + "plain-mtls for a partner that cannot decrypt yet)");
         assertThat(e.getMessage()).startsWith(file + ": ").doesNotContain("'fine'");
@@ -256,6 +256,36 @@ class PartnerRegistryLoaderTest {
         ConfigurationException e = failure(() -> loader.read(file));
 
         assertThat(e).hasMessageContaining(file.toString()).hasMessageContaining("expected a non-empty list under 'partners'");
+    }
+
+    @Test
+    void certificatesMayBeGivenInlineAsPem() throws Exception {
+        org.carebridge.security.crypto.DevPki pki = new org.carebridge.security.crypto.DevPki(dir.resolve("pki"));
+        pki.ensure(List.of("inline"));
+        String entry = partner("inline", "police", "E10000020", "https://h/inline", "https", null)
+                + "    certificate-pem: |\n" + indent(Files.readString(pki.partnerCertificate("inline")))
+                + "    encryption-certificate-pem: |\n" + indent(Files.readString(pki.partnerEncryptionCertificate("inline")));
+
+        Partner partner = loader.read("export", "partners:\n" + entry).get(0);
+
+        assertThat(partner.certificate()).isNull();
+        assertThat(partner.sealing().encryptionCertificate()).isNull();
+        assertThat(partner.sealing().plainOnly()).isFalse();
+    }
+
+    @Test
+    void anInlineCertificateMustBePemAndNotBesideAFile() {
+        String entry = partner("x", "police", "E10000020", "https://h/x", "https", "/c/x.pem")
+                + "    certificate-pem: not a certificate\n";
+
+        ConfigurationException e = failure(() -> loader.read("export", "partners:\n" + entry));
+
+        assertThat(e.problems()).contains("partner 'x': give certificate (a file) or certificate-pem, not both",
+                "partner 'x': certificate-pem is not a PEM certificate");
+    }
+
+    private static String indent(String pem) {
+        return pem.lines().map(l -> "      " + l + "\n").collect(java.util.stream.Collectors.joining());
     }
 
     private void assertProblem(Path file, String partner, String problem) {

@@ -96,6 +96,78 @@ class PartnerRegistryTest {
         assertThat(e.getMessage()).contains("partner 'copycat'").contains("partner 'ghost'");
     }
 
+    @Test
+    void aPartnerAddedWhileRunningIsIdentifiedAndListenersHearOfIt() throws Exception {
+        PartnerRegistry registry = PartnerRegistry.of("registry", List.of(partner("cs-alpha", pki.partnerCertificate("cs-alpha"))));
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        registry.addListener((before, after) -> heard.add((before == null ? "-" : before.name()) + ">" + (after == null ? "-" : after.name())));
+        var snapshot = registry.all();
+
+        Partner beta = partner("police-beta", null);
+        registry.replace(beta, new PartnerRegistry.HeldCertificates(
+                java.nio.file.Files.readString(pki.partnerCertificate("police-beta")),
+                java.nio.file.Files.readString(pki.partnerEncryptionCertificate("police-beta"))));
+
+        assertThat(registry.byCertificate(certificate(pki.partnerCertificate("police-beta")))).contains(beta);
+        assertThat(registry.heldEncryptionCertificate("police-beta")).contains(certificate(pki.partnerEncryptionCertificate("police-beta")));
+        assertThat(registry.heldEncryptionCertificate("cs-alpha")).isEmpty();
+        assertThat(registry.all()).extracting(Partner::id).containsExactly("cs-alpha", "police-beta");
+        assertThat(snapshot).extracting(Partner::id).containsExactly("cs-alpha");
+
+        Partner renamed = new Partner("police-beta", "Renamed", beta.kind(), beta.area(), beta.endpoint(), null, beta.roles());
+        registry.replace(renamed);
+        assertThat(registry.byId("police-beta")).contains(renamed);
+        assertThat(registry.byCertificate(certificate(pki.partnerCertificate("police-beta")))).contains(renamed);
+
+        assertThat(registry.remove("police-beta")).isTrue();
+        assertThat(registry.remove("police-beta")).isFalse();
+        assertThat(registry.byCertificate(certificate(pki.partnerCertificate("police-beta")))).isEmpty();
+        assertThat(heard).containsExactly("->Partner police-beta", "Partner police-beta>Renamed", "Renamed>-");
+    }
+
+    @Test
+    void aChangeWhoseCertificateCannotBeUsedChangesNothing() throws Exception {
+        Partner alpha = partner("cs-alpha", pki.partnerCertificate("cs-alpha"));
+        PartnerRegistry registry = PartnerRegistry.of("registry", List.of(alpha));
+        List<Partner> heard = new java.util.ArrayList<>();
+        registry.addListener((before, after) -> heard.add(after));
+
+        ConfigurationException copy = failure(() -> registry.replace(partner("copycat", pki.partnerCertificate("cs-alpha"))));
+        ConfigurationException garbage = failure(() -> registry.replace(partner("cs-alpha", null),
+                new PartnerRegistry.HeldCertificates("not a certificate", null)));
+
+        assertThat(copy.problems()).containsExactly("partner 'copycat': certificate is also registered to 'cs-alpha'");
+        assertThat(garbage.problems()).singleElement().asString().contains("cs-alpha").contains("held in the registry");
+        assertThat(registry.all()).containsExactly(alpha);
+        assertThat(registry.byCertificate(certificate(pki.partnerCertificate("cs-alpha")))).contains(alpha);
+        assertThat(heard).isEmpty();
+    }
+
+    @Test
+    void concurrentChangesAllTakeEffect() throws Exception {
+        PartnerRegistry registry = PartnerRegistry.of("registry", List.of(partner("cs-alpha", pki.partnerCertificate("cs-alpha"))));
+        String pem = java.nio.file.Files.readString(pki.partnerCertificate("cs-alpha"));
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                int n = i;
+                done.add(pool.submit(() -> {
+                    registry.replace(new Partner("cs-alpha", "Name " + n, AgencyKind.POLICE, "E10000020",
+                            new PartnerEndpoint(URI.create("https://h/a"), Transport.HTTPS, "fhir-json"), null, java.util.Set.of()),
+                            new PartnerRegistry.HeldCertificates(pem, null));
+                    registry.all().forEach(p -> assertThat(registry.certificate(p.id())).isNotNull());
+                }));
+            }
+            for (var f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(registry.all()).singleElement().extracting(Partner::name).asString().startsWith("Name ");
+    }
+
     private static Partner partner(String id, Path certificate) {
         return new Partner(id, "Partner " + id, AgencyKind.POLICE, "E10000020",
                 new PartnerEndpoint(URI.create("https://h/" + id), Transport.HTTPS, "fhir-json"), certificate);
