@@ -174,7 +174,7 @@ class NodeKillReliabilityTest {
     }
 
     /** Sends record {@code n} until a node accepts it, trying the other node after any failure. */
-    private static void send(List<PartnerClient> clients, List<GatewayProcess> nodes, int n, String template,
+    static void send(List<PartnerClient> clients, List<GatewayProcess> nodes, int n, String template,
                              Set<String> accepted, AtomicInteger retried) {
         String messageId = Examples.newMessageId();
         byte[] body = Examples.bytes(Examples.withMessageId(template, messageId));
@@ -205,7 +205,7 @@ class NodeKillReliabilityTest {
         }
     }
 
-    private static Set<String> stored(DemoInbox inbox) {
+    static Set<String> stored(DemoInbox inbox) {
         Set<String> ids = new HashSet<>();
         try (Stream<Path> files = Files.list(inbox.dir())) {
             files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".p7m") || f.endsWith(".json"))
@@ -228,7 +228,7 @@ class NodeKillReliabilityTest {
         return (int) perId.values().stream().filter(c -> c > 1).count();
     }
 
-    private static long count(Connection db, String sql, String[] ids) throws Exception {
+    static long count(Connection db, String sql, String[] ids) throws Exception {
         try (PreparedStatement statement = db.prepareStatement(sql)) {
             if (sql.contains("?")) {
                 statement.setArray(1, db.createArrayOf("text", ids));
@@ -241,7 +241,7 @@ class NodeKillReliabilityTest {
     }
 
     /** The ledger as IG exports it from a node, checked by the ledger module's offline verifier. */
-    private static String verifyLedgerOffline(GatewayProcess node, DevPki pki, Path dir) throws Exception {
+    static String verifyLedgerOffline(GatewayProcess node, DevPki pki, Path dir) throws Exception {
         Files.createDirectories(dir);
         Properties users = new Properties();
         try (var in = Files.newInputStream(node.dataDir().resolve("pki/ig-users.dev-only.txt"))) {

@@ -15,12 +15,22 @@ import java.time.Duration;
  */
 public final class StandalonePostgres implements AutoCloseable {
 
-    private final EmbeddedPostgres server;
+    private final Path dataDirectory;
+    private final int port;
+    private EmbeddedPostgres server;
 
     public StandalonePostgres(Path dataDirectory) throws IOException {
-        this.server = EmbeddedPostgres.builder()
+        this.dataDirectory = dataDirectory;
+        this.port = GatewayTest.freePort();
+        start();
+    }
+
+    /** Starts the server on its data directory and port (again, after {@link #stop()}). */
+    public void start() throws IOException {
+        server = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDirectory)
-                .setCleanDataDirectory(true)
+                .setCleanDataDirectory(false)
+                .setPort(port)
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("fsync", "on")
                 .setServerConfig("max_connections", "200")
@@ -28,8 +38,16 @@ public final class StandalonePostgres implements AutoCloseable {
                 .start();
     }
 
+    /** Stops the server (a fast shutdown: sessions are cut, committed data stays). */
+    public void stop() throws IOException {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
     public String jdbcUrl() {
-        return "jdbc:postgresql://localhost:" + server.getPort() + "/postgres";
+        return "jdbc:postgresql://localhost:" + port + "/postgres";
     }
 
     /** The arguments that point a gateway node at this server. */
@@ -44,6 +62,6 @@ public final class StandalonePostgres implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        server.close();
+        stop();
     }
 }
