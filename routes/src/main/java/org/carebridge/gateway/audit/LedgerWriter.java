@@ -8,7 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -45,7 +44,6 @@ public class LedgerWriter {
         this.checkpointEvery = checkpointEvery;
     }
 
-    @Scheduled(fixedDelayString = "${carebridge.audit.write-interval:200ms}")
     public void chainPending() {
         while (chainBatch() == batchSize) {
             // keep going while the outbox is full
@@ -56,7 +54,6 @@ public class LedgerWriter {
         }
     }
 
-    @Scheduled(initialDelayString = "${carebridge.audit.checkpoint-interval:60s}", fixedDelayString = "${carebridge.audit.checkpoint-interval:60s}")
     public void checkpointIfGrown() {
         chainPending();
         if (treeSize() > lastCheckpoint()) {

@@ -96,10 +96,15 @@ public class DeliveryDispatcher implements SmartLifecycle, DeliveryBacklog {
         pending.offer(orders);
     }
 
+    /**
+     * Picks up copies a crash left between the database and the broker. Only those older than {@code sweep-after}: a
+     * younger one may be in another live node's queue on its way to the broker, and taking it too would put it on the
+     * partner's queue twice, for two nodes to deliver at once.
+     */
     @EventListener(ApplicationReadyEvent.class)
     public void recoverAfterStart() {
         undispatched.set(store.countUndispatched());
-        List<DeliveryOrder> left = store.undispatched(Duration.ZERO, pending.remainingCapacity());
+        List<DeliveryOrder> left = store.undispatched(sweepAfter, pending.remainingCapacity());
         if (!left.isEmpty()) {
             log.info("Re-dispatching {} of {} stored copies that had not reached the broker", left.size(), undispatched.get());
             pending.offer(left);

@@ -3,7 +3,6 @@ package org.carebridge.gateway.report;
 import org.carebridge.gateway.record.StoredRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
@@ -11,8 +10,9 @@ import java.time.YearMonth;
 import java.time.ZoneId;
 
 /**
- * Sends the previous month's report on {@code carebridge.report.monthly-cron} (first day of the month by default). On
- * several nodes each may fire; the month's message id makes the second send a duplicate that delivers nothing.
+ * Sends the previous month's report on {@code carebridge.report.monthly-cron} (first day of the month by default), from
+ * the node leading the singleton jobs. Should two nodes overlap during a failover, the month's message id makes the
+ * second send a duplicate that delivers nothing.
  */
 @Component
 public class MonthlyReportSchedule {
@@ -27,7 +27,6 @@ public class MonthlyReportSchedule {
         this.submission = submission;
     }
 
-    @Scheduled(cron = "${carebridge.report.monthly-cron}", zone = "Europe/London")
     public void sendPreviousMonth() {
         YearMonth month = previousMonth(clock);
         StoredRecord stored = submission.submit(month, false);

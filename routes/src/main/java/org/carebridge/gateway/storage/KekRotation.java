@@ -3,7 +3,6 @@ package org.carebridge.gateway.storage;
 import org.carebridge.security.storage.KeyEncryptionKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -28,7 +27,6 @@ public class KekRotation {
         this.batch = Math.max(1, storage.eraseBatch());
     }
 
-    @Scheduled(initialDelayString = "${carebridge.storage.erase-interval}", fixedDelayString = "${carebridge.storage.erase-interval}")
     public void rewrapOlder() {
         if (keks.ids().size() < 2) {
             return;

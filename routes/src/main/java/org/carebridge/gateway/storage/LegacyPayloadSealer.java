@@ -5,7 +5,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -40,7 +39,6 @@ public class LegacyPayloadSealer {
     }
 
     @EventListener(ApplicationReadyEvent.class)
-    @Scheduled(initialDelayString = "${carebridge.storage.erase-interval}", fixedDelayString = "${carebridge.storage.erase-interval}")
     public void sealLegacy() {
         int total = 0;
         Integer sealed;

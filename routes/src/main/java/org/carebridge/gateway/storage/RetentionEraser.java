@@ -9,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -53,7 +52,6 @@ public class RetentionEraser {
         this.batch = Math.max(1, storage.eraseBatch());
     }
 
-    @Scheduled(initialDelayString = "${carebridge.storage.erase-interval}", fixedDelayString = "${carebridge.storage.erase-interval}")
     public void eraseDue() {
         int erased = eraseDue(clock.instant());
         if (erased > 0) {

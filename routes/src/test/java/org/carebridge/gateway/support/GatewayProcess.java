@@ -39,17 +39,38 @@ import static org.awaitility.Awaitility.await;
  */
 public final class GatewayProcess {
 
-    private final Path data = createDataDir();
+    private final Path data;
     private final int port = GatewayTest.freePort();
     private final int managementPort = GatewayTest.freePort();
-    private final int partnersPort = GatewayTest.freePort();
+    private final int partnersPort;
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<String> extraArguments;
+    private String logPrefix = "gateway-run-";
     private Process process;
     private int runs;
 
     public GatewayProcess(String... extraArguments) {
+        this(createDataDir(), GatewayTest.freePort(), extraArguments);
+        this.logPrefix = "gateway-run-";
+    }
+
+    /**
+     * One node of several with identical configuration: the same data directory (so the same dev PKI and keys, made
+     * by the node started first) and the same demo partners; each node has ports of its own.
+     */
+    public GatewayProcess(Path data, int partnersPort, String... extraArguments) {
+        this.data = data;
+        this.partnersPort = partnersPort;
         this.extraArguments = List.of(extraArguments);
+        this.logPrefix = "gateway-" + port + "-run-";
+    }
+
+    public int partnersPort() {
+        return partnersPort;
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
     }
 
     public Path dataDir() {
@@ -80,7 +101,7 @@ public final class GatewayProcess {
         command.addAll(extraArguments);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(new File(data.toFile(), "gateway-run-" + (++runs) + ".log"))
+                .redirectOutput(new File(data.toFile(), logPrefix + (++runs) + ".log"))
                 .start();
         Process started = process;
         await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(500)).until(() -> {
@@ -143,7 +164,7 @@ public final class GatewayProcess {
         return server;
     }
 
-    private static Path createDataDir() {
+    public static Path createDataDir() {
         try {
             return Files.createTempDirectory(Files.createDirectories(Paths.get("target", "it-data")), "crash-").toAbsolutePath();
         } catch (IOException e) {
