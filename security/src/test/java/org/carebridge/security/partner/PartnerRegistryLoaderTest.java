@@ -277,6 +277,53 @@ class PartnerRegistryLoaderTest {
     }
 
     /** One partner entry; a null value leaves its line out. */
+    @Test
+    void anSftpPartnerHasItsInboxFolderAndLogin() throws IOException {
+        Path file = write(partner("vs-sftp", "virtual-school", "E10000020", "sftp://files.example:2022/inbox", "sftp", "/c/v.pem")
+                .replace("      format: fhir-json\n", "      format: notice-html\n      username: carebridge\n"
+                        + "      password-file: /run/secrets/v-sftp\n      known-hosts: /c/v.known_hosts\n"));
+
+        PartnerEndpoint endpoint = loader.read(file).get(0).endpoint();
+        assertThat(endpoint.transport()).isEqualTo(Transport.SFTP);
+        assertThat(endpoint.format()).isEqualTo(PartnerEndpoint.NOTICE_HTML);
+        assertThat(endpoint.host()).isEqualTo("files.example");
+        assertThat(endpoint.port()).isEqualTo(2022);
+        assertThat(endpoint.folder()).isEqualTo("inbox");
+        assertThat(endpoint.login()).isEqualTo(new PartnerEndpoint.Login("carebridge", Path.of("/run/secrets/v-sftp"), Path.of("/c/v.known_hosts")));
+    }
+
+    @Test
+    void anSftpPartnerWithoutItsHostKeyOrWithAClimbingFolderIsRefused() throws IOException {
+        assertProblem(write(partner("vs-sftp", "virtual-school", "E10000020", "sftp://files.example/inbox", "sftp", "/c/v.pem")
+                        .replace("      format: fhir-json\n", "      format: fhir-json\n      username: u\n      password-file: /p\n")),
+                "partner 'vs-sftp'", "endpoint.known-hosts is missing");
+        assertProblem(write(partner("vs-sftp", "virtual-school", "E10000020", "sftp://files.example/../etc", "sftp", "/c/v.pem")),
+                "partner 'vs-sftp'", "endpoint.url must be sftp://host[:port]/inbox-folder (no '..')");
+    }
+
+    @Test
+    void aSecureEmailPartnerHasItsMailboxAndNeedsACertificateToEncryptTo() throws IOException {
+        String yjs = partner("yjs-mail", "youth-justice", "E10000020", "smtp://mail.example:2525", "smtp", "/c/y.pem")
+                .replace("      format: fhir-json\n", "      format: notice-html\n      mail-to: yjs@partner.example\n");
+        PartnerEndpoint endpoint = loader.read(write(yjs)).get(0).endpoint();
+        assertThat(endpoint.transport()).isEqualTo(Transport.SMTP);
+        assertThat(endpoint.mailTo()).isEqualTo("yjs@partner.example");
+        assertThat(endpoint.port()).isEqualTo(2525);
+        assertThat(endpoint.login()).isNull();
+
+        assertProblem(write(yjs.replace("      mail-to: yjs@partner.example\n", "")), "partner 'yjs-mail'",
+                "endpoint.mail-to must be the partner's secure mailbox address");
+        assertProblem(write(yjs.replace("      format: notice-html\n", "      format: notice-html\n      delivery: plain-mtls\n")),
+                "partner 'yjs-mail'", "endpoint.transport smtp encrypts every message to encryption-certificate");
+    }
+
+    @Test
+    void theNoticeFormatIsNotForHttpsPartners() throws IOException {
+        assertProblem(write(partner("x", "police", "E10000020", "https://h/x", "https", "/c/x.pem")
+                        .replace("format: fhir-json", "format: notice-html")),
+                "partner 'x'", "endpoint.format notice-html is for the sftp and smtp transports");
+    }
+
     private static String partner(String id, String kind, String area, String url, String transport, String certificate) {
         StringBuilder yaml = new StringBuilder("  - id: " + id + "\n    name: Partner " + id + "\n");
         yaml.append("    kind: ").append(kind).append('\n');
