@@ -35,6 +35,6 @@ public class SmtpOutboundRouteTemplate extends RouteBuilder {
                 .templateParameter("login", "")
                 .templateParameter("connectionTimeout", "10000")
                 .from("direct:" + TEMPLATE_ID + "-{{partner}}")
-                    .to("{{scheme}}://{{host}}:{{port}}?{{login}}connectionTimeout={{connectionTimeout}}&timeout={{connectionTimeout}}");
+                    .to("{{scheme}}://{{host}}:{{port}}?{{login}}connectionTimeout={{connectionTimeout}}");
     }
 }

@@ -43,6 +43,16 @@ public class AdminApiController {
     private final DeliveryOverview overview;
     private final PartnerAdministration partners;
 
+    private org.carebridge.gateway.delivery.DeliveryTemplates transports;
+    private org.carebridge.security.partner.PartnerRegistry registry;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    void connectionTests(org.carebridge.gateway.delivery.DeliveryTemplates transports,
+                         org.carebridge.security.partner.PartnerRegistry registry) {
+        this.transports = transports;
+        this.registry = registry;
+    }
+
     public AdminApiController(DeadLetters deadLetters, DeliveryOverview overview, PartnerAdministration partners) {
         this.deadLetters = deadLetters;
         this.overview = overview;
@@ -143,6 +153,18 @@ public class AdminApiController {
         var change = partners.resume(id, actor(user, IgRole.ADMIN), request.reason());
         return ResponseEntity.status(change == PartnerAdministration.Change.CHANGED ? HttpStatus.OK : HttpStatus.CONFLICT)
                 .body(PartnerSummary.of(partners.partner(id)));
+    }
+
+    @PostMapping("/partners/{id}/connection-test")
+    @Operation(summary = "Test the connection to a partner's endpoint (TLS handshake, SFTP login, SMTP EHLO); nothing is sent; admin only")
+    public ResponseEntity<?> connectionTest(@PathVariable String id) {
+        var partner = registry.byId(id).filter(p -> p.endpoint() != null);
+        if (partner.isEmpty()) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No partner with an endpoint is registered as '" + id + "'");
+            problem.setTitle("Unknown partner");
+            return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        }
+        return ResponseEntity.ok(transports.checkConnection(partner.get()));
     }
 
     @ExceptionHandler(Refused.class)

@@ -4,6 +4,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.model.ModelCamelContext;
 import org.carebridge.connectors.sftp.SftpInboundRouteTemplate;
+import org.carebridge.gateway.admin.Actor;
+import org.carebridge.gateway.admin.PartnerAdministration;
+import org.carebridge.gateway.delivery.PartnerDeliveryControl;
 import org.carebridge.gateway.delivery.HttpsDeliveryTemplate;
 import org.carebridge.gateway.delivery.SftpDeliveryTemplate;
 import org.carebridge.gateway.delivery.SmtpDeliveryTemplate;
@@ -30,6 +33,12 @@ class PartnerRoutesTest extends GatewayTest {
 
     @Autowired
     PartnerRegistry registry;
+
+    @Autowired
+    PartnerAdministration partners;
+
+    @Autowired
+    PartnerDeliveryControl control;
 
     @Test
     void everyPartnerHasADeliveryRouteFromItsTransportsTemplate() {
@@ -63,6 +72,19 @@ class PartnerRoutesTest extends GatewayTest {
             routes.start(registry.byId("vs-suffolk").orElseThrow());
         }
         assertThat(camel.getRoute("deliver-vs-suffolk").getConfigurationId()).isEqualTo("delivery-errors");
+    }
+
+    @Test
+    void aSuspendedPartnersReplacedRouteStaysStoppedUntilItIsResumed() {
+        partners.suspend("yjs-suffolk", new Actor("test-admin", "admin"), "route replacement while suspended");
+        try {
+            routes.replace(registry.byId("yjs-suffolk").orElseThrow());
+            assertThat(camel.getRoute("deliver-yjs-suffolk")).isNotNull();
+            assertThat(control.delivering("yjs-suffolk")).isFalse();
+        } finally {
+            partners.resume("yjs-suffolk", new Actor("test-admin", "admin"), "route replacement test over");
+        }
+        assertThat(control.delivering("yjs-suffolk")).isTrue();
     }
 
     @Test

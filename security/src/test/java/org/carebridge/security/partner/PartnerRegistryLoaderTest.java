@@ -38,7 +38,7 @@ class PartnerRegistryLoaderTest {
                 "cs-suffolk", "cs-norfolk", "health-norfolk", "health-suffolk",
                 "vs-suffolk", "vs-norfolk", "police-norfolk", "yjs-norfolk",
                 "mash-norfolk", "mash-suffolk", "police-suffolk", "yjs-suffolk",
-                "norfolk-police-district-leads", "norfolk-corporate-parenting-board", "ofsted");
+                "cs-cambridgeshire", "health-cambridgeshire", "norfolk-police-district-leads", "norfolk-corporate-parenting-board", "ofsted");
         assertThat(partners.stream().collect(Collectors.toMap(Partner::id, Partner::kind))).containsOnly(
                 entry("cs-suffolk", AgencyKind.CHILDRENS_SERVICES), entry("cs-norfolk", AgencyKind.CHILDRENS_SERVICES),
                 entry("health-norfolk", AgencyKind.HEALTH), entry("health-suffolk", AgencyKind.HEALTH),
@@ -46,6 +46,7 @@ class PartnerRegistryLoaderTest {
                 entry("police-norfolk", AgencyKind.POLICE), entry("yjs-norfolk", AgencyKind.YOUTH_JUSTICE),
                 entry("mash-norfolk", AgencyKind.SAFEGUARDING_HUB), entry("mash-suffolk", AgencyKind.SAFEGUARDING_HUB),
                 entry("police-suffolk", AgencyKind.POLICE), entry("yjs-suffolk", AgencyKind.YOUTH_JUSTICE),
+                entry("cs-cambridgeshire", AgencyKind.CHILDRENS_SERVICES), entry("health-cambridgeshire", AgencyKind.HEALTH),
                 entry("norfolk-police-district-leads", AgencyKind.OVERSIGHT),
                 entry("norfolk-corporate-parenting-board", AgencyKind.OVERSIGHT), entry("ofsted", AgencyKind.REGULATOR));
         assertThat(partners.stream().collect(Collectors.toMap(Partner::id, Partner::area))).containsOnly(
@@ -54,9 +55,10 @@ class PartnerRegistryLoaderTest {
                 entry("police-norfolk", "E10000020"), entry("yjs-norfolk", "E10000020"),
                 entry("mash-norfolk", "E10000020"), entry("mash-suffolk", "E10000029"),
                 entry("police-suffolk", "E10000029"), entry("yjs-suffolk", "E10000029"),
+                entry("cs-cambridgeshire", "E10000003"), entry("health-cambridgeshire", "E10000003"),
                 entry("norfolk-police-district-leads", "E10000020"), entry("norfolk-corporate-parenting-board", "E10000020"),
                 entry("ofsted", "E10000020"));
-        assertThat(partners).allSatisfy(p -> {
+        assertThat(partners).filteredOn(p -> !p.area().equals("E10000003")).allSatisfy(p -> {
             assertThat(p.name()).isNotBlank();
             assertThat(p.endpoint().format()).isEqualTo("fhir-json");
             assertThat(p.endpoint().url().toString()).startsWith("https://localhost:9443/");
@@ -64,6 +66,13 @@ class PartnerRegistryLoaderTest {
             assertThat(p.endpoint().transport())
                     .isEqualTo(p.kind() == AgencyKind.HEALTH ? Transport.FHIR_REST : Transport.HTTPS);
         });
+        // the partners with no system integration: a readable notice over SFTP, and secure email
+        Map<String, PartnerEndpoint> other = partners.stream().filter(p -> p.area().equals("E10000003"))
+                .collect(Collectors.toMap(Partner::id, Partner::endpoint));
+        assertThat(other.get("cs-cambridgeshire").transport()).isEqualTo(Transport.SFTP);
+        assertThat(other.get("cs-cambridgeshire").format()).isEqualTo(PartnerEndpoint.NOTICE_HTML);
+        assertThat(other.get("health-cambridgeshire").transport()).isEqualTo(Transport.SMTP);
+        assertThat(other.get("health-cambridgeshire").mailTo()).isEqualTo("cic-health@cambridgeshire.demo-partners.test");
     }
 
     @Test
