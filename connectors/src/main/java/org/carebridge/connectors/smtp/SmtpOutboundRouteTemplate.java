@@ -35,6 +35,8 @@ public class SmtpOutboundRouteTemplate extends RouteBuilder {
                 .templateParameter("login", "")
                 .templateParameter("connectionTimeout", "10000")
                 .from("direct:" + TEMPLATE_ID + "-{{partner}}")
+                    // a failure goes back to the caller as it was, so the delivery route's own error handling retries it
+                    .errorHandler(noErrorHandler())
                     .to("{{scheme}}://{{host}}:{{port}}?{{login}}connectionTimeout={{connectionTimeout}}");
     }
 }

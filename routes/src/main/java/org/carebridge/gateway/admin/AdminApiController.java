@@ -2,8 +2,11 @@ package org.carebridge.gateway.admin;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.carebridge.gateway.delivery.DeliveryTemplates;
 import org.carebridge.gateway.ig.IgRole;
 import org.carebridge.gateway.record.DeliveryState;
+import org.carebridge.security.partner.PartnerRegistry;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -43,12 +46,11 @@ public class AdminApiController {
     private final DeliveryOverview overview;
     private final PartnerAdministration partners;
 
-    private org.carebridge.gateway.delivery.DeliveryTemplates transports;
-    private org.carebridge.security.partner.PartnerRegistry registry;
+    private DeliveryTemplates transports;
+    private PartnerRegistry registry;
 
-    @org.springframework.beans.factory.annotation.Autowired
-    void connectionTests(org.carebridge.gateway.delivery.DeliveryTemplates transports,
-                         org.carebridge.security.partner.PartnerRegistry registry) {
+    @Autowired
+    void connectionTests(DeliveryTemplates transports, PartnerRegistry registry) {
         this.transports = transports;
         this.registry = registry;
     }

@@ -1,12 +1,17 @@
 package org.carebridge.gateway.delivery;
 
 import org.apache.camel.model.FilterDefinition;
+import org.carebridge.gateway.CarebridgeProperties;
+import org.carebridge.gateway.pki.GatewayPki;
+import org.carebridge.security.crypto.TlsContexts;
 import org.carebridge.security.partner.Partner;
 import org.carebridge.security.partner.Transport;
 import org.springframework.stereotype.Component;
 
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 
 /** HTTPS and FHIR REST ({@code $process-message}): the copy is posted with mutual TLS by the {@code PartnerHttpsTransport}. */
 @Component
@@ -17,7 +22,7 @@ public class HttpsDeliveryTemplate extends DeliveryTemplate {
     private final SSLSocketFactory tls;
     private final int connectTimeoutMillis;
 
-    public HttpsDeliveryTemplate(org.carebridge.gateway.pki.GatewayPki pki, org.carebridge.gateway.CarebridgeProperties properties) {
+    public HttpsDeliveryTemplate(GatewayPki pki, CarebridgeProperties properties) {
         this.tls = pki.clientContext().getSocketFactory();
         this.connectTimeoutMillis = (int) properties.delivery().connectTimeout().toMillis();
     }
@@ -41,11 +46,11 @@ public class HttpsDeliveryTemplate extends DeliveryTemplate {
     @Override
     public ConnectionCheck.Result checkConnection(Partner partner) {
         return ConnectionCheck.timed("https", "TLS handshake", () -> {
-            try (java.net.Socket plain = new java.net.Socket()) {
-                plain.connect(new java.net.InetSocketAddress(partner.endpoint().host(), partner.endpoint().port()), connectTimeoutMillis);
+            try (Socket plain = new Socket()) {
+                plain.connect(new InetSocketAddress(partner.endpoint().host(), partner.endpoint().port()), connectTimeoutMillis);
                 plain.setSoTimeout(connectTimeoutMillis);
                 try (SSLSocket socket = (SSLSocket) tls.createSocket(plain, partner.endpoint().host(), partner.endpoint().port(), false)) {
-                    socket.setSSLParameters(org.carebridge.security.crypto.TlsContexts.strictParameters());
+                    socket.setSSLParameters(TlsContexts.strictParameters());
                     socket.startHandshake();
                     return "handshake completed (" + socket.getSession().getProtocol() + ")";
                 }

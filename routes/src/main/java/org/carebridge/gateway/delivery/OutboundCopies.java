@@ -23,12 +23,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Copies for the transports that are not HTTPS: each is made ready for its transport (a file, a secure email), sent by
@@ -133,9 +135,9 @@ public class OutboundCopies {
         if (!PartnerEndpoint.NOTICE_HTML.equals(partner.endpoint().format())) {
             return delivery.payload();
         }
-        List<java.util.Map<String, Object>> clock = jdbc.queryForList(
+        List<Map<String, Object>> clock = jdbc.queryForList(
                 "select deadline, rule_id from record_clock where tracking_id = ?", delivery.order().trackingId());
-        Instant deadline = clock.isEmpty() ? null : ((java.sql.Timestamp) clock.get(0).get("deadline")).toInstant();
+        Instant deadline = clock.isEmpty() ? null : ((Timestamp) clock.get(0).get("deadline")).toInstant();
         String rule = clock.isEmpty() ? null : "Set by the clock rule '" + clock.get(0).get("rule_id") + "'.";
         return ReadableNotice.render(delivery.payload(), new ReadableNotice.Context(delivery.agreement().id(),
                 delivery.agreement().version(), deadline, rule)).getBytes(StandardCharsets.UTF_8);

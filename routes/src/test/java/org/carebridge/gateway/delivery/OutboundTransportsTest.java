@@ -61,6 +61,9 @@ class OutboundTransportsTest extends GatewayTest {
     @Autowired
     org.apache.camel.CamelContext camel;
 
+    @Autowired
+    org.carebridge.gateway.routing.PartnerRoutes routes;
+
     @Test
     void aPlacementReachesANoticeOnlyPartnerOverSftpAndAHealthTeamBySecureEmail() throws Exception {
         assertThat(camel.getRoute(SftpOutboundRouteTemplate.routeId("cs-cambridgeshire"))).isNotNull();
@@ -133,6 +136,32 @@ class OutboundTransportsTest extends GatewayTest {
         var failed = transports.checkConnection(new Partner(real.id(), real.name(), real.kind(), real.area(), endpoint, real.certificate()));
         assertThat(failed.passed()).isFalse();
         assertThat(failed.outcome()).doesNotContain("not-the-password-4711");
+    }
+
+    @Test
+    void aCopyTheSftpServerDidNotTakeIsNeverRecordedAsDisclosed() throws Exception {
+        // the partner's server refuses every write (as a full or read-only inbox would)
+        org.apache.camel.builder.AdviceWith.adviceWith(camel, SftpOutboundRouteTemplate.routeId("cs-cambridgeshire"),
+                route -> route.weaveByToUri("sftp*").replace().throwException(new java.io.IOException("inbox refused the write")));
+        try {
+            String messageId = Examples.newMessageId();
+            String placement = Examples.placementNotification(messageId).replaceAll("\"valueCode\"\\s*:\\s*\"E10000020\"", "\"valueCode\": \"E10000003\"");
+            var response = as("cs-suffolk").processMessage(Examples.bytes(placement));
+            assertThat(response.statusCode()).isEqualTo(202);
+            String tracking = response.headers().firstValue("Location").orElseThrow().replaceAll(".*/records/", "");
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> "DEAD_LETTERED".equals(jdbc.queryForObject(
+                    "select state from delivery where tracking_id = ?::uuid and recipient = 'cs-cambridgeshire'", String.class, tracking)));
+            assertThat(jdbc.queryForObject("select count(*) from audit_entry where kind = 'DISCLOSED' and tracking_id = ? and recipient = 'cs-cambridgeshire'",
+                    Long.class, tracking)).isZero();
+            assertThat(sftp.root("cs-cambridgeshire").resolve("inbox/" + messageId + ".html.p7m")).doesNotExist();
+            // the other partner's transport is not held back
+            await().atMost(Duration.ofSeconds(60)).until(() -> "DELIVERED".equals(jdbc.queryForObject(
+                    "select state from delivery where tracking_id = ?::uuid and recipient = 'health-cambridgeshire'", String.class, tracking)));
+        } finally {
+            routes.replace(registry.byId("cs-cambridgeshire").orElseThrow());
+        }
+        assertThat(transports.checkConnection(registry.byId("cs-cambridgeshire").orElseThrow()).passed()).isTrue();
     }
 
     private static byte[] opened(byte[] sealed, String partnerId) throws Exception {
