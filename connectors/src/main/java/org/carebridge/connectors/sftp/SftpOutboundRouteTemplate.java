@@ -36,6 +36,8 @@ public class SftpOutboundRouteTemplate extends RouteBuilder {
                 .templateParameter("connectTimeout", "10000")
                 .templateParameter("inbox")
                 .from("direct:" + TEMPLATE_ID + "-{{partner}}")
+                    // a failure goes back to the caller as it was, so the delivery route's own error handling retries it
+                    .errorHandler(noErrorHandler())
                     .process(SftpOutboundRouteTemplate::plainName)
                     .to("sftp://{{host}}:{{port}}/{{inbox}}?username={{username}}&password=RAW({{password}})"
                             + "&knownHostsFile={{knownHostsFile}}&strictHostKeyChecking={{strictHostKeyChecking}}"

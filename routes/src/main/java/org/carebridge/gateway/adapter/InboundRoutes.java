@@ -1,6 +1,7 @@
 package org.carebridge.gateway.adapter;
 
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.TemplatedRouteDefinition;
 import org.carebridge.connectors.inbound.GovernedIntake;
 import org.carebridge.connectors.inbound.Ssda903Inbound;
 import org.carebridge.connectors.sftp.SftpInboundRouteTemplate;
@@ -10,6 +11,7 @@ import org.carebridge.connectors.ssda903.CollectionYears;
 import org.carebridge.connectors.ssda903.Ssda903Settings;
 import org.carebridge.connectors.ssda903.ZippedTables;
 import org.carebridge.gateway.CarebridgeProperties;
+import org.carebridge.gateway.delivery.PartnerRoute;
 import org.carebridge.security.config.ConfigurationException;
 import org.carebridge.security.partner.Partner;
 import org.carebridge.security.partner.PartnerInbound;
@@ -20,6 +22,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * One inbound route per partner that sends its own format ({@code inbound:} in partners.yaml), made from the transport's
@@ -47,32 +51,42 @@ public class InboundRoutes extends RouteBuilder {
     @Override
     public void configure() {
         for (Partner partner : registry.all()) {
-            PartnerInbound inbound = partner.inbound();
-            if (inbound == null) {
-                continue;
-            }
-            CollectionYear year = years.year(inbound.collectionYear()).orElseThrow(() -> problem(partner,
-                    "inbound.collection-year " + inbound.collectionYear() + " has no code lists in formats/ssda903 (there are "
-                            + years.names() + ")"));
-            Ssda903Settings settings = new Ssda903Settings(partner.id(), partner.name(), partner.area(), year, null,
-                    Ssda903Settings.UnknownColumns.fromCode(inbound.unknownColumns()));
-            Ssda903Inbound files = new Ssda903Inbound(intake, settings, inbound.newEpisodesWithin(), homes,
-                    Ssda903Inbound.Form.fromCode(inbound.format()), ZippedTables.Limits.DEFAULT, Clock.systemUTC());
-            getCamelContext().getRegistry().bind(SftpInboundRouteTemplate.filesBean(partner.id()), SftpInboundRouteTemplate.processor(files));
-            templatedRoute(SftpInboundRouteTemplate.TEMPLATE_ID)
-                    .routeId(SftpInboundRouteTemplate.routeId(partner.id()))
-                    .parameter("partner", partner.id())
-                    .parameter("files", SftpInboundRouteTemplate.filesBean(partner.id()))
-                    .parameter("host", inbound.host())
-                    .parameter("port", String.valueOf(inbound.port()))
-                    .parameter("username", inbound.username())
-                    .parameter("password", password(partner, inbound.passwordFile()))
-                    .parameter("knownHostsFile", inbound.knownHosts().toString())
-                    .parameter("outbox", inbound.folder())
-                    .parameter("ackFolder", inbound.ackFolder())
-                    .parameter("workDirectory", properties.dataDir().resolve("inbound-work").resolve(partner.id()).toString())
-                    .parameter("delay", String.valueOf(inbound.pollDelay().toMillis()));
+            route(partner).ifPresent(route -> {
+                TemplatedRouteDefinition templated = templatedRoute(route.templateId()).routeId(route.routeId());
+                route.parameters().forEach(templated::parameter);
+            });
         }
+    }
+
+    /**
+     * The partner's inbound route ({@code inbound-sftp-<partner>}), with its file processor bound in the registry, or
+     * empty for a partner that sends no files of its own.
+     */
+    public Optional<PartnerRoute> route(Partner partner) {
+        PartnerInbound inbound = partner.inbound();
+        if (inbound == null) {
+            return Optional.empty();
+        }
+        CollectionYear year = years.year(inbound.collectionYear()).orElseThrow(() -> problem(partner,
+                "inbound.collection-year " + inbound.collectionYear() + " has no code lists in formats/ssda903 (there are "
+                        + years.names() + ")"));
+        Ssda903Settings settings = new Ssda903Settings(partner.id(), partner.name(), partner.area(), year, null,
+                Ssda903Settings.UnknownColumns.fromCode(inbound.unknownColumns()));
+        Ssda903Inbound files = new Ssda903Inbound(intake, settings, inbound.newEpisodesWithin(), homes,
+                Ssda903Inbound.Form.fromCode(inbound.format()), ZippedTables.Limits.DEFAULT, Clock.systemUTC());
+        getCamelContext().getRegistry().bind(SftpInboundRouteTemplate.filesBean(partner.id()), SftpInboundRouteTemplate.processor(files));
+        return Optional.of(new PartnerRoute(SftpInboundRouteTemplate.TEMPLATE_ID, SftpInboundRouteTemplate.routeId(partner.id()), Map.ofEntries(
+                Map.entry("partner", partner.id()),
+                Map.entry("files", SftpInboundRouteTemplate.filesBean(partner.id())),
+                Map.entry("host", inbound.host()),
+                Map.entry("port", String.valueOf(inbound.port())),
+                Map.entry("username", inbound.username()),
+                Map.entry("password", password(partner, inbound.passwordFile())),
+                Map.entry("knownHostsFile", inbound.knownHosts().toString()),
+                Map.entry("outbox", inbound.folder()),
+                Map.entry("ackFolder", inbound.ackFolder()),
+                Map.entry("workDirectory", properties.dataDir().resolve("inbound-work").resolve(partner.id()).toString()),
+                Map.entry("delay", String.valueOf(inbound.pollDelay().toMillis())))));
     }
 
     private static String password(Partner partner, Path file) {

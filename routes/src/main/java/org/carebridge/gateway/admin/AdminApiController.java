@@ -2,8 +2,11 @@ package org.carebridge.gateway.admin;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.carebridge.gateway.delivery.DeliveryTemplates;
 import org.carebridge.gateway.ig.IgRole;
 import org.carebridge.gateway.record.DeliveryState;
+import org.carebridge.security.partner.PartnerRegistry;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -45,6 +48,15 @@ public class AdminApiController {
     private final PartnerAdministration partners;
     private final PartnerRegistration registration;
     private final CertificateList certificates;
+
+    private DeliveryTemplates transports;
+    private PartnerRegistry registry;
+
+    @Autowired
+    void connectionTests(DeliveryTemplates transports, PartnerRegistry registry) {
+        this.transports = transports;
+        this.registry = registry;
+    }
 
     public AdminApiController(DeadLetters deadLetters, DeliveryOverview overview, PartnerAdministration partners,
                               PartnerRegistration registration, CertificateList certificates) {
@@ -207,6 +219,18 @@ public class AdminApiController {
     @Operation(summary = "Every certificate in use, the gateway's and its partners', with days to expiry, soonest first")
     public List<CertificateList.Entry> certificates() {
         return certificates.all();
+    }
+
+    @PostMapping("/partners/{id}/connection-test")
+    @Operation(summary = "Test the connection to a partner's endpoint (TLS handshake, SFTP login, SMTP EHLO); nothing is sent; admin only")
+    public ResponseEntity<?> connectionTest(@PathVariable String id) {
+        var partner = registry.byId(id).filter(p -> p.endpoint() != null);
+        if (partner.isEmpty()) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No partner with an endpoint is registered as '" + id + "'");
+            problem.setTitle("Unknown partner");
+            return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        }
+        return ResponseEntity.ok(transports.checkConnection(partner.get()));
     }
 
     @ExceptionHandler(Refused.class)

@@ -25,4 +25,11 @@ public class DemoPartnersConfiguration {
                                   @org.springframework.beans.factory.annotation.Value("${carebridge.demo-partners.sftp-port}") int port) {
         return new DemoSftpServer(registry, properties.dataDir().resolve("demo-partners"), properties.pki().dir(), port);
     }
+
+    /** The secure mailbox of the demo partners that take S/MIME email ({@code endpoint.transport: smtp}). */
+    @Bean(destroyMethod = "close")
+    DemoMailServer demoMailServer(PartnerRegistry registry,
+                                  @org.springframework.beans.factory.annotation.Value("${carebridge.demo-partners.smtp-port}") int port) {
+        return new DemoMailServer(registry, port);
+    }
 }

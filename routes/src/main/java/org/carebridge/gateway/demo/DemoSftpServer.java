@@ -6,8 +6,10 @@ import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 import org.carebridge.security.partner.Partner;
+import org.carebridge.security.partner.PartnerEndpoint;
 import org.carebridge.security.partner.PartnerInbound;
 import org.carebridge.security.partner.PartnerRegistry;
+import org.carebridge.security.partner.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The demo partners' own SFTP server (Apache MINA SSHD, 127.0.0.1 only): one login and folder per partner with
- * {@code inbound.transport: sftp}, under {@code data/demo-partners/sftp/<partner>/} ({@code outbox/} where the partner
- * drops its files, {@code ack/} where the gateway answers). Dev-only passwords and host key are generated under the pki
+ * {@code inbound.transport: sftp} or {@code endpoint.transport: sftp}, under {@code data/demo-partners/sftp/<partner>/}
+ * ({@code outbox/} where the partner drops its files, {@code ack/} where the gateway answers, and the endpoint's inbox
+ * folder where the gateway writes its copies). Dev-only passwords and host key are generated under the pki
  * folder on first start, with the known_hosts line the gateway checks the host key against. Off in production.
  */
 public class DemoSftpServer implements AutoCloseable {
@@ -45,15 +48,23 @@ public class DemoSftpServer implements AutoCloseable {
             Files.createDirectories(keys);
             for (Partner partner : registry.all()) {
                 PartnerInbound inbound = partner.inbound();
-                if (inbound == null || !PartnerInbound.SFTP.equals(inbound.transport())) {
-                    continue;
+                if (inbound != null && PartnerInbound.SFTP.equals(inbound.transport())) {
+                    Path root = Files.createDirectories(demoDir.resolve("sftp").resolve(partner.id()));
+                    Files.createDirectories(root.resolve(inbound.folder()));
+                    Files.createDirectories(root.resolve(inbound.ackFolder()));
+                    roots.put(partner.id(), root);
+                    files.setUserHomeDir(inbound.username(), root);
+                    passwords.put(inbound.username(), password(inbound.passwordFile()));
                 }
-                Path root = Files.createDirectories(demoDir.resolve("sftp").resolve(partner.id()));
-                Files.createDirectories(root.resolve(inbound.folder()));
-                Files.createDirectories(root.resolve(inbound.ackFolder()));
-                roots.put(partner.id(), root);
-                files.setUserHomeDir(inbound.username(), root);
-                passwords.put(inbound.username(), password(inbound.passwordFile()));
+                PartnerEndpoint endpoint = partner.endpoint();
+                if (endpoint != null && endpoint.transport() == Transport.SFTP && isHere(endpoint)) {
+                    // a partner that takes its copies as files in its inbox folder
+                    Path root = Files.createDirectories(demoDir.resolve("sftp").resolve(partner.id()));
+                    Files.createDirectories(root.resolve(endpoint.folder()));
+                    roots.put(partner.id(), root);
+                    files.setUserHomeDir(endpoint.login().username(), root);
+                    passwords.put(endpoint.login().username(), password(endpoint.login().passwordFile()));
+                }
             }
             server = SshServer.setUpDefaultServer();
             server.setHost("127.0.0.1");
@@ -73,6 +84,10 @@ public class DemoSftpServer implements AutoCloseable {
             throw new IllegalStateException("the demo SFTP server has no host key", e);
         }
         log.info("Demo partners' SFTP server on 127.0.0.1:{} for {}", server.getPort(), roots.keySet());
+    }
+
+    private static boolean isHere(PartnerEndpoint endpoint) {
+        return "127.0.0.1".equals(endpoint.host()) || "localhost".equals(endpoint.host());
     }
 
     /** The folder a demo partner's SFTP login sees. */

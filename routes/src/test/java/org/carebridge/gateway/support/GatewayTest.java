@@ -41,6 +41,7 @@ public abstract class GatewayTest {
     protected static final Path DATA_DIR = createDataDir();
     protected static final int DEMO_PARTNERS_PORT = freePort();
     protected static final int DEMO_SFTP_PORT = freePort();
+    protected static final int DEMO_SMTP_PORT = freePort();
     protected static final DevPki PKI = new DevPki(DATA_DIR.resolve("pki"));
     /**
      * The revocation list the gateway checks partners' certificates and signatures against (carebridge.sealing.crls),
@@ -69,6 +70,7 @@ public abstract class GatewayTest {
         registry.add("carebridge.config-dir", Examples.CONFIG::toString);
         registry.add("carebridge.demo-partners.port", () -> DEMO_PARTNERS_PORT);
         registry.add("carebridge.demo-partners.sftp-port", () -> DEMO_SFTP_PORT);
+        registry.add("carebridge.demo-partners.smtp-port", () -> DEMO_SMTP_PORT);
         registry.add("server.port", () -> "0");
         registry.add("management.server.port", () -> "0");
         registry.add("carebridge.delivery.initial-delay", () -> "200ms");

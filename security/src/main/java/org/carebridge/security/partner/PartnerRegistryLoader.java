@@ -23,6 +23,7 @@ public final class PartnerRegistryLoader {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
     private static final Pattern AREA = Pattern.compile("[EWSN]\\d{8}");
+    private static final Pattern MAILBOX = Pattern.compile("[^@\\s<>\"]+@[A-Za-z0-9.-]+");
     private static final List<String> INBOUND_FORMATS = List.of("ssda903-csv", "ssda903-xml");
     private static final List<String> INBOUND_FIELDS = List.of("enabled", "transport", "format", "url", "username", "password-file",
             "known-hosts", "ack-folder", "collection-year", "new-episodes-within", "unknown-columns", "poll-delay");
@@ -110,6 +111,10 @@ public final class PartnerRegistryLoader {
                 roles.add(role.asText());
             }
             Partner.Sealing sealing = sealing(node, own);
+            if (endpoint != null && endpoint.transport() == Transport.SMTP && sealing.plainOnly()) {
+                own.add("endpoint.transport smtp encrypts every message to encryption-certificate; endpoint.delivery "
+                        + "plain-mtls cannot be used with it");
+            }
             PartnerInbound inbound = inbound(node.path("inbound"), kind, sealing, own);
             own.forEach(p -> problems.add(label + ": " + p));
             if (own.isEmpty()) {
@@ -255,8 +260,11 @@ public final class PartnerRegistryLoader {
             problems.add("endpoint.transport '" + transportCode + "' is not one of " + Transport.codes());
         }
         String format = text(node, "format");
-        if (!"fhir-json".equals(format)) {
-            problems.add("endpoint.format '" + format + "' is not supported (fhir-json)");
+        boolean files = transport == Transport.SFTP || transport == Transport.SMTP;
+        if (PartnerEndpoint.NOTICE_HTML.equals(format) && !files) {
+            problems.add("endpoint.format notice-html is for the sftp and smtp transports; an HTTPS partner takes fhir-json");
+        } else if (!PartnerEndpoint.FHIR_JSON.equals(format) && !PartnerEndpoint.NOTICE_HTML.equals(format)) {
+            problems.add("endpoint.format '" + format + "' is not supported ([fhir-json, notice-html])");
         }
         String url = resolved(text(node, "url"), problems);
         URI uri = null;
@@ -265,11 +273,60 @@ public final class PartnerRegistryLoader {
         } catch (IllegalArgumentException e) {
             problems.add("endpoint.url is not a URL");
         }
-        if (uri == null || !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-            problems.add("endpoint.url must be an https:// URL");
+        if (transport == null) {
             return null;
         }
-        return new PartnerEndpoint(uri, transport, format);
+        switch (transport) {
+            case SFTP -> {
+                if (uri == null || !"sftp".equals(uri.getScheme()) || uri.getHost() == null || uri.getPath() == null
+                        || uri.getPath().length() < 2 || uri.getPath().contains("..")) {
+                    problems.add("endpoint.url must be sftp://host[:port]/inbox-folder (no '..')");
+                    return null;
+                }
+                PartnerEndpoint.Login login = login(node, true, problems);
+                return login == null ? null : new PartnerEndpoint(uri, transport, format, login, null);
+            }
+            case SMTP -> {
+                if (uri == null || !("smtp".equals(uri.getScheme()) || "smtps".equals(uri.getScheme())) || uri.getHost() == null) {
+                    problems.add("endpoint.url must be smtp://host[:port] or smtps://host[:port]");
+                    return null;
+                }
+                String to = resolved(text(node, "mail-to"), problems);
+                if (to == null || !MAILBOX.matcher(to).matches()) {
+                    problems.add("endpoint.mail-to must be the partner's secure mailbox address");
+                    return null;
+                }
+                PartnerEndpoint.Login login = text(node, "username") == null ? null : login(node, false, problems);
+                return new PartnerEndpoint(uri, transport, format, login, to);
+            }
+            default -> {
+                if (uri == null || !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    problems.add("endpoint.url must be an https:// URL");
+                    return null;
+                }
+                return new PartnerEndpoint(uri, transport, format);
+            }
+        }
+    }
+
+    private PartnerEndpoint.Login login(JsonNode node, boolean knownHostsNeeded, List<String> problems) {
+        int before = problems.size();
+        String username = resolved(text(node, "username"), problems);
+        if (username == null) {
+            problems.add("endpoint.username is missing");
+        }
+        String passwordFile = resolved(text(node, "password-file"), problems);
+        if (passwordFile == null) {
+            problems.add("endpoint.password-file is missing (a file holding the password; never the password itself)");
+        }
+        String knownHosts = resolved(text(node, "known-hosts"), problems);
+        if (knownHostsNeeded && knownHosts == null) {
+            problems.add("endpoint.known-hosts is missing (the partner server's host key, OpenSSH known_hosts form)");
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        return new PartnerEndpoint.Login(username, Path.of(passwordFile), knownHosts == null ? null : Path.of(knownHosts));
     }
 
     private static void pem(String text, String field, List<String> problems) {

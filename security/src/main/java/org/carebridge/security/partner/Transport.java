@@ -8,7 +8,11 @@ public enum Transport {
     /** HTTPS POST of the copy to the endpoint URL, mutual TLS. */
     HTTPS("https"),
     /** FHIR messaging: HTTPS POST to {@code [base]/$process-message}, mutual TLS. */
-    FHIR_REST("fhir-rest");
+    FHIR_REST("fhir-rest"),
+    /** A file in the partner's SFTP inbox folder, written under a temporary name and renamed when complete. */
+    SFTP("sftp"),
+    /** Secure email: an S/MIME message signed by the gateway and encrypted to the partner's certificate, over SMTP. */
+    SMTP("smtp");
 
     private final String code;
 

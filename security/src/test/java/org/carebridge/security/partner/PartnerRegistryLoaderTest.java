@@ -38,7 +38,7 @@ class PartnerRegistryLoaderTest {
                 "cs-suffolk", "cs-norfolk", "health-norfolk", "health-suffolk",
                 "vs-suffolk", "vs-norfolk", "police-norfolk", "yjs-norfolk",
                 "mash-norfolk", "mash-suffolk", "police-suffolk", "yjs-suffolk",
-                "norfolk-police-district-leads", "norfolk-corporate-parenting-board", "ofsted");
+                "cs-cambridgeshire", "health-cambridgeshire", "norfolk-police-district-leads", "norfolk-corporate-parenting-board", "ofsted");
         assertThat(partners.stream().collect(Collectors.toMap(Partner::id, Partner::kind))).containsOnly(
                 entry("cs-suffolk", AgencyKind.CHILDRENS_SERVICES), entry("cs-norfolk", AgencyKind.CHILDRENS_SERVICES),
                 entry("health-norfolk", AgencyKind.HEALTH), entry("health-suffolk", AgencyKind.HEALTH),
@@ -46,6 +46,7 @@ class PartnerRegistryLoaderTest {
                 entry("police-norfolk", AgencyKind.POLICE), entry("yjs-norfolk", AgencyKind.YOUTH_JUSTICE),
                 entry("mash-norfolk", AgencyKind.SAFEGUARDING_HUB), entry("mash-suffolk", AgencyKind.SAFEGUARDING_HUB),
                 entry("police-suffolk", AgencyKind.POLICE), entry("yjs-suffolk", AgencyKind.YOUTH_JUSTICE),
+                entry("cs-cambridgeshire", AgencyKind.CHILDRENS_SERVICES), entry("health-cambridgeshire", AgencyKind.HEALTH),
                 entry("norfolk-police-district-leads", AgencyKind.OVERSIGHT),
                 entry("norfolk-corporate-parenting-board", AgencyKind.OVERSIGHT), entry("ofsted", AgencyKind.REGULATOR));
         assertThat(partners.stream().collect(Collectors.toMap(Partner::id, Partner::area))).containsOnly(
@@ -54,9 +55,10 @@ class PartnerRegistryLoaderTest {
                 entry("police-norfolk", "E10000020"), entry("yjs-norfolk", "E10000020"),
                 entry("mash-norfolk", "E10000020"), entry("mash-suffolk", "E10000029"),
                 entry("police-suffolk", "E10000029"), entry("yjs-suffolk", "E10000029"),
+                entry("cs-cambridgeshire", "E10000003"), entry("health-cambridgeshire", "E10000003"),
                 entry("norfolk-police-district-leads", "E10000020"), entry("norfolk-corporate-parenting-board", "E10000020"),
                 entry("ofsted", "E10000020"));
-        assertThat(partners).allSatisfy(p -> {
+        assertThat(partners).filteredOn(p -> !p.area().equals("E10000003")).allSatisfy(p -> {
             assertThat(p.name()).isNotBlank();
             assertThat(p.endpoint().format()).isEqualTo("fhir-json");
             assertThat(p.endpoint().url().toString()).startsWith("https://localhost:9443/");
@@ -64,6 +66,13 @@ class PartnerRegistryLoaderTest {
             assertThat(p.endpoint().transport())
                     .isEqualTo(p.kind() == AgencyKind.HEALTH ? Transport.FHIR_REST : Transport.HTTPS);
         });
+        // the partners with no system integration: a readable notice over SFTP, and secure email
+        Map<String, PartnerEndpoint> other = partners.stream().filter(p -> p.area().equals("E10000003"))
+                .collect(Collectors.toMap(Partner::id, Partner::endpoint));
+        assertThat(other.get("cs-cambridgeshire").transport()).isEqualTo(Transport.SFTP);
+        assertThat(other.get("cs-cambridgeshire").format()).isEqualTo(PartnerEndpoint.NOTICE_HTML);
+        assertThat(other.get("health-cambridgeshire").transport()).isEqualTo(Transport.SMTP);
+        assertThat(other.get("health-cambridgeshire").mailTo()).isEqualTo("cic-health@cambridgeshire.demo-partners.test");
     }
 
     @Test
@@ -307,6 +316,53 @@ class PartnerRegistryLoaderTest {
     }
 
     /** One partner entry; a null value leaves its line out. */
+    @Test
+    void anSftpPartnerHasItsInboxFolderAndLogin() throws IOException {
+        Path file = write(partner("vs-sftp", "virtual-school", "E10000020", "sftp://files.example:2022/inbox", "sftp", "/c/v.pem")
+                .replace("      format: fhir-json\n", "      format: notice-html\n      username: carebridge\n"
+                        + "      password-file: /run/secrets/v-sftp\n      known-hosts: /c/v.known_hosts\n"));
+
+        PartnerEndpoint endpoint = loader.read(file).get(0).endpoint();
+        assertThat(endpoint.transport()).isEqualTo(Transport.SFTP);
+        assertThat(endpoint.format()).isEqualTo(PartnerEndpoint.NOTICE_HTML);
+        assertThat(endpoint.host()).isEqualTo("files.example");
+        assertThat(endpoint.port()).isEqualTo(2022);
+        assertThat(endpoint.folder()).isEqualTo("inbox");
+        assertThat(endpoint.login()).isEqualTo(new PartnerEndpoint.Login("carebridge", Path.of("/run/secrets/v-sftp"), Path.of("/c/v.known_hosts")));
+    }
+
+    @Test
+    void anSftpPartnerWithoutItsHostKeyOrWithAClimbingFolderIsRefused() throws IOException {
+        assertProblem(write(partner("vs-sftp", "virtual-school", "E10000020", "sftp://files.example/inbox", "sftp", "/c/v.pem")
+                        .replace("      format: fhir-json\n", "      format: fhir-json\n      username: u\n      password-file: /p\n")),
+                "partner 'vs-sftp'", "endpoint.known-hosts is missing");
+        assertProblem(write(partner("vs-sftp", "virtual-school", "E10000020", "sftp://files.example/../etc", "sftp", "/c/v.pem")),
+                "partner 'vs-sftp'", "endpoint.url must be sftp://host[:port]/inbox-folder (no '..')");
+    }
+
+    @Test
+    void aSecureEmailPartnerHasItsMailboxAndNeedsACertificateToEncryptTo() throws IOException {
+        String yjs = partner("yjs-mail", "youth-justice", "E10000020", "smtp://mail.example:2525", "smtp", "/c/y.pem")
+                .replace("      format: fhir-json\n", "      format: notice-html\n      mail-to: yjs@partner.example\n");
+        PartnerEndpoint endpoint = loader.read(write(yjs)).get(0).endpoint();
+        assertThat(endpoint.transport()).isEqualTo(Transport.SMTP);
+        assertThat(endpoint.mailTo()).isEqualTo("yjs@partner.example");
+        assertThat(endpoint.port()).isEqualTo(2525);
+        assertThat(endpoint.login()).isNull();
+
+        assertProblem(write(yjs.replace("      mail-to: yjs@partner.example\n", "")), "partner 'yjs-mail'",
+                "endpoint.mail-to must be the partner's secure mailbox address");
+        assertProblem(write(yjs.replace("      format: notice-html\n", "      format: notice-html\n      delivery: plain-mtls\n")),
+                "partner 'yjs-mail'", "endpoint.transport smtp encrypts every message to encryption-certificate");
+    }
+
+    @Test
+    void theNoticeFormatIsNotForHttpsPartners() throws IOException {
+        assertProblem(write(partner("x", "police", "E10000020", "https://h/x", "https", "/c/x.pem")
+                        .replace("format: fhir-json", "format: notice-html")),
+                "partner 'x'", "endpoint.format notice-html is for the sftp and smtp transports");
+    }
+
     private static String partner(String id, String kind, String area, String url, String transport, String certificate) {
         StringBuilder yaml = new StringBuilder("  - id: " + id + "\n    name: Partner " + id + "\n");
         yaml.append("    kind: ").append(kind).append('\n');
