@@ -4,6 +4,7 @@ import org.carebridge.connectors.https.DeliveryFailure;
 import org.carebridge.connectors.https.PartnerHttpsTransport;
 import org.carebridge.gateway.audit.AuditFact;
 import org.carebridge.gateway.audit.AuditKind;
+import org.carebridge.gateway.mailbox.MailboxDeposit;
 import org.carebridge.gateway.metrics.GatewayMetrics;
 import org.carebridge.gateway.record.DeliveryStore;
 import org.carebridge.gateway.record.PendingDelivery;
@@ -11,6 +12,7 @@ import org.carebridge.gateway.seal.CopyProtection;
 import org.carebridge.gateway.seal.UndeliverableCopy;
 import org.carebridge.security.partner.Partner;
 import org.carebridge.security.partner.PartnerRegistry;
+import org.carebridge.security.partner.Transport;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
@@ -27,10 +29,12 @@ public class DisclosureSender {
     private final GatewayMetrics metrics;
 
     private final CopyProtection protection;
+    private final MailboxDeposit mailbox;
 
     public DisclosureSender(PartnerRegistry registry, PartnerHttpsTransport transport, DeliveryStore store, GatewayMetrics metrics,
-                            CopyProtection protection) {
+                            CopyProtection protection, MailboxDeposit mailbox) {
         this.protection = protection;
+        this.mailbox = mailbox;
         this.registry = registry;
         this.transport = transport;
         this.store = store;
@@ -43,6 +47,11 @@ public class DisclosureSender {
         }
         Partner partner = registry.byId(delivery.order().recipient())
                 .orElseThrow(() -> new DeliveryFailure(delivery.order().recipient(), 0, "partner is no longer registered"));
+        if (partner.endpoint().transport() == Transport.MAILBOX) {
+            // deposited, not yet disclosed: the DISCLOSED fact is written when the partner downloads it (Mailbox)
+            mailbox.deposit(partner, delivery);
+            return;
+        }
         CopyProtection.ProtectedCopy copy = protection.protect(partner, delivery.agreement(), delivery.payload());
         transport.deliver(partner, copy.body(), copy.contentType(), Map.of(
                 PartnerHttpsTransport.MESSAGE_ID_HEADER, delivery.order().messageId(),

@@ -8,7 +8,9 @@ public enum Transport {
     /** HTTPS POST of the copy to the endpoint URL, mutual TLS. */
     HTTPS("https"),
     /** FHIR messaging: HTTPS POST to {@code [base]/$process-message}, mutual TLS. */
-    FHIR_REST("fhir-rest");
+    FHIR_REST("fhir-rest"),
+    /** Deposited in the partner's mailbox on the gateway; the partner lists, downloads and acknowledges over mutual TLS. */
+    MAILBOX("mailbox");
 
     private final String code;
 
