@@ -209,6 +209,7 @@ public class Mailbox {
      * no non-delivery report, since the recipient has it.
      */
     public Expiry expire(Instant now) {
+        withdrawErased();
         Timestamp cutoff = Timestamp.from(now.minus(expireAfter));
         Timestamp at = Timestamp.from(now);
         int nonDelivered = 0;
@@ -254,6 +255,20 @@ public class Mailbox {
                 return new Expiry(nonDelivered, unacknowledged);
             }
         }
+    }
+
+    /** Messages whose record was erased while they waited: unreadable since its data key is gone, and removed. */
+    private void withdrawErased() {
+        transaction.executeWithoutResult(status -> {
+            List<AuditFact> facts = jdbc.query("""
+                    delete from mailbox_message m using intake_record r
+                    where r.tracking_id = m.tracking_id and r.erased_at is not null
+                    returning m.delivery_id, m.recipient, m.tracking_id""",
+                    (rs, i) -> AuditFact.of(AuditKind.MAILBOX_EXPIRED, "gateway", "retention").tracking(rs.getString(3))
+                            .recipient(rs.getString(2)).outcome("withdrawn",
+                                    "the record's retention ended while the message waited; mailbox message " + rs.getString(1)));
+            audit.recordAll(facts);
+        });
     }
 
     /** Messages waiting per partner and the oldest one's deposit time; partners with an empty mailbox are absent. */

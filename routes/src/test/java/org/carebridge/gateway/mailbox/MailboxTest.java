@@ -2,7 +2,12 @@ package org.carebridge.gateway.mailbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.carebridge.gateway.delivery.DeliveryDispatcher;
+import org.carebridge.gateway.delivery.MailboxDeliveryTemplate;
 import org.carebridge.gateway.demo.DemoMailboxPuller;
+import org.carebridge.gateway.storage.RetentionEraser;
 import org.carebridge.gateway.seal.GatewayKeys;
 import org.carebridge.gateway.support.Examples;
 import org.carebridge.gateway.support.GatewayTest;
@@ -52,6 +57,12 @@ class MailboxTest extends GatewayTest {
 
     @Autowired
     DemoMailboxPuller demoPuller;
+
+    @Autowired
+    RetentionEraser eraser;
+
+    @Autowired
+    CamelContext camel;
 
     @Test
     void aSealedCopyIsDepositedAndDisclosedOnlyWhenThePartnerDownloadsIt() throws Exception {
@@ -253,6 +264,45 @@ class MailboxTest extends GatewayTest {
         assertThat(json(Files.readString(inboxFile(MAILBOX_PARTNER, placed.messageId()))).path("id").asText()).isEqualTo(placed.messageId());
         assertThat(jdbc.queryForObject("select count(*) from mailbox_message where delivery_id = ?", Long.class, placed.mailboxId())).isZero();
         assertThat(recipientState(placed)).isEqualTo("DELIVERED");
+    }
+
+    @Test
+    void aCopyWaitingWhenItsRecordIsErasedIsShreddedAndWithdrawn() throws Exception {
+        Placed placed = placeIntoCambridgeshire();
+        jdbc.update("update intake_record set retain_until = ? where tracking_id = ?",
+                java.sql.Timestamp.from(Instant.now().minusSeconds(1)), placed.trackingId());
+        assertThat(eraser.eraseDue(Instant.now())).isPositive();
+
+        // the data key is gone, so the waiting copy cannot be opened by anyone: it is withdrawn, not served
+        HttpResponse<String> gone = as(MAILBOX_PARTNER).get(INBOX + "/" + placed.mailboxId());
+        assertThat(gone.statusCode()).isEqualTo(410);
+        assertThat(json(gone.body()).path("resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(jdbc.queryForObject("select count(*) from mailbox_message where delivery_id = ?", Long.class, placed.mailboxId())).isZero();
+        assertThat(recipientState(placed)).isEqualTo("ERASED");
+        awaitLedger(placed, "MAILBOX_EXPIRED");
+        assertThat(ledgerKinds(placed)).doesNotContain("DISCLOSED");
+    }
+
+    @Test
+    void theMailboxRouteTemplateDepositsTheSameWay() throws Exception {
+        String standard = "deliver-" + MAILBOX_PARTNER;
+        String templated = "deliver-mailbox-template-" + MAILBOX_PARTNER;
+        camel.getRouteController().stopRoute(standard);
+        try {
+            TemplatedRouteBuilder.builder(camel, MailboxDeliveryTemplate.TEMPLATE_ID).routeId(templated)
+                    .parameter("partner", MAILBOX_PARTNER).add();
+            camel.getRouteController().startRoute(templated);
+
+            Placed placed = placeIntoCambridgeshire();
+            assertThat(recipientState(placed)).isEqualTo("IN_MAILBOX");
+            assertThat(camel.getRoute(templated).getEndpoint().getEndpointUri()).contains(DeliveryDispatcher.queueFor(MAILBOX_PARTNER));
+            assertThat(jdbc.queryForObject("select protection from mailbox_message where delivery_id = ?", String.class,
+                    placed.mailboxId())).startsWith("cms-sealed");
+        } finally {
+            camel.getRouteController().stopRoute(templated);
+            camel.removeRoute(templated);
+            camel.getRouteController().startRoute(standard);
+        }
     }
 
     // --- support --------------------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
-package org.carebridge.gateway.mailbox;
+package org.carebridge.gateway.delivery;
 
 import org.apache.camel.builder.RouteBuilder;
-import org.carebridge.gateway.delivery.DeliveryDispatcher;
+import org.carebridge.gateway.mailbox.MailboxDeposit;
 import org.carebridge.gateway.record.DeliveryStore;
 import org.springframework.stereotype.Component;
 
