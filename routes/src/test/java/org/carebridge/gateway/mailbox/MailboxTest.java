@@ -34,13 +34,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The MESH-style mailbox on the real gateway: a partner registered with {@code transport: mailbox} (cs-cambridgeshire)
+ * The MESH-style mailbox on the real gateway: a partner registered with {@code transport: mailbox} (cs-peterborough)
  * gets its sealed copies deposited, and lists, downloads and acknowledges them with its own client certificate over
  * mutual TLS on the partner port. Expiry runs at a clock the test chooses, not by waiting.
  */
 class MailboxTest extends GatewayTest {
 
-    private static final String MAILBOX_PARTNER = "cs-cambridgeshire";
+    private static final String MAILBOX_PARTNER = "cs-peterborough";
     private static final String INBOX = MailboxController.INBOX;
 
     @Autowired
@@ -66,7 +66,7 @@ class MailboxTest extends GatewayTest {
 
     @Test
     void aSealedCopyIsDepositedAndDisclosedOnlyWhenThePartnerDownloadsIt() throws Exception {
-        Placed placed = placeIntoCambridgeshire();
+        Placed placed = placeIntoPeterborough();
         PartnerClient partner = as(MAILBOX_PARTNER);
 
         // deposited, not disclosed: the ledger says so and the record's status says it is waiting in the mailbox
@@ -125,7 +125,7 @@ class MailboxTest extends GatewayTest {
 
     @Test
     void aPartnerSeesOnlyItsOwnMailbox() throws Exception {
-        Placed placed = placeIntoCambridgeshire();
+        Placed placed = placeIntoPeterborough();
 
         // a partner whose copies are posted has no mailbox; another's message id is not found, and changes nothing
         assertThat(as("cs-norfolk").get(INBOX).statusCode()).isEqualTo(404);
@@ -149,7 +149,7 @@ class MailboxTest extends GatewayTest {
 
     @Test
     void badRequestsAreRefusedAsOperationOutcomesAndChangeNothing() throws Exception {
-        Placed placed = placeIntoCambridgeshire();
+        Placed placed = placeIntoPeterborough();
         PartnerClient partner = as(MAILBOX_PARTNER);
 
         for (String query : List.of("?size=0", "?size=501", "?page=-1", "?page=abc", "?size=1.5")) {
@@ -170,8 +170,8 @@ class MailboxTest extends GatewayTest {
 
     @Test
     void pagingWalksTheInboxOldestFirst() throws Exception {
-        Placed first = placeIntoCambridgeshire();
-        Placed second = placeIntoCambridgeshire();
+        Placed first = placeIntoPeterborough();
+        Placed second = placeIntoPeterborough();
         PartnerClient partner = as(MAILBOX_PARTNER);
 
         JsonNode all = json(partner.get(INBOX + "?size=500").body());
@@ -193,7 +193,7 @@ class MailboxTest extends GatewayTest {
 
     @Test
     void aMessageNeverDownloadedExpiresAndItsSenderGetsANonDeliveryReport() throws Exception {
-        Placed placed = placeIntoCambridgeshire();
+        Placed placed = placeIntoPeterborough();
         Instant deposited = jdbc.queryForObject("select deposited_at from mailbox_message where delivery_id = ?",
                 java.sql.Timestamp.class, placed.mailboxId()).toInstant();
         assertThat(mailbox.expireAfter()).isEqualTo(Duration.ofDays(5));
@@ -220,7 +220,7 @@ class MailboxTest extends GatewayTest {
 
     @Test
     void aMessageDownloadedButNotAcknowledgedLeavesWithoutANonDeliveryReport() throws Exception {
-        Placed placed = placeIntoCambridgeshire();
+        Placed placed = placeIntoPeterborough();
         assertThat(as(MAILBOX_PARTNER).getBytes(INBOX + "/" + placed.mailboxId()).statusCode()).isEqualTo(200);
         Instant deposited = jdbc.queryForObject("select deposited_at from mailbox_message where delivery_id = ?",
                 java.sql.Timestamp.class, placed.mailboxId()).toInstant();
@@ -236,7 +236,7 @@ class MailboxTest extends GatewayTest {
 
     @Test
     void depthAndOldestAgeAreGaugedPerPartner() throws Exception {
-        Placed placed = placeIntoCambridgeshire();
+        Placed placed = placeIntoPeterborough();
         mailboxMetrics.refresh();
         long waiting = jdbc.queryForObject("select count(*) from mailbox_message where recipient = ?", Long.class, MAILBOX_PARTNER);
         assertThat(gauge("carebridge.mailbox.depth")).isEqualTo(waiting).isPositive();
@@ -255,7 +255,7 @@ class MailboxTest extends GatewayTest {
 
     @Test
     void theDemoPartnerOnlyPullsItsMailbox() throws Exception {
-        Placed placed = placeIntoCambridgeshire();
+        Placed placed = placeIntoPeterborough();
 
         assertThat(demoPuller.pull()).isPositive();
 
@@ -268,7 +268,7 @@ class MailboxTest extends GatewayTest {
 
     @Test
     void aCopyWaitingWhenItsRecordIsErasedIsShreddedAndWithdrawn() throws Exception {
-        Placed placed = placeIntoCambridgeshire();
+        Placed placed = placeIntoPeterborough();
         jdbc.update("update intake_record set retain_until = ? where tracking_id = ?",
                 java.sql.Timestamp.from(Instant.now().minusSeconds(1)), placed.trackingId());
         assertThat(eraser.eraseDue(Instant.now())).isPositive();
@@ -293,7 +293,7 @@ class MailboxTest extends GatewayTest {
                     .parameter("partner", MAILBOX_PARTNER).add();
             camel.getRouteController().startRoute(templated);
 
-            Placed placed = placeIntoCambridgeshire();
+            Placed placed = placeIntoPeterborough();
             assertThat(recipientState(placed)).isEqualTo("IN_MAILBOX");
             assertThat(camel.getRoute(templated).getEndpoint().getEndpointUri()).contains(DeliveryDispatcher.queueFor(MAILBOX_PARTNER));
             assertThat(jdbc.queryForObject("select protection from mailbox_message where delivery_id = ?", String.class,
@@ -310,14 +310,14 @@ class MailboxTest extends GatewayTest {
     record Placed(String messageId, UUID trackingId, UUID mailboxId, String nhsNumber) {
     }
 
-    /** A Suffolk child placed in Cambridgeshire: its receiving children's services is the mailbox partner. */
-    private Placed placeIntoCambridgeshire() throws Exception {
+    /** A Suffolk child placed in Peterborough: its receiving children's services is the mailbox partner. */
+    private Placed placeIntoPeterborough() throws Exception {
         String messageId = Examples.newMessageId();
         String nhsNumber = Examples.freshNhsNumber();
         String body = Examples.placementNotification(messageId)
-                .replace("\"valueCode\": \"E10000020\"", "\"valueCode\": \"E10000003\"")
+                .replace("\"valueCode\": \"E10000020\"", "\"valueCode\": \"E06000031\"")
                 .replace("9434765919", nhsNumber);
-        assertThat(body).contains("E10000003");
+        assertThat(body).contains("E06000031");
         HttpResponse<String> accepted = as("cs-suffolk").processMessage(Examples.bytes(body));
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         UUID trackingId = UUID.fromString(accepted.headers().firstValue("X-CareBridge-Tracking-Id").orElseThrow());

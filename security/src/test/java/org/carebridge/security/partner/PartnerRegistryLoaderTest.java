@@ -37,7 +37,7 @@ class PartnerRegistryLoaderTest {
         assertThat(partners).extracting(Partner::id).containsExactly(
                 "cs-suffolk", "cs-norfolk", "health-norfolk", "health-suffolk",
                 "vs-suffolk", "vs-norfolk", "police-norfolk", "yjs-norfolk",
-                "mash-norfolk", "mash-suffolk", "police-suffolk", "yjs-suffolk", "cs-cambridgeshire",
+                "mash-norfolk", "mash-suffolk", "police-suffolk", "yjs-suffolk", "cs-peterborough",
                 "norfolk-police-district-leads", "norfolk-corporate-parenting-board", "ofsted");
         assertThat(partners.stream().collect(Collectors.toMap(Partner::id, Partner::kind))).containsOnly(
                 entry("cs-suffolk", AgencyKind.CHILDRENS_SERVICES), entry("cs-norfolk", AgencyKind.CHILDRENS_SERVICES),
@@ -46,7 +46,7 @@ class PartnerRegistryLoaderTest {
                 entry("police-norfolk", AgencyKind.POLICE), entry("yjs-norfolk", AgencyKind.YOUTH_JUSTICE),
                 entry("mash-norfolk", AgencyKind.SAFEGUARDING_HUB), entry("mash-suffolk", AgencyKind.SAFEGUARDING_HUB),
                 entry("police-suffolk", AgencyKind.POLICE), entry("yjs-suffolk", AgencyKind.YOUTH_JUSTICE),
-                entry("cs-cambridgeshire", AgencyKind.CHILDRENS_SERVICES),
+                entry("cs-peterborough", AgencyKind.CHILDRENS_SERVICES),
                 entry("norfolk-police-district-leads", AgencyKind.OVERSIGHT),
                 entry("norfolk-corporate-parenting-board", AgencyKind.OVERSIGHT), entry("ofsted", AgencyKind.REGULATOR));
         assertThat(partners.stream().collect(Collectors.toMap(Partner::id, Partner::area))).containsOnly(
@@ -55,14 +55,14 @@ class PartnerRegistryLoaderTest {
                 entry("police-norfolk", "E10000020"), entry("yjs-norfolk", "E10000020"),
                 entry("mash-norfolk", "E10000020"), entry("mash-suffolk", "E10000029"),
                 entry("police-suffolk", "E10000029"), entry("yjs-suffolk", "E10000029"),
-                entry("cs-cambridgeshire", "E10000003"),
+                entry("cs-peterborough", "E06000031"),
                 entry("norfolk-police-district-leads", "E10000020"), entry("norfolk-corporate-parenting-board", "E10000020"),
                 entry("ofsted", "E10000020"));
         assertThat(partners).allSatisfy(p -> {
             assertThat(p.name()).isNotBlank();
             assertThat(p.endpoint().format()).isEqualTo("fhir-json");
             assertThat(p.certificate()).isEqualTo(Path.of("/tmp/pki/partners/" + p.id() + ".crt.pem"));
-            if (p.id().equals("cs-cambridgeshire")) {
+            if (p.id().equals("cs-peterborough")) {
                 // pulls from its mailbox on the gateway: nothing to post to
                 assertThat(p.endpoint().transport()).isEqualTo(Transport.MAILBOX);
                 assertThat(p.endpoint().url()).isNull();
@@ -76,13 +76,13 @@ class PartnerRegistryLoaderTest {
 
     @Test
     void aMailboxPartnerNeedsNoUrlButEveryOtherTransportDoes() throws Exception {
-        String mailbox = partner("cs-x", "childrens-services", "E10000003", "https://unused.example", "mailbox", "cs-x.pem")
+        String mailbox = partner("cs-x", "childrens-services", "E06000031", "https://unused.example", "mailbox", "cs-x.pem")
                 .replaceAll("(?m)^      url: .*\n", "");
         Partner loaded = loader.read(write(mailbox)).get(0);
         assertThat(loaded.endpoint().transport()).isEqualTo(Transport.MAILBOX);
         assertThat(loaded.endpoint().url()).isNull();
 
-        String https = partner("cs-y", "childrens-services", "E10000003", "https://unused.example", "https", "cs-y.pem")
+        String https = partner("cs-y", "childrens-services", "E06000031", "https://unused.example", "https", "cs-y.pem")
                 .replaceAll("(?m)^      url: .*\n", "");
         assertProblem(write(https), "partner 'cs-y'", "endpoint.url must be an https:// URL");
     }
