@@ -127,7 +127,7 @@ public class AdminApiController {
         static PartnerSummary of(PartnerAdministration.PartnerView v) {
             var p = v.partner();
             return new PartnerSummary(p.id(), p.name(), p.kind() == null ? null : p.kind().code(), p.area(),
-                    p.endpoint() == null ? null : String.valueOf(p.endpoint().url()), v.suspended(), v.suspendedSince(),
+                    p.endpoint() == null || p.endpoint().url() == null ? null : String.valueOf(p.endpoint().url()), v.suspended(), v.suspendedSince(),
                     v.suspendedBy(), v.suspensionReason(), v.delivering(), v.backlog());
         }
     }

@@ -19,6 +19,13 @@ public class DemoPartnersConfiguration {
         return new DemoPartnerServer(properties, registry, pki, fhir, gatewayKeys);
     }
 
+    /** The demo partners with {@code endpoint.transport: mailbox} pull from their mailboxes on the gateway. */
+    @Bean
+    DemoMailboxPuller demoMailboxPuller(PartnerRegistry registry, GatewayPki pki, DemoPartnerServer partners,
+                                        org.springframework.core.env.Environment environment) {
+        return new DemoMailboxPuller(registry, pki, partners, environment);
+    }
+
     /** Only where a demo partner drops files over SFTP ({@code inbound.transport: sftp}). */
     @Bean(destroyMethod = "close")
     DemoSftpServer demoSftpServer(CarebridgeProperties properties, PartnerRegistry registry,

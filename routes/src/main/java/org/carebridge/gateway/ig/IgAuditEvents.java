@@ -204,6 +204,11 @@ class IgAuditEvents {
             case "CLOCK_WARNING" -> "Clock near its deadline";
             case "CLOCK_BREACHED" -> "Clock breached";
             case "CLOCK_STOPPED" -> "Clock stopped";
+            case "MAILBOX_DEPOSITED" -> "Deposited in a partner's mailbox";
+            case "MAILBOX_LISTED" -> "Mailbox listed";
+            case "MAILBOX_DOWNLOADED" -> "Downloaded from a mailbox";
+            case "MAILBOX_ACKNOWLEDGED" -> "Acknowledged from a mailbox";
+            case "MAILBOX_EXPIRED" -> "Expired in a mailbox";
             default -> kind;
         };
     }

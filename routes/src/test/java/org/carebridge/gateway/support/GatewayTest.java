@@ -85,6 +85,9 @@ public abstract class GatewayTest {
         registry.add("carebridge.clocks.scan-interval", () -> "1h");
         // Refusal tallies reach the ledger when a test flushes them; IG tests' few wrong passwords never meet a delay.
         registry.add("carebridge.audit.refusal-interval", () -> "1h");
+        // Mailboxes expire and the demo partners pull only when a test asks (MailboxTest), with its own clock.
+        registry.add("carebridge.mailbox.expiry-interval", () -> "1h");
+        registry.add("carebridge.demo-partners.mailbox-poll", () -> "1h");
         registry.add("carebridge.ig.sign-in.free-attempts", () -> "20");
         registry.add("carebridge.ig.sign-in.lockout-after", () -> "40");
         registry.add("carebridge.sealing.crls", REVOCATION_LIST::toString);

@@ -78,6 +78,11 @@ public final class PartnerClient {
         return client.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A GET whose body is bytes (a sealed copy), not text. */
+    public HttpResponse<byte[]> getBytes(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     public HttpResponse<String> get(String path, java.util.Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).GET();
         headers.forEach(request::header);

@@ -267,6 +267,10 @@ public final class PartnerRegistryLoader {
             problems.add("endpoint.format '" + format + "' is not supported ([fhir-json, notice-html])");
         }
         String url = resolved(text(node, "url"), problems);
+        if (transport == Transport.MAILBOX && url == null) {
+            // the partner pulls from its mailbox on the gateway: there is nothing to post to
+            return new PartnerEndpoint(null, transport, format);
+        }
         URI uri = null;
         try {
             uri = url == null ? null : URI.create(url);

@@ -12,7 +12,9 @@ public enum Transport {
     /** A file in the partner's SFTP inbox folder, written under a temporary name and renamed when complete. */
     SFTP("sftp"),
     /** Secure email: an S/MIME message signed by the gateway and encrypted to the partner's certificate, over SMTP. */
-    SMTP("smtp");
+    SMTP("smtp"),
+    /** Deposited in the partner's mailbox on the gateway; the partner lists, downloads and acknowledges over mutual TLS. */
+    MAILBOX("mailbox");
 
     private final String code;
 

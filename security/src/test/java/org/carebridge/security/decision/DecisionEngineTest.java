@@ -33,7 +33,7 @@ class DecisionEngineTest extends WithRealConfiguration {
 
     @Test
     void theRealPartnersAreRegistered() {
-        assertThat(registry.all()).hasSize(15);
+        assertThat(registry.all()).hasSize(18);
         Partner sender = partner("cs-suffolk");
         assertThat(sender.area()).isEqualTo(SUFFOLK);
         assertThat(registry.certificate("cs-suffolk")).isNotNull();

@@ -38,7 +38,7 @@ class PartnerRegistryLoaderTest {
                 "cs-suffolk", "cs-norfolk", "health-norfolk", "health-suffolk",
                 "vs-suffolk", "vs-norfolk", "police-norfolk", "yjs-norfolk",
                 "mash-norfolk", "mash-suffolk", "police-suffolk", "yjs-suffolk",
-                "cs-cambridgeshire", "health-cambridgeshire", "norfolk-police-district-leads", "norfolk-corporate-parenting-board", "ofsted");
+                "cs-cambridgeshire", "health-cambridgeshire", "cs-peterborough", "norfolk-police-district-leads", "norfolk-corporate-parenting-board", "ofsted");
         assertThat(partners.stream().collect(Collectors.toMap(Partner::id, Partner::kind))).containsOnly(
                 entry("cs-suffolk", AgencyKind.CHILDRENS_SERVICES), entry("cs-norfolk", AgencyKind.CHILDRENS_SERVICES),
                 entry("health-norfolk", AgencyKind.HEALTH), entry("health-suffolk", AgencyKind.HEALTH),
@@ -47,6 +47,7 @@ class PartnerRegistryLoaderTest {
                 entry("mash-norfolk", AgencyKind.SAFEGUARDING_HUB), entry("mash-suffolk", AgencyKind.SAFEGUARDING_HUB),
                 entry("police-suffolk", AgencyKind.POLICE), entry("yjs-suffolk", AgencyKind.YOUTH_JUSTICE),
                 entry("cs-cambridgeshire", AgencyKind.CHILDRENS_SERVICES), entry("health-cambridgeshire", AgencyKind.HEALTH),
+                entry("cs-peterborough", AgencyKind.CHILDRENS_SERVICES),
                 entry("norfolk-police-district-leads", AgencyKind.OVERSIGHT),
                 entry("norfolk-corporate-parenting-board", AgencyKind.OVERSIGHT), entry("ofsted", AgencyKind.REGULATOR));
         assertThat(partners.stream().collect(Collectors.toMap(Partner::id, Partner::area))).containsOnly(
@@ -56,13 +57,20 @@ class PartnerRegistryLoaderTest {
                 entry("mash-norfolk", "E10000020"), entry("mash-suffolk", "E10000029"),
                 entry("police-suffolk", "E10000029"), entry("yjs-suffolk", "E10000029"),
                 entry("cs-cambridgeshire", "E10000003"), entry("health-cambridgeshire", "E10000003"),
+                entry("cs-peterborough", "E06000031"),
                 entry("norfolk-police-district-leads", "E10000020"), entry("norfolk-corporate-parenting-board", "E10000020"),
                 entry("ofsted", "E10000020"));
         assertThat(partners).filteredOn(p -> !p.area().equals("E10000003")).allSatisfy(p -> {
             assertThat(p.name()).isNotBlank();
             assertThat(p.endpoint().format()).isEqualTo("fhir-json");
-            assertThat(p.endpoint().url().toString()).startsWith("https://localhost:9443/");
             assertThat(p.certificate()).isEqualTo(Path.of("/tmp/pki/partners/" + p.id() + ".crt.pem"));
+            if (p.id().equals("cs-peterborough")) {
+                // pulls from its mailbox on the gateway: nothing to post to
+                assertThat(p.endpoint().transport()).isEqualTo(Transport.MAILBOX);
+                assertThat(p.endpoint().url()).isNull();
+                return;
+            }
+            assertThat(p.endpoint().url().toString()).startsWith("https://localhost:9443/");
             assertThat(p.endpoint().transport())
                     .isEqualTo(p.kind() == AgencyKind.HEALTH ? Transport.FHIR_REST : Transport.HTTPS);
         });
@@ -73,6 +81,19 @@ class PartnerRegistryLoaderTest {
         assertThat(other.get("cs-cambridgeshire").format()).isEqualTo(PartnerEndpoint.NOTICE_HTML);
         assertThat(other.get("health-cambridgeshire").transport()).isEqualTo(Transport.SMTP);
         assertThat(other.get("health-cambridgeshire").mailTo()).isEqualTo("cic-health@cambridgeshire.demo-partners.test");
+    }
+
+    @Test
+    void aMailboxPartnerNeedsNoUrlButEveryOtherTransportDoes() throws Exception {
+        String mailbox = partner("cs-x", "childrens-services", "E06000031", "https://unused.example", "mailbox", "cs-x.pem")
+                .replaceAll("(?m)^      url: .*\n", "");
+        Partner loaded = loader.read(write(mailbox)).get(0);
+        assertThat(loaded.endpoint().transport()).isEqualTo(Transport.MAILBOX);
+        assertThat(loaded.endpoint().url()).isNull();
+
+        String https = partner("cs-y", "childrens-services", "E06000031", "https://unused.example", "https", "cs-y.pem")
+                .replaceAll("(?m)^      url: .*\n", "");
+        assertProblem(write(https), "partner 'cs-y'", "endpoint.url must be an https:// URL");
     }
 
     @Test
