@@ -17,8 +17,8 @@ class PartnerOutageReliabilityTest extends PartnerOutageScenarios {
 
     @Test
     void aPartnerAwayForALongOutage() throws Exception {
-        int records = Integer.getInteger("reliability.outage.records", 1000);
-        int probes = Integer.getInteger("reliability.outage.probes", 400);
+        int records = Integer.getInteger("reliability.outage.records", 300);
+        int probes = Integer.getInteger("reliability.outage.probes", 200);
         OutageFigures figures = outage(records, probes, Duration.ofMinutes(5));
         assertThat(figures.deadLetteredDuringOutage()).isZero();
         assertThat(figures.survived()).isEqualTo(records);
@@ -28,7 +28,7 @@ class PartnerOutageReliabilityTest extends PartnerOutageScenarios {
 
     @Test
     void poisonMessagesAmongMany() throws Exception {
-        int records = Integer.getInteger("reliability.poison.records", 2000);
+        int records = Integer.getInteger("reliability.poison.records", 500);
         int refused = Integer.getInteger("reliability.poison.refused", records / 100);
         PoisonFigures figures = poison(records, refused);
         assertThat(figures.deadLettered()).isEqualTo(refused);
