@@ -56,7 +56,8 @@ class DeliveryResilienceTest extends GatewayTest {
     @Test
     void afterTheLastAttemptTheCopyIsDeadLetteredAndSaysSo() throws Exception {
         String messageId = Examples.newMessageId();
-        inbox("vs-suffolk").setOnline(false);
+        // the partner is up (its probe answers) but fails on this one copy
+        inbox("vs-suffolk").refuse(messageId, 503);
         try {
             var response = as("cs-suffolk").processMessage(Examples.bytes(Examples.placementNotification(messageId)));
             String location = response.headers().firstValue("Location").orElseThrow();
@@ -73,7 +74,7 @@ class DeliveryResilienceTest extends GatewayTest {
             assertThat(inboxFile("vs-suffolk", messageId)).doesNotExist();
             assertThat(inboxFile("cs-norfolk", messageId)).exists();
         } finally {
-            inbox("vs-suffolk").setOnline(true);
+            inbox("vs-suffolk").accept(messageId);
         }
     }
 

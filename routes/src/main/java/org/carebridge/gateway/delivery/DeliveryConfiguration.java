@@ -1,6 +1,5 @@
 package org.carebridge.gateway.delivery;
 
-import org.apache.camel.Processor;
 import org.carebridge.connectors.https.PartnerHttpsTransport;
 import org.carebridge.gateway.CarebridgeProperties;
 import org.carebridge.gateway.audit.UnauthenticatedRefusals;
@@ -20,11 +19,6 @@ public class DeliveryConfiguration {
     @Bean
     PartnerHttpsTransport partnerHttpsTransport(GatewayPki pki, CarebridgeProperties properties) {
         return new PartnerHttpsTransport(pki.clientContext(), properties.delivery().connectTimeout(), properties.delivery().timeout());
-    }
-
-    @Bean
-    Processor deliveryRedeliveryRecorder(DeliveryAttempts attempts) {
-        return attempts::failed;
     }
 
     @Bean

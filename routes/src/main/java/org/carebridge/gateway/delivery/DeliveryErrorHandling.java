@@ -1,42 +1,38 @@
 package org.carebridge.gateway.delivery;
 
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteConfigurationBuilder;
-import org.carebridge.gateway.CarebridgeProperties;
-import org.carebridge.gateway.seal.UndeliverableCopy;
 import org.springframework.stereotype.Component;
 
 /**
- * Shared error handling. Deliveries: bounded exponential back-off, then the partner's dead-letter queue. Intake: no
- * handling at all, so a refusal reaches the caller as it was thrown.
+ * Shared error handling. Deliveries never wait in the consumer's thread: a failed attempt is recorded and rolled back
+ * (the route's client-acknowledged session is recovered), and the broker offers the copy again after its redelivery
+ * delay ({@link DeliveryBrokerSettings}) while the consumer takes the next one. The last attempt, a copy that cannot
+ * be protected and a partner's 4xx refusal of the copy go to the partner's dead-letter queue at once, recorded.
+ * Intake: no handling at all, so a refusal reaches the caller as it was thrown.
  */
 @Component
 public class DeliveryErrorHandling extends RouteConfigurationBuilder {
 
-    private final CarebridgeProperties.Delivery delivery;
-
-    public DeliveryErrorHandling(CarebridgeProperties properties) {
-        this.delivery = properties.delivery();
-    }
-
     @Override
     public void configuration() {
+        Predicate lastAttempt = method("deliveryAttempts", "isFinal");
         var deliveryErrors = routeConfiguration("delivery-errors");
-        // no way to protect the copy (e.g. an expired certificate): retrying cannot help, so dead-letter at once
-        deliveryErrors.onException(UndeliverableCopy.class).maximumRedeliveries(0);
-        deliveryErrors
-                .errorHandler(deadLetterChannel(DeadLetterRoute.ENDPOINT)
-                        .useOriginalMessage()
-                        .maximumRedeliveries(delivery.maxAttempts() - 1)
-                        .redeliveryDelay(delivery.initialDelay().toMillis())
-                        .useExponentialBackOff()
-                        .backOffMultiplier(delivery.multiplier())
-                        .maximumRedeliveryDelay(delivery.maxDelay().toMillis())
-                        .onRedeliveryRef("deliveryRedeliveryRecorder")
-                        .retryAttemptedLogLevel(LoggingLevel.DEBUG)
-                        .logExhaustedMessageBody(false)
-                        .logExhaustedMessageHistory(false)
-                        .logStackTrace(false));
+        deliveryErrors.errorHandler(defaultErrorHandler()
+                .maximumRedeliveries(0)
+                .logExhausted(false)
+                .logStackTrace(false)
+                .logExhaustedMessageBody(false)
+                .logExhaustedMessageHistory(false)
+                .retriesExhaustedLogLevel(LoggingLevel.DEBUG));
+        deliveryErrors.onException(Exception.class)
+                .handled(lastAttempt)
+                .useOriginalMessage()
+                .choice()
+                    .when(lastAttempt).to(DeadLetterRoute.ENDPOINT)
+                    .otherwise().bean("deliveryAttempts", "failed")
+                .end();
 
         routeConfiguration("intake-errors").errorHandler(noErrorHandler());
     }

@@ -25,6 +25,8 @@ public class DemoInbox {
     private final String partnerId;
     private final Path dir;
     private final AtomicInteger duplicates = new AtomicInteger();
+    private final AtomicInteger posts = new AtomicInteger();
+    private final java.util.Map<String, Integer> refusals = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean online = true;
     private volatile boolean openOnReceipt = true;
     private final Function<byte[], byte[]> unseal;
@@ -42,8 +44,13 @@ public class DemoInbox {
 
     /** @return the HTTP status the simulator answers */
     public int receive(String messageId, String contentType, byte[] body) throws IOException {
+        posts.incrementAndGet();
         if (!online) {
             return 503;
+        }
+        Integer refused = messageId == null ? null : refusals.get(messageId);
+        if (refused != null) {
+            return refused;
         }
         if (messageId == null || messageId.isBlank()) {
             return 400;
@@ -115,7 +122,26 @@ public class DemoInbox {
         return unseal.apply(Files.readAllBytes(sealedCopy));
     }
 
-    /** Simulates an outage: every delivery is answered 503 until the partner is back online. */
+    /** Every copy posted here, received or not, duplicates included. */
+    public int posts() {
+        return posts.get();
+    }
+
+    /** Simulates a receiving system that cannot take one message (a 4xx refusal, or a 5xx it fails with), however often sent. */
+    public void refuse(String messageId, int status) {
+        refusals.put(messageId, status);
+    }
+
+    /** Takes the message again, as the receiving system would once fixed. */
+    public void accept(String messageId) {
+        refusals.remove(messageId);
+    }
+
+    public boolean online() {
+        return online;
+    }
+
+    /** Simulates an outage: every request (deliveries and probes) is answered 503 until the partner is back online. */
     public void setOnline(boolean online) {
         this.online = online;
     }

@@ -131,6 +131,7 @@ public class DemoPartnerServer implements SmartLifecycle, DisposableBean {
         factory.setSslBundles(bundles);
         factory.setDisplayName("carebridge-demo-partners");
         server = factory.getWebServer(context -> {
+            context.addFilter("demo-outages", new OutageFilter(inboxes)).addMappingForUrlPatterns(null, false, "/*");
             context.addServlet("demo-inboxes", new InboxServlet(inboxes)).addMapping("/partners/*");
             for (Partner partner : registry.all()) {
                 if (partner.endpoint().transport() == Transport.FHIR_REST) {

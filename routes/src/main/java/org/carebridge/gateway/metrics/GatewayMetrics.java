@@ -35,8 +35,13 @@ public class GatewayMetrics {
                 .record(sinceReceived);
     }
 
+    /** A copy whose delivery failed: counted once, at its first failed attempt. */
     public void failed(String recipient, String event) {
-        counter("carebridge.deliveries.failed", "Delivery attempts that failed", "partner", recipient, "event", event).increment();
+        counter("carebridge.deliveries.failed", "Copies whose delivery failed at least once", "partner", recipient, "event", event).increment();
+    }
+
+    public void failedAttempt(String recipient, String event) {
+        counter("carebridge.delivery.attempts.failed", "Delivery attempts that failed", "partner", recipient, "event", event).increment();
     }
 
     public void deadLettered(String recipient, String event) {

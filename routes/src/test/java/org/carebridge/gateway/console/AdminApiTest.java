@@ -49,7 +49,7 @@ class AdminApiTest extends GatewayTest {
         assertThat(notJson.statusCode()).isEqualTo(400);
         assertThat(state(deliveryId)).isEqualTo("DEAD_LETTERED");
 
-        inbox("vs-suffolk").setOnline(true);
+        inbox("vs-suffolk").accept(messageId);
         var sent = api("operator").post("/admin/api/dead-letters/redeliver",
                 "{\"deliveryIds\":[\"" + deliveryId + "\"],\"reason\":\"virtual school endpoint restored\"}");
         assertThat(sent.statusCode()).isEqualTo(200);
@@ -71,7 +71,7 @@ class AdminApiTest extends GatewayTest {
     void aBulkResendNeedsConfirmation() throws Exception {
         String messageId = Examples.newMessageId();
         String deliveryId = deadLetterFor("vs-suffolk", messageId);
-        inbox("vs-suffolk").setOnline(true);
+        inbox("vs-suffolk").accept(messageId);
         var unconfirmed = api("operator").post("/admin/api/dead-letters/redeliver-matching", "{\"partner\":\"vs-suffolk\",\"reason\":\"back\"}");
         assertThat(unconfirmed.statusCode()).isEqualTo(400);
         assertThat(json(unconfirmed.body()).path("matching").asLong()).isPositive();
@@ -268,9 +268,9 @@ class AdminApiTest extends GatewayTest {
                 + "where kind = 'CONFIG_CHANGED' and recipient = ? order by seq", String.class, partner);
     }
 
-    /** Sends a placement with the partner offline until its copy is dead-lettered; leaves the partner offline. */
+    /** Sends a placement the partner fails on (503) until its copy is dead-lettered; the partner keeps refusing it. */
     String deadLetterFor(String partner, String messageId) throws Exception {
-        inbox(partner).setOnline(false);
+        inbox(partner).refuse(messageId, 503);
         var response = as("cs-suffolk").processMessage(Examples.bytes(Examples.placementNotification(messageId)));
         assertThat(response.statusCode()).isEqualTo(202);
         String deliveryId = jdbc.queryForObject("""

@@ -45,13 +45,13 @@ class ConsoleJourneysTest extends GatewayTest {
     @Test
     void anOperatorResendsADeadLetterAfterThePartnerReturns() throws Exception {
         String messageId = Examples.newMessageId();
-        inbox("vs-suffolk").setOnline(false);
+        inbox("vs-suffolk").refuse(messageId, 503);
         assertThat(as("cs-suffolk").processMessage(Examples.bytes(Examples.placementNotification(messageId))).statusCode()).isEqualTo(202);
         String deliveryId = jdbc.queryForObject("""
                 select d.delivery_id::text from delivery d join intake_record r using (tracking_id)
                 where r.message_id = ? and d.recipient = 'vs-suffolk'""", String.class, messageId);
         await().atMost(Duration.ofSeconds(60)).until(() -> "DEAD_LETTERED".equals(state(deliveryId)));
-        inbox("vs-suffolk").setOnline(true);
+        inbox("vs-suffolk").accept(messageId);
 
         Browser b = browser();
         b.signIn("operator", ConsoleUsers.password(DATA_DIR, "operator"));

@@ -77,6 +77,8 @@ public abstract class GatewayTest {
         registry.add("carebridge.delivery.max-delay", () -> "1s");
         registry.add("carebridge.delivery.max-attempts", () -> "6");
         registry.add("carebridge.delivery.sweep-interval", () -> "2s");
+        registry.add("carebridge.delivery.circuit.probe-interval", () -> "300ms");
+        registry.add("carebridge.delivery.backlog-refresh", () -> "100ms");
         registry.add("carebridge.intake.max-body-bytes", () -> "262144");
         // short, so that PartnerPortTest sees a slow body refused; loopback bodies arrive in milliseconds. A subclass
         // registering the same property does not win over this, so the slow-client run sets it through a system property.
