@@ -1,5 +1,6 @@
 package org.carebridge.gateway.audit;
 
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -38,11 +39,31 @@ public class AuditTrail {
      * reads nothing from it; both are in the caller's transaction.
      */
     public void recordWith(String change, List<Object> changeArgs, AuditFact fact) {
-        jdbc.update("with change as (" + change + ")\n" + INSERT, ps -> {
-            for (int i = 0; i < changeArgs.size(); i++) {
-                ps.setObject(i + 1, changeArgs.get(i));
+        recordAllWith(change, List.of(changeArgs), List.of(fact));
+    }
+
+    /** As {@link #recordWith}, for many changes of the same form, each with its fact, sent as one batch. */
+    public void recordAllWith(String change, List<List<Object>> changeArgs, List<AuditFact> facts) {
+        if (changeArgs.size() != facts.size()) {
+            throw new IllegalArgumentException("one fact per change");
+        }
+        if (facts.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate("with change as (" + change + ")\n" + INSERT, new BatchPreparedStatementSetter() {
+            @Override
+            public void setValues(PreparedStatement ps, int row) throws SQLException {
+                List<Object> args = changeArgs.get(row);
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setObject(i + 1, args.get(i));
+                }
+                bind(ps, args.size() + 1, facts.get(row));
             }
-            bind(ps, changeArgs.size() + 1, fact);
+
+            @Override
+            public int getBatchSize() {
+                return facts.size();
+            }
         });
     }
 

@@ -31,6 +31,7 @@ public class DeliveryStore {
     private final PayloadVault vault;
     private final RecordDeadlines clocks;
     private final AuditTrail audit;
+    private final DisclosureCommits<Delivered> disclosures = new DisclosureCommits<>(this::commitDelivered, 64);
 
     public DeliveryStore(JdbcTemplate jdbc, TransactionTemplate transaction, PayloadVault vault, RecordDeadlines clocks, AuditTrail audit) {
         this.clocks = clocks;
@@ -126,17 +127,23 @@ public class DeliveryStore {
     /**
      * As {@link #markDelivered(UUID, AuditFact)}; {@code clocked} false (the record had no running clock when the copy
      * was loaded, and a clock only starts with its record) skips looking for a clock to stop. The state change and its
-     * DISCLOSED fact go in one statement.
+     * DISCLOSED fact go in one statement; copies delivered at the same time share one transaction and one commit
+     * ({@link DisclosureCommits}), and each call returns only once its copy is committed.
      */
     public void markDelivered(UUID deliveryId, AuditFact disclosed, boolean clocked) {
-        Timestamp now = Timestamp.from(Instant.now());
+        disclosures.commit(new Delivered(deliveryId, disclosed, clocked, Timestamp.from(Instant.now())));
+    }
+
+    private record Delivered(UUID deliveryId, AuditFact disclosed, boolean clocked, Timestamp at) {
+    }
+
+    private void commitDelivered(List<Delivered> batch) {
         transaction.executeWithoutResult(status -> {
-            audit.recordWith("""
+            audit.recordAllWith("""
                     update delivery set state = 'DELIVERED', attempts = attempts + 1, delivered_at = ?, updated_at = ?, last_error = null
-                    where delivery_id = ?""", List.of(now, now, deliveryId), disclosed);
-            if (clocked) {
-                clocks.afterDelivered(deliveryId);
-            }
+                    where delivery_id = ?""", batch.stream().map(d -> List.<Object>of(d.at(), d.at(), d.deliveryId())).toList(),
+                    batch.stream().map(Delivered::disclosed).toList());
+            clocks.afterDeliveredAll(batch.stream().filter(Delivered::clocked).map(Delivered::deliveryId).toList());
         });
     }
 

@@ -2,6 +2,7 @@ package org.carebridge.gateway.record;
 
 import org.carebridge.gateway.decision.IncomingMessage;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -16,4 +17,9 @@ public interface RecordDeadlines {
     Optional<?> start(UUID trackingId, IncomingMessage message, int permittedRecipients);
 
     void afterDelivered(UUID deliveryId);
+
+    /** As {@link #afterDelivered} for each copy, in the caller's transaction, in the order given. */
+    default void afterDeliveredAll(List<UUID> deliveryIds) {
+        deliveryIds.forEach(this::afterDelivered);
+    }
 }
