@@ -33,7 +33,11 @@ public class DeliveryStore {
     private final AuditTrail audit;
     private final DisclosureCommits<Delivered> disclosures = new DisclosureCommits<>(this::commitDelivered, 64);
 
-    public DeliveryStore(JdbcTemplate jdbc, TransactionTemplate transaction, PayloadVault vault, RecordDeadlines clocks, AuditTrail audit) {
+    private final UrgentLane urgentLane;
+
+    public DeliveryStore(JdbcTemplate jdbc, TransactionTemplate transaction, PayloadVault vault, RecordDeadlines clocks, AuditTrail audit,
+                         UrgentLane urgentLane) {
+        this.urgentLane = urgentLane;
         this.clocks = clocks;
         this.audit = audit;
         this.jdbc = jdbc;
@@ -168,13 +172,14 @@ public class DeliveryStore {
 
     public List<DeliveryOrder> undispatched(Duration olderThan, int limit) {
         return jdbc.query("""
-                select d.delivery_id, d.tracking_id, d.recipient, r.event, r.message_id
+                select d.delivery_id, d.tracking_id, d.recipient, r.event, r.message_id,
+                       exists (select 1 from record_clock c where c.tracking_id = d.tracking_id and c.rule_id = any (?))
                 from delivery d join intake_record r on r.tracking_id = d.tracking_id
                 where not d.dispatched and d.state in ('QUEUED', 'FAILED') and d.created_at < ?
                 order by d.created_at limit ?""",
                 (rs, i) -> new DeliveryOrder(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                        rs.getString(4), rs.getString(5)),
-                Timestamp.from(Instant.now().minus(olderThan)), limit);
+                        rs.getString(4), rs.getString(5), rs.getBoolean(6)),
+                urgentLane.rules(), Timestamp.from(Instant.now().minus(olderThan)), limit);
     }
 
     public Optional<RecordStatus> status(UUID trackingId) {

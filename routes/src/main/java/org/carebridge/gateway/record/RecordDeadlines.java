@@ -13,8 +13,13 @@ import java.util.UUID;
  */
 public interface RecordDeadlines {
 
+    /** What the record store reads of a started clock. */
+    interface Started {
+        String ruleId();
+    }
+
     /** @return the clock started, if a rule applies and there is a permitted recipient */
-    Optional<?> start(UUID trackingId, IncomingMessage message, int permittedRecipients);
+    Optional<? extends Started> start(UUID trackingId, IncomingMessage message, int permittedRecipients);
 
     void afterDelivered(UUID deliveryId);
 

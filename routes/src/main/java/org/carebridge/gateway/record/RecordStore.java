@@ -37,9 +37,12 @@ public class RecordStore {
     private final RetentionPolicy retention;
     private final RecordDeadlines clocks;
     private final RecordMonitoring monitoring;
+    private final UrgentLane urgentLane;
 
     public RecordStore(JdbcTemplate jdbc, TransactionTemplate transaction, AuditTrail audit, SubjectKeys subjectKeys,
-                       PayloadVault vault, RetentionPolicy retention, RecordDeadlines clocks, RecordMonitoring monitoring) {
+                       PayloadVault vault, RetentionPolicy retention, RecordDeadlines clocks, RecordMonitoring monitoring,
+                       UrgentLane urgentLane) {
+        this.urgentLane = urgentLane;
         this.clocks = clocks;
         this.monitoring = monitoring;
         this.jdbc = jdbc;
@@ -125,8 +128,9 @@ public class RecordStore {
                     values (?, ?, ?, ?, ?, ?)""", overrides);
             monitoring.record(trackingId, message);
             audit.recordAll(facts);
-            clocks.start(trackingId, message, orders.size());
-            return new StoredRecord(trackingId, message.event(), List.copyOf(orders), false);
+            boolean urgent = urgentLane.urgent(clocks.start(trackingId, message, orders.size()));
+            return new StoredRecord(trackingId, message.event(),
+                    urgent ? orders.stream().map(DeliveryOrder::asUrgent).toList() : List.copyOf(orders), false);
         });
     }
 
