@@ -1,5 +1,7 @@
 package org.carebridge.gateway.clock;
 
+import org.carebridge.gateway.record.RecordDeadlines;
+
 import java.time.Instant;
 
 /**
@@ -10,7 +12,7 @@ import java.time.Instant;
  *                    was started instead
  */
 public record ClockPlan(String ruleId, String event, String startSource, Instant startedAt, Instant deadline, Instant warnAt,
-                        String dutyPartner) {
+                        String dutyPartner) implements RecordDeadlines.Started {
 
     public static final String FROM_MESSAGE = "message";
     public static final String FROM_ARRIVAL = "received";

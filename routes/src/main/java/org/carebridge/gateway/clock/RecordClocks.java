@@ -100,13 +100,58 @@ public class RecordClocks implements RecordDeadlines {
         if (waiting == null || waiting > 0) {
             return;
         }
+        List<AuditFact> facts = new ArrayList<>();
+        stop(clockRow, clock.instant(), facts);
+        audit.recordAll(facts);
+    }
+
+    /**
+     * {@link #afterDelivered} for many copies in one transaction, with the same locking: the open clocks of their
+     * records are locked first (in one statement, in tracking-id order), then the copies still waiting are counted.
+     */
+    @Override
+    public void afterDeliveredAll(List<UUID> deliveryIds) {
+        if (deliveryIds.size() <= 1) {
+            deliveryIds.forEach(this::afterDelivered);
+            return;
+        }
+        List<ClockEvent> open = jdbc.query("""
+                select c.tracking_id, c.event, c.rule_id, c.started_at, c.deadline, c.notify, c.breached_at is not null
+                from record_clock c
+                where c.state <> 'STOPPED'
+                  and c.tracking_id in (select d.tracking_id from delivery d where d.delivery_id = any (?))
+                order by c.tracking_id
+                for update of c""",
+                (rs, i) -> new ClockEvent(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), instant(rs, 4),
+                        instant(rs, 5), List.of(), rs.getString(6), rs.getBoolean(7) /* already breached */),
+                (Object) deliveryIds.toArray(UUID[]::new));
+        if (open.isEmpty()) {
+            return;
+        }
+        Map<UUID, Long> waiting = new HashMap<>();
+        jdbc.query("""
+                select tracking_id, count(*) filter (where state <> 'DELIVERED') from delivery
+                where tracking_id = any (?) group by tracking_id""",
+                rs -> {
+                    waiting.put(rs.getObject(1, UUID.class), rs.getLong(2));
+                }, (Object) open.stream().map(ClockEvent::trackingId).toArray(UUID[]::new));
         Instant now = clock.instant();
+        List<AuditFact> facts = new ArrayList<>();
+        for (ClockEvent clockRow : open) {
+            if (waiting.getOrDefault(clockRow.trackingId(), 1L) == 0) {
+                stop(clockRow, now, facts);
+            }
+        }
+        audit.recordAll(facts);
+    }
+
+    /** Stops a locked clock whose copies are all delivered, breaching it if it is past its deadline; adds its facts. */
+    private void stop(ClockEvent clockRow, Instant now, List<AuditFact> facts) {
         boolean alreadyBreached = clockRow.late();
         boolean breachesNow = !alreadyBreached && now.isAfter(clockRow.deadline());
         boolean late = alreadyBreached || breachesNow;
         ClockEvent stopped = new ClockEvent(clockRow.trackingId(), clockRow.event(), clockRow.ruleId(), clockRow.startedAt(),
                 clockRow.deadline(), List.of(), clockRow.dutyPartner(), late);
-        List<AuditFact> facts = new ArrayList<>();
         if (breachesNow) {
             jdbc.update("""
                     update record_clock set state = 'STOPPED', stopped_at = ?, breached_at = ?, alert_due = (notify is not null)
@@ -117,7 +162,6 @@ public class RecordClocks implements RecordDeadlines {
                     ts(now), clockRow.trackingId());
         }
         facts.add(fact(now, AuditKind.CLOCK_STOPPED, stopped, late ? "stopped-late" : "stopped-in-time"));
-        audit.recordAll(facts);
         afterCommit(() -> {
             if (breachesNow) {
                 metrics.breached(stopped.event(), stopped.ruleId());

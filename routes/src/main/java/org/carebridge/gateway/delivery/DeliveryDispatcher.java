@@ -39,6 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public class DeliveryDispatcher implements SmartLifecycle, DeliveryBacklog {
 
     public static final String QUEUE_PREFIX = "carebridge.delivery.";
+    /** The broker delivers a partner's urgent copies before its bulk ones already waiting (JMS priority 0-9). */
+    public static final int URGENT_PRIORITY = 9;
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryDispatcher.class);
     /** The in-memory queue holds this many batches at most; the rest wait in the database for the sweep. */
@@ -158,7 +160,8 @@ public class DeliveryDispatcher implements SmartLifecycle, DeliveryBacklog {
             try {
                 for (DeliveryOrder order : batch) {
                     MessageProducer producer = producers.computeIfAbsent(order.recipient(), r -> producer(session, r));
-                    producer.send(message(session, order), DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY, 0);
+                    producer.send(message(session, order), DeliveryMode.PERSISTENT,
+                            order.urgent() ? URGENT_PRIORITY : Message.DEFAULT_PRIORITY, 0);
                 }
                 session.commit();
             } finally {
@@ -177,6 +180,7 @@ public class DeliveryDispatcher implements SmartLifecycle, DeliveryBacklog {
         message.setStringProperty("recipient", order.recipient());
         message.setStringProperty("event", order.event());
         message.setStringProperty("messageId", order.messageId());
+        message.setBooleanProperty("urgent", order.urgent());
         return message;
     }
 

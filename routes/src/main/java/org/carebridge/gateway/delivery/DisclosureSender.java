@@ -38,7 +38,8 @@ public class DisclosureSender {
     }
 
     public void send(PendingDelivery delivery) throws DeliveryFailure, UndeliverableCopy {
-        if (store.erased(delivery.deliveryId())) {
+        // the load has just checked; a retry re-sends the copy it already holds, so it checks again
+        if (!delivery.freshlyCheckedForErasure() && store.erased(delivery.deliveryId())) {
             return;
         }
         Partner partner = registry.byId(delivery.order().recipient())
@@ -50,7 +51,7 @@ public class DisclosureSender {
                 PartnerHttpsTransport.EVENT_HEADER, delivery.order().event()));
         store.markDelivered(delivery.deliveryId(), AuditFact.of(AuditKind.DISCLOSED, "gateway", "delivery")
                 .tracking(delivery.order().trackingId().toString())
-                .recipient(partner.id()).outcome("delivered", delivery.order().event() + "; " + copy.protection()));
+                .recipient(partner.id()).outcome("delivered", delivery.order().event() + "; " + copy.protection()), delivery.clocked());
         metrics.delivered(partner.id(), delivery.order().event(), Duration.between(delivery.receivedAt(), Instant.now()));
     }
 }

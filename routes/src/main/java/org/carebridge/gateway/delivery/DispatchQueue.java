@@ -9,19 +9,25 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The dispatcher's orders waiting for the broker: bounded, and never holding one delivery twice. An order that does
- * not fit is not lost: it is still undispatched in the database, and the sweep offers it again later.
+ * not fit is not lost: it is still undispatched in the database, and the sweep offers it again later. Urgent orders
+ * wait in their own lane and are always taken before bulk ones, however many bulk orders arrived first.
  */
 final class DispatchQueue {
 
-    private final BlockingQueue<DeliveryOrder> orders;
+    private final BlockingQueue<DeliveryOrder> urgent;
+    private final BlockingQueue<DeliveryOrder> bulk;
+    /** One permit per order in either lane, so a taker waits for whichever lane fills first. */
+    private final Semaphore available = new Semaphore(0);
     private final Set<UUID> held = ConcurrentHashMap.newKeySet();
 
     DispatchQueue(int capacity) {
-        this.orders = new ArrayBlockingQueue<>(capacity);
+        this.bulk = new ArrayBlockingQueue<>(capacity);
+        this.urgent = new ArrayBlockingQueue<>(Math.max(1, capacity / 10));
     }
 
     /** @return how many of the orders were taken (already held ones count as taken, not twice) */
@@ -32,7 +38,9 @@ final class DispatchQueue {
                 taken++;
                 continue;
             }
-            if (orders.offer(order)) {
+            // an urgent order that finds its lane full waits with the bulk rather than for the sweep
+            if ((order.urgent() && urgent.offer(order)) || bulk.offer(order)) {
+                available.release();
                 taken++;
             } else {
                 held.remove(order.deliveryId());
@@ -42,11 +50,21 @@ final class DispatchQueue {
     }
 
     DeliveryOrder poll(long timeout, TimeUnit unit) throws InterruptedException {
-        return orders.poll(timeout, unit);
+        if (!available.tryAcquire(timeout, unit)) {
+            return null;
+        }
+        DeliveryOrder order = urgent.poll();
+        return order != null ? order : bulk.poll();
     }
 
+    /** Adds up to {@code max} more orders, urgent ones first. */
     void drainTo(Collection<DeliveryOrder> batch, int max) {
-        orders.drainTo(batch, max);
+        int drained = urgent.drainTo(batch, max);
+        if (drained < max) {
+            drained += bulk.drainTo(batch, max - drained);
+        }
+        // each order's permit is released just after it is queued
+        available.acquireUninterruptibly(drained);
     }
 
     /** The batch has been sent, or has failed and is left to the sweep: either way it is no longer held here. */
@@ -55,14 +73,14 @@ final class DispatchQueue {
     }
 
     int remainingCapacity() {
-        return orders.remainingCapacity();
+        return bulk.remainingCapacity();
     }
 
     boolean isEmpty() {
-        return orders.isEmpty();
+        return urgent.isEmpty() && bulk.isEmpty();
     }
 
     int size() {
-        return orders.size();
+        return urgent.size() + bulk.size();
     }
 }

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Delivery state. Updates after intake commit asynchronously ({@code synchronous_commit = off}): if a crash loses one,
@@ -30,8 +31,13 @@ public class DeliveryStore {
     private final PayloadVault vault;
     private final RecordDeadlines clocks;
     private final AuditTrail audit;
+    private final DisclosureCommits<Delivered> disclosures = new DisclosureCommits<>(this::commitDelivered, 64);
 
-    public DeliveryStore(JdbcTemplate jdbc, TransactionTemplate transaction, PayloadVault vault, RecordDeadlines clocks, AuditTrail audit) {
+    private final UrgentLane urgentLane;
+
+    public DeliveryStore(JdbcTemplate jdbc, TransactionTemplate transaction, PayloadVault vault, RecordDeadlines clocks, AuditTrail audit,
+                         UrgentLane urgentLane) {
+        this.urgentLane = urgentLane;
         this.clocks = clocks;
         this.audit = audit;
         this.jdbc = jdbc;
@@ -47,14 +53,15 @@ public class DeliveryStore {
         UUID id = UUID.fromString(deliveryId);
         List<Sealed> found = jdbc.query("""
                 select d.delivery_id, d.tracking_id, d.recipient, r.event, r.message_id, d.payload, r.payload, r.received_at,
-                       k.kek_id, k.wrapped_key, r.erased_at is not null, r.retain_until is null, d.agreement_id, d.agreement_version
+                       k.kek_id, k.wrapped_key, r.erased_at is not null, r.retain_until is null, d.agreement_id, d.agreement_version,
+                       exists (select 1 from record_clock c where c.tracking_id = d.tracking_id and c.state <> 'STOPPED')
                 from delivery d join intake_record r on r.tracking_id = d.tracking_id
                      left join data_key k on k.tracking_id = d.tracking_id
                 where d.delivery_id = ? and d.state not in ('DELIVERED', 'ERASED')""",
                 (rs, i) -> new Sealed(new DeliveryOrder(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                         rs.getString(3), rs.getString(4), rs.getString(5)), rs.getBytes(6), rs.getBytes(7),
                         rs.getTimestamp(8).toInstant(), rs.getString(9) == null ? null : new WrappedDataKey(rs.getString(9), rs.getBytes(10)),
-                        rs.getBoolean(11), rs.getBoolean(12), new AgreementRef(rs.getString(13), rs.getInt(14))),
+                        rs.getBoolean(11), rs.getBoolean(12), new AgreementRef(rs.getString(13), rs.getInt(14)), rs.getBoolean(15)),
                 id);
         if (found.isEmpty()) {
             return null;
@@ -70,13 +77,14 @@ public class DeliveryStore {
             }
             // Stored before sealing and not yet sealed by LegacyPayloadSealer: the bytes are as received.
             return new PendingDelivery(sealed.order(), sealed.copy() != null ? sealed.copy() : sealed.original(), sealed.receivedAt(),
-                    sealed.agreement());
+                    sealed.agreement(), sealed.clocked(), new AtomicBoolean(true));
         }
         UUID trackingId = sealed.order().trackingId();
         byte[] payload = sealed.copy() != null
                 ? vault.open(trackingId, sealed.key(), sealed.copy(), PayloadVault.deliveryPlace(id))
                 : vault.open(trackingId, sealed.key(), sealed.original(), PayloadVault.recordPlace(trackingId));
-        return new PendingDelivery(sealed.order(), payload, sealed.receivedAt(), sealed.agreement());
+        return new PendingDelivery(sealed.order(), payload, sealed.receivedAt(), sealed.agreement(), sealed.clocked(),
+                new AtomicBoolean(true));
     }
 
     private void markErased(UUID deliveryId) {
@@ -102,7 +110,7 @@ public class DeliveryStore {
     }
 
     private record Sealed(DeliveryOrder order, byte[] copy, byte[] original, Instant receivedAt, WrappedDataKey key, boolean erased,
-                          boolean legacy, AgreementRef agreement) {
+                          boolean legacy, AgreementRef agreement, boolean clocked) {
     }
 
     public void markDispatched(List<UUID> deliveryIds) {
@@ -117,13 +125,29 @@ public class DeliveryStore {
      * synchronously: a server crash must not lose the record of a disclosure the recipient already has.
      */
     public void markDelivered(UUID deliveryId, AuditFact disclosed) {
-        Timestamp now = Timestamp.from(Instant.now());
+        markDelivered(deliveryId, disclosed, true);
+    }
+
+    /**
+     * As {@link #markDelivered(UUID, AuditFact)}; {@code clocked} false (the record had no running clock when the copy
+     * was loaded, and a clock only starts with its record) skips looking for a clock to stop. The state change and its
+     * DISCLOSED fact go in one statement; copies delivered at the same time share one transaction and one commit
+     * ({@link DisclosureCommits}), and each call returns only once its copy is committed.
+     */
+    public void markDelivered(UUID deliveryId, AuditFact disclosed, boolean clocked) {
+        disclosures.commit(new Delivered(deliveryId, disclosed, clocked, Timestamp.from(Instant.now())));
+    }
+
+    private record Delivered(UUID deliveryId, AuditFact disclosed, boolean clocked, Timestamp at) {
+    }
+
+    private void commitDelivered(List<Delivered> batch) {
         transaction.executeWithoutResult(status -> {
-            jdbc.update("""
+            audit.recordAllWith("""
                     update delivery set state = 'DELIVERED', attempts = attempts + 1, delivered_at = ?, updated_at = ?, last_error = null
-                    where delivery_id = ?""", now, now, deliveryId);
-            audit.record(disclosed);
-            clocks.afterDelivered(deliveryId);
+                    where delivery_id = ?""", batch.stream().map(d -> List.<Object>of(d.at(), d.at(), d.deliveryId())).toList(),
+                    batch.stream().map(Delivered::disclosed).toList());
+            clocks.afterDeliveredAll(batch.stream().filter(Delivered::clocked).map(Delivered::deliveryId).toList());
         });
     }
 
@@ -148,13 +172,14 @@ public class DeliveryStore {
 
     public List<DeliveryOrder> undispatched(Duration olderThan, int limit) {
         return jdbc.query("""
-                select d.delivery_id, d.tracking_id, d.recipient, r.event, r.message_id
+                select d.delivery_id, d.tracking_id, d.recipient, r.event, r.message_id,
+                       exists (select 1 from record_clock c where c.tracking_id = d.tracking_id and c.rule_id = any (?))
                 from delivery d join intake_record r on r.tracking_id = d.tracking_id
                 where not d.dispatched and d.state in ('QUEUED', 'FAILED') and d.created_at < ?
                 order by d.created_at limit ?""",
                 (rs, i) -> new DeliveryOrder(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                        rs.getString(4), rs.getString(5)),
-                Timestamp.from(Instant.now().minus(olderThan)), limit);
+                        rs.getString(4), rs.getString(5), rs.getBoolean(6)),
+                urgentLane.rules(), Timestamp.from(Instant.now().minus(olderThan)), limit);
     }
 
     public Optional<RecordStatus> status(UUID trackingId) {

@@ -2,6 +2,7 @@ package org.carebridge.gateway.record;
 
 import org.carebridge.gateway.decision.IncomingMessage;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -12,8 +13,18 @@ import java.util.UUID;
  */
 public interface RecordDeadlines {
 
+    /** What the record store reads of a started clock. */
+    interface Started {
+        String ruleId();
+    }
+
     /** @return the clock started, if a rule applies and there is a permitted recipient */
-    Optional<?> start(UUID trackingId, IncomingMessage message, int permittedRecipients);
+    Optional<? extends Started> start(UUID trackingId, IncomingMessage message, int permittedRecipients);
 
     void afterDelivered(UUID deliveryId);
+
+    /** As {@link #afterDelivered} for each copy, in the caller's transaction, in the order given. */
+    default void afterDeliveredAll(List<UUID> deliveryIds) {
+        deliveryIds.forEach(this::afterDelivered);
+    }
 }

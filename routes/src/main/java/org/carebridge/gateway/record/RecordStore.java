@@ -37,9 +37,12 @@ public class RecordStore {
     private final RetentionPolicy retention;
     private final RecordDeadlines clocks;
     private final RecordMonitoring monitoring;
+    private final UrgentLane urgentLane;
 
     public RecordStore(JdbcTemplate jdbc, TransactionTemplate transaction, AuditTrail audit, SubjectKeys subjectKeys,
-                       PayloadVault vault, RetentionPolicy retention, RecordDeadlines clocks, RecordMonitoring monitoring) {
+                       PayloadVault vault, RetentionPolicy retention, RecordDeadlines clocks, RecordMonitoring monitoring,
+                       UrgentLane urgentLane) {
+        this.urgentLane = urgentLane;
         this.clocks = clocks;
         this.monitoring = monitoring;
         this.jdbc = jdbc;
@@ -58,18 +61,24 @@ public class RecordStore {
         byte[] sealedOriginal = key.seal(message.body(), PayloadVault.recordPlace(trackingId));
         Timestamp retainUntil = Timestamp.from(retention.retainUntil(message.receivedAt(), routed.decisions()));
         return transaction.execute(status -> {
+            // the record and its wrapped data key in one round trip; neither when the message is a duplicate
             List<UUID> inserted = jdbc.queryForList("""
-                    insert into intake_record (tracking_id, sender, message_id, event, received_at, payload, retain_until)
-                    values (?, ?, ?, ?, ?, ?, ?)
-                    on conflict (sender, message_id) do nothing
-                    returning tracking_id""", UUID.class,
-                    trackingId, message.sender().id(), message.messageId(), message.event(), now, sealedOriginal, retainUntil);
+                    with r as (
+                        insert into intake_record (tracking_id, sender, message_id, event, received_at, payload, retain_until)
+                        values (?, ?, ?, ?, ?, ?, ?)
+                        on conflict (sender, message_id) do nothing
+                        returning tracking_id),
+                    k as (
+                        insert into data_key (tracking_id, kek_id, wrapped_key, created_at)
+                        select tracking_id, ?, ?, ? from r)
+                    select tracking_id from r""", UUID.class,
+                    trackingId, message.sender().id(), message.messageId(), message.event(), now, sealedOriginal, retainUntil,
+                    key.wrapped().kekId(), key.wrapped().wrapped(), now);
             if (inserted.isEmpty()) {
                 UUID existing = jdbc.queryForObject("select tracking_id from intake_record where sender = ? and message_id = ?",
                         UUID.class, message.sender().id(), message.messageId());
                 return new StoredRecord(existing, message.event(), List.of(), true);
             }
-            vault.store(key, message.receivedAt());
             List<AuditFact> facts = new ArrayList<>();
             facts.add(new AuditFact(message.receivedAt(), AuditKind.RECEIVED, message.sender().id(), "partner", trackingId.toString(),
                     null, null, null, null, "accepted",
@@ -119,8 +128,9 @@ public class RecordStore {
                     values (?, ?, ?, ?, ?, ?)""", overrides);
             monitoring.record(trackingId, message);
             audit.recordAll(facts);
-            clocks.start(trackingId, message, orders.size());
-            return new StoredRecord(trackingId, message.event(), List.copyOf(orders), false);
+            boolean urgent = urgentLane.urgent(clocks.start(trackingId, message, orders.size()));
+            return new StoredRecord(trackingId, message.event(),
+                    urgent ? orders.stream().map(DeliveryOrder::asUrgent).toList() : List.copyOf(orders), false);
         });
     }
 

@@ -42,6 +42,22 @@ class DispatchQueueTest {
         assertThat(queue.offer(more)).isZero();
     }
 
+    @Test
+    void anUrgentOrderIsTakenBeforeTheBulkQueuedAheadOfIt() throws Exception {
+        DispatchQueue queue = new DispatchQueue(1000);
+        queue.offer(orders(500));
+        DeliveryOrder urgent = orders(1).get(0).asUrgent();
+        queue.offer(List.of(urgent));
+
+        assertThat(queue.poll(1, TimeUnit.SECONDS)).isEqualTo(urgent);
+        queue.offer(List.of(orders(1).get(0).asUrgent()));
+        List<DeliveryOrder> batch = new ArrayList<>();
+        queue.drainTo(batch, 200);
+        assertThat(batch.get(0).urgent()).isTrue();
+        assertThat(batch.subList(1, batch.size())).noneMatch(DeliveryOrder::urgent);
+        assertThat(queue.size()).isEqualTo(500 - 199);
+    }
+
     private static List<DeliveryOrder> orders(int n) {
         List<DeliveryOrder> orders = new ArrayList<>();
         for (int i = 0; i < n; i++) {

@@ -6,6 +6,7 @@ import org.carebridge.gateway.support.GatewayTest;
 import org.carebridge.gateway.support.PartnerClient;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.springframework.context.annotation.Import;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,6 +33,7 @@ import static org.awaitility.Awaitility.await;
  * {@code ./mvnw -pl routes -am -Pload verify -Dload.records=5000 -Dload.concurrency=32}.
  */
 @Tag("load")
+@Import(JdbcRoundTrips.class)
 class LoadHarnessTest extends GatewayTest {
 
     @Test
@@ -63,13 +66,22 @@ class LoadHarnessTest extends GatewayTest {
         long[] acceptNanos = new long[records];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        AtomicInteger senders = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> new Thread(r, "load-client-" + senders.incrementAndGet()));
         List<PartnerClient> clients = new ArrayList<>();
         for (int i = 0; i < concurrency; i++) {
             clients.add(as("cs-suffolk"));
         }
         long cpuStart = processCpuNanos();
+        long commitsStart = xactCommits();
+        long walSyncsStart = walSyncs();
+        long roundTripsStart = JdbcRoundTrips.roundTrips();
+        long statementsStart = JdbcRoundTrips.STATEMENTS.sum();
+        long batchesStart = JdbcRoundTrips.BATCHES.sum();
+        long jdbcCommitsStart = JdbcRoundTrips.COMMITS.sum();
+        ThreadCpu threads = new ThreadCpu(DEMO_PARTNERS_PORT);
         long start = System.nanoTime();
+        java.time.Instant startedAt = java.time.Instant.now();
         List<Future<?>> workers = new ArrayList<>();
         for (int c = 0; c < concurrency; c++) {
             PartnerClient client = clients.get(c);
@@ -95,6 +107,15 @@ class LoadHarnessTest extends GatewayTest {
         await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200)).until(() -> delivered() >= expected);
         long done = System.nanoTime();
         long cpu = processCpuNanos() - cpuStart;
+        Map<String, Long> byThread = threads.byGroup();
+        double roundTrips = (JdbcRoundTrips.roundTrips() - roundTripsStart) / (double) records;
+        double statements = (JdbcRoundTrips.STATEMENTS.sum() - statementsStart) / (double) records;
+        double batches = (JdbcRoundTrips.BATCHES.sum() - batchesStart) / (double) records;
+        double jdbcCommits = (JdbcRoundTrips.COMMITS.sum() - jdbcCommitsStart) / (double) records;
+        // the statistics collector hears of commits up to half a second late
+        await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+        double commits = (xactCommits() - commitsStart) / (double) records;
+        double walSyncs = (walSyncs() - walSyncsStart) / (double) records;
         pool.shutdown();
         pool.awaitTermination(1, TimeUnit.MINUTES);
 
@@ -110,14 +131,24 @@ class LoadHarnessTest extends GatewayTest {
                   accept latency:       p50 %.1f ms, p99 %.1f ms, max %.1f ms
                   delivered end to end: %d copies in %.2f s = %.0f records/s (%.0f copies/s)
                   intake to delivery:   p50 %.1f ms, p99 %.1f ms, max %.1f ms
+                  load phase:           %s to %s
                   JVM CPU per record:   %.0f us (load client, gateway and demo partners; PostgreSQL not included)
                   load average:         %.2f
+                  database per record:  %.1f round trips (%.1f statements, %.1f batches, %.1f commits/rollbacks sent); %.1f transactions committed (PostgreSQL's count, all clients); %.2f WAL fsyncs
                 """, records, concurrency, Runtime.getRuntime().availableProcessors(),
                 records - refused.get(), refused.get(), (accepted - start) / 1e9, records / ((accepted - start) / 1e9),
                 pct(accept, 50), pct(accept, 99), accept[accept.length - 1],
                 e2e.length, (done - start) / 1e9, records / ((done - start) / 1e9), e2e.length / ((done - start) / 1e9),
                 pct(e2e, 50), pct(e2e, 99), e2e[e2e.length - 1],
-                cpu / 1e3 / records, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                startedAt, java.time.Instant.now(), cpu / 1e3 / records, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                roundTrips, statements, batches, jdbcCommits, commits, walSyncs);
+        StringBuilder cpuByThread = new StringBuilder("  JVM CPU per record by thread group (us):\n");
+        byThread.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .filter(e -> e.getValue() / 1e3 / records >= 10)
+                .forEach(e -> cpuByThread.append(String.format(Locale.ROOT, "    %8.0f  %s%n", e.getValue() / 1e3 / records, e.getKey())));
+        long threadSum = byThread.values().stream().mapToLong(Long::longValue).sum();
+        cpuByThread.append(String.format(Locale.ROOT, "    %8.0f  (not in a live Java thread: GC, JIT, ended threads)%n", (cpu - threadSum) / 1e3 / records));
+        report = report + cpuByThread;
         System.out.println(report);
         Files.writeString(Path.of("target", "load-report.txt"), report);
         assertThat(refused.get()).isZero();
@@ -152,6 +183,14 @@ class LoadHarnessTest extends GatewayTest {
 
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private long xactCommits() {
+        return jdbc.queryForObject("select xact_commit from pg_stat_database where datname = current_database()", Long.class);
+    }
+
+    private long walSyncs() {
+        return jdbc.queryForObject("select wal_sync from pg_stat_wal", Long.class);
     }
 
     private long delivered() {
