@@ -31,7 +31,8 @@ import java.io.IOException;
  * allow no inline script and may not be framed. The admin API ({@code /admin/api/**}): the same users with HTTP Basic,
  * stateless; changes accept only JSON bodies, which a cross-site form cannot send.
  * Reading operator and administrator pages is open to operator, admin and auditor; changing needs operator (dead
- * letters) or admin (partners). IG pages take ig-officer and auditor. Every refusal is audited.
+ * letters) or admin (partners). IG pages take ig-officer and auditor. Agreements are read by admin, ig-officer and
+ * auditor; an admin writes drafts and an ig-officer approves them. Every refusal is audited.
  */
 @Configuration(proxyBeanMethods = false)
 public class ConsoleSecurityConfiguration {
@@ -62,6 +63,9 @@ public class ConsoleSecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, "/console/operations/**", "/console/partners/**").hasAnyRole(ADMIN, OPERATOR, AUDITOR)
                         .requestMatchers(HttpMethod.POST, "/console/operations/**").hasRole(OPERATOR)
                         .requestMatchers(HttpMethod.POST, "/console/partners/**").hasRole(ADMIN)
+                        .requestMatchers(HttpMethod.GET, "/console/agreements", "/console/agreements/**").hasAnyRole(ADMIN, IG_OFFICER, AUDITOR)
+                        .requestMatchers(HttpMethod.POST, "/console/agreements/drafts/*/approve").hasRole(IG_OFFICER)
+                        .requestMatchers(HttpMethod.POST, "/console/agreements/drafts", "/console/agreements/drafts/*/edit").hasRole(ADMIN)
                         .requestMatchers("/console/ig/**").hasAnyRole(IG_OFFICER, AUDITOR)
                         .requestMatchers(HttpMethod.GET, "/console", "/console/").authenticated()
                         .anyRequest().denyAll())

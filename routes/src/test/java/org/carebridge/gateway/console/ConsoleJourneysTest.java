@@ -200,6 +200,56 @@ class ConsoleJourneysTest extends GatewayTest {
                 .noneMatch(reason -> reason.contains("9434765919"));
     }
 
+    @Test
+    void aDraftAgreementNeedsASecondPersonToApproveIt() throws Exception {
+        String id = "journey-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        java.time.LocalDate start = java.time.LocalDate.now(java.time.ZoneId.of("Europe/London")).plusDays(30);
+        Browser b = browser();
+        b.signIn("admin", ConsoleUsers.password(DATA_DIR, "admin"));
+        b.open("/console/agreements");
+        assertThat(b.find("agreements").getText()).contains("placement-notification version 1", "In force");
+        b.check("admin-agreements");
+        b.press("new-draft");
+        b.find("fileName").sendKeys("return-home-v9.yaml");
+        ((JavascriptExecutor) b.driver).executeScript("document.getElementById('document').value = arguments[0];",
+                org.carebridge.gateway.agreement.AgreementDraftTexts.withUnknownEvent(id));
+        b.press("save-draft");
+        assertThat(b.text()).contains("There is a problem", "nothing was saved");
+        assertThat(b.find("problems").getText()).contains("return-home-v9.yaml: line 20: rule 'responsible-authority': event "
+                + "'return-home-chat' is not in the event code system");
+        b.check("admin-agreement-draft-error");
+        assertThat(jdbc.queryForObject("select count(*) from agreement_draft where agreement_id = ?", Long.class, id)).isZero();
+
+        Path file = Files.createTempDirectory("agreement-").resolve(id + ".yaml");
+        Files.writeString(file, org.carebridge.gateway.agreement.AgreementDraftTexts.agreement(id, 1, start));
+        b.open("/console/agreements/drafts/new");
+        b.find("file").sendKeys(file.toAbsolutePath().toString());
+        b.press("save-draft");
+        assertThat(b.find("done-text").getText()).contains("needs another person with the ig-officer role");
+        assertThat(b.find("draft-authors").getText()).isEqualTo("admin");
+        assertThat(b.driver.findElements(By.id("approve"))).isEmpty();
+        String draftUrl = b.driver.getCurrentUrl();
+        b.check("admin-agreement-draft");
+
+        b.signIn("ig-officer", ConsoleUsers.password(DATA_DIR, "ig-officer"));
+        b.open("/console/agreements");
+        b.follow(By.linkText(id + " version 1"));
+        assertThat(b.driver.getCurrentUrl()).isEqualTo(draftUrl);
+        assertThat(b.text()).contains("When childrens-services sends a return-home-interview, childrens-services (responsible area) receives "
+                + "the elements of profile return-home-interview-childrens-services; consent is not required.", "Patient.identifier");
+        b.check("ig-agreement-draft");
+        b.press("approve");
+        assertThat(b.find("done-text").getText()).contains("Approved: " + id + " v1: not yet in force: in force from " + start);
+        assertThat(b.find("approval").getText()).contains("Drafted by admin, approved by ig-officer");
+        b.check("ig-agreement-approved");
+        b.open("/console/agreements");
+        assertThat(b.driver.findElement(By.cssSelector("tr[data-agreement='" + id + "-v1']")).getText()).contains("Not yet in force");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForList("select actor || ' ' || outcome from audit_entry "
+                + "where agreement_id = ? and kind = 'CONFIG_CHANGED' order by seq", String.class, id)
+                .equals(java.util.List.of("admin agreement-drafted", "ig-officer agreement-approved")));
+    }
+
     long igOfficerReads() {
         return jdbc.queryForObject("select count(*) from audit_entry where kind = 'AUDIT_READ' and actor = 'ig-officer'", Long.class);
     }
