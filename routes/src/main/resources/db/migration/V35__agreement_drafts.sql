@@ -19,3 +19,5 @@ create table agreement_draft (
     check (state <> 'APPROVED' or (approved_by is not null and not (approved_by = any (authors))))
 );
 create index agreement_draft_state_idx on agreement_draft (state, agreement_id);
+-- carebridge_app exists since V4.
+grant select, insert, update on agreement_draft to carebridge_app;

@@ -1,7 +1,5 @@
 package org.carebridge.gateway.agreement;
 
-import org.carebridge.gateway.admin.Actor;
-import org.carebridge.gateway.admin.Refused;
 import org.carebridge.gateway.audit.AuditFact;
 import org.carebridge.gateway.audit.AuditKind;
 import org.carebridge.gateway.audit.AuditTrail;
@@ -53,8 +51,27 @@ public class AgreementDrafts {
         }
     }
 
+    /** Who did a step, under which of their roles (as the ledger records it: {@code admin}, {@code ig-officer}). */
+    public record Author(String name, String role) {
+    }
+
+    /** A step that changes nothing because it is wrong; the message says what to fix and is safe to show and to log. */
+    public static class Refusal extends RuntimeException {
+        private final String field;
+
+        Refusal(String field, String message) {
+            super(message, null, false, false);
+            this.field = field;
+        }
+
+        /** The form field or JSON property at fault. */
+        public String field() {
+            return field;
+        }
+    }
+
     /** A draft refused because it does not pass the agreement checks; each problem names the file and line. */
-    public static final class Invalid extends Refused {
+    public static final class Invalid extends Refusal {
         private final List<String> problems;
 
         Invalid(List<String> problems) {
@@ -64,6 +81,13 @@ public class AgreementDrafts {
 
         public List<String> problems() {
             return problems;
+        }
+    }
+
+    /** An approval refused because the approver wrote or edited the draft. */
+    public static final class FourEyes extends Refusal {
+        FourEyes() {
+            super("approve", "You wrote or edited this draft, so you cannot approve it: another ig-officer must approve it");
         }
     }
 
@@ -94,7 +118,7 @@ public class AgreementDrafts {
                 agreementId, version).stream().findFirst();
     }
 
-    public Draft upload(String fileName, String document, Actor actor) {
+    public Draft upload(String fileName, String document, Author actor) {
         String name = fileName(fileName);
         String text = text(document);
         Agreement agreement = check(name, text);
@@ -103,7 +127,7 @@ public class AgreementDrafts {
         transaction.executeWithoutResult(tx -> {
             if (!jdbc.queryForList("select draft_id from agreement_draft where state = 'DRAFT' and agreement_id = ? and version = ? for update",
                     UUID.class, agreement.id(), agreement.version()).isEmpty()) {
-                throw new Refused("document", "A draft of " + agreement.id() + " version " + agreement.version()
+                throw new Refusal("document", "A draft of " + agreement.id() + " version " + agreement.version()
                         + " is already waiting for approval: edit that draft instead");
             }
             jdbc.update("""
@@ -127,7 +151,7 @@ public class AgreementDrafts {
         return draft(id).orElseThrow();
     }
 
-    public Draft edit(UUID id, String document, Actor actor) {
+    public Draft edit(UUID id, String document, Author actor) {
         Draft before = open(id);
         String text = text(document);
         Agreement agreement = check(before.fileName(), text);
@@ -139,7 +163,7 @@ public class AgreementDrafts {
                     agreement.validFrom() == null ? null : Date.valueOf(agreement.validFrom()), Timestamp.from(Instant.now()),
                     actor.name(), actor.name(), id, before.document());
             if (updated == 0) {
-                throw new Refused("document", "Someone changed or approved this draft while you were editing it: nothing was saved");
+                throw new Refusal("document", "Someone changed or approved this draft while you were editing it: nothing was saved");
             }
             audit.record(AuditFact.of(AuditKind.CONFIG_CHANGED, actor.name(), actor.role()).agreement(agreement.id(), agreement.version(), null)
                     .outcome("agreement-draft-edited", "draft=" + id + " before=" + hash(before.document()) + " after=" + hash(text)));
@@ -148,12 +172,12 @@ public class AgreementDrafts {
     }
 
     /** Four eyes: the approver holds ig-officer and wrote none of the draft. The new set applies at once. */
-    public Draft approve(UUID id, Actor approver) {
+    public Draft approve(UUID id, Author approver) {
         Draft draft = open(id);
         if (draft.authors().contains(approver.name())) {
             audit.record(AuditFact.of(AuditKind.REFUSED, approver.name(), approver.role()).agreement(draft.agreementId(), draft.version(), null)
                     .outcome("403", "agreement-four-eyes draft=" + id));
-            throw new Refused("approve", "You wrote or edited this draft, so you cannot approve it: another ig-officer must approve it");
+            throw new FourEyes();
         }
         Agreement agreement = check(draft.fileName(), draft.document());
         transaction.executeWithoutResult(tx -> {
@@ -162,7 +186,7 @@ public class AgreementDrafts {
                     where draft_id = ? and state = 'DRAFT' and document = ? and not (? = any (authors))""",
                     approver.name(), Timestamp.from(Instant.now()), id, draft.document(), approver.name());
             if (updated == 0) {
-                throw new Refused("approve", "The draft changed while you were reading it: read it again before approving");
+                throw new Refusal("approve", "The draft changed while you were reading it: read it again before approving");
             }
             audit.record(AuditFact.of(AuditKind.CONFIG_CHANGED, approver.name(), approver.role())
                     .agreement(agreement.id(), agreement.version(), agreement.lawfulBasis().summary())
@@ -213,9 +237,9 @@ public class AgreementDrafts {
     }
 
     private Draft open(UUID id) {
-        Draft draft = draft(id).orElseThrow(() -> new Refused("draft", "There is no such draft"));
+        Draft draft = draft(id).orElseThrow(() -> new Refusal("draft", "There is no such draft"));
         if (draft.state() != State.DRAFT) {
-            throw new Refused("draft", "This draft was already " + draft.state().name().toLowerCase() + " and can no longer change");
+            throw new Refusal("draft", "This draft was already " + draft.state().name().toLowerCase() + " and can no longer change");
         }
         return draft;
     }
@@ -225,17 +249,17 @@ public class AgreementDrafts {
         int slash = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
         name = name.substring(slash + 1);
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}\\.ya?ml")) {
-            throw new Refused("fileName", "Enter a file name of letters, digits, dots and hyphens ending .yaml, for example missing-episode-v2.yaml");
+            throw new Refusal("fileName", "Enter a file name of letters, digits, dots and hyphens ending .yaml, for example missing-episode-v2.yaml");
         }
         return name;
     }
 
     private static String text(String document) {
         if (document == null || document.isBlank()) {
-            throw new Refused("document", "Choose an agreement file or paste its YAML");
+            throw new Refusal("document", "Choose an agreement file or paste its YAML");
         }
         if (document.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
-            throw new Refused("document", "The agreement must be " + MAX_BYTES / 1024 + " KB or smaller");
+            throw new Refusal("document", "The agreement must be " + MAX_BYTES / 1024 + " KB or smaller");
         }
         return document.replace("\r\n", "\n");
     }

@@ -1,7 +1,5 @@
 package org.carebridge.gateway.console;
 
-import org.carebridge.gateway.admin.Actor;
-import org.carebridge.gateway.admin.Refused;
 import org.carebridge.gateway.agreement.AgreementDrafts;
 import org.carebridge.gateway.agreement.AgreementReading;
 import org.carebridge.gateway.agreement.AgreementRegistry;
@@ -79,11 +77,11 @@ public class AgreementPages {
             }
         }
         try {
-            AgreementDrafts.Draft draft = drafts.upload(name, text, new Actor(user.getName(), IgRole.ADMIN.configName()));
+            AgreementDrafts.Draft draft = drafts.upload(name, text, new AgreementDrafts.Author(user.getName(), IgRole.ADMIN.configName()));
             redirect.addFlashAttribute("done", "Draft of " + draft.agreementId() + " version " + draft.version()
                     + " saved: it needs another person with the ig-officer role to approve it");
             return "redirect:/console/agreements/drafts/" + draft.id();
-        } catch (Refused e) {
+        } catch (AgreementDrafts.Refusal e) {
             refused(e, model);
             model.addAttribute("fileName", name);
             model.addAttribute("document", text);
@@ -115,10 +113,10 @@ public class AgreementPages {
                 RedirectAttributes redirect) {
         AgreementDrafts.Draft draft = known(draftId);
         try {
-            drafts.edit(draft.id(), document, new Actor(user.getName(), IgRole.ADMIN.configName()));
+            drafts.edit(draft.id(), document, new AgreementDrafts.Author(user.getName(), IgRole.ADMIN.configName()));
             redirect.addFlashAttribute("done", "Draft saved: it still needs another person with the ig-officer role to approve it");
             return "redirect:/console/agreements/drafts/" + draft.id();
-        } catch (Refused e) {
+        } catch (AgreementDrafts.Refusal e) {
             refused(e, model);
             model.addAttribute("document", document);
             return draft(draftId, model);
@@ -129,19 +127,19 @@ public class AgreementPages {
     String approve(@PathVariable String draftId, Authentication user, Model model, RedirectAttributes redirect) {
         AgreementDrafts.Draft draft = known(draftId);
         try {
-            AgreementDrafts.Draft approved = drafts.approve(draft.id(), new Actor(user.getName(), IgRole.IG_OFFICER.configName()));
+            AgreementDrafts.Draft approved = drafts.approve(draft.id(), new AgreementDrafts.Author(user.getName(), IgRole.IG_OFFICER.configName()));
             AgreementStanding standing = registry.standings().stream()
                     .filter(s -> s.agreement().id().equals(approved.agreementId()) && s.agreement().version() == approved.version())
                     .findFirst().orElseThrow();
             redirect.addFlashAttribute("done", "Approved: " + standing.sentence());
             return "redirect:/console/agreements/" + approved.agreementId() + "/v" + approved.version();
-        } catch (Refused e) {
+        } catch (AgreementDrafts.Refusal e) {
             refused(e, model);
             return draft(draftId, model);
         }
     }
 
-    private static void refused(Refused e, Model model) {
+    private static void refused(AgreementDrafts.Refusal e, Model model) {
         model.addAttribute("errors", List.of(new OperationsPages.FieldError(e.field(), e.getMessage())));
         if (e instanceof AgreementDrafts.Invalid invalid) {
             model.addAttribute("problems", invalid.problems());

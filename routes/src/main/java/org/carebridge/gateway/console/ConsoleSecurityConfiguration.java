@@ -31,7 +31,8 @@ import java.io.IOException;
  * allow no inline script and may not be framed. The admin API ({@code /admin/api/**}): the same users with HTTP Basic,
  * stateless; changes accept only JSON bodies, which a cross-site form cannot send.
  * Reading operator and administrator pages is open to operator, admin and auditor; changing needs operator (dead
- * letters) or admin (partners). IG pages take ig-officer and auditor. Agreements are read by admin, ig-officer and
+ * letters) or admin (partners). With {@code carebridge.console.oidc} set, people may instead sign in through the
+ * organisation's identity provider (authorization code), their roles taken from a claim of the ID token. IG pages take ig-officer and auditor. Agreements are read by admin, ig-officer and
  * auditor; an admin writes drafts and an ig-officer approves them. Every refusal is audited.
  */
 @Configuration(proxyBeanMethods = false)
@@ -47,7 +48,8 @@ public class ConsoleSecurityConfiguration {
 
     @Bean
     @Order(0)
-    SecurityFilterChain consoleChain(HttpSecurity http, AuditTrail audit, IgSignIn signIn) throws Exception {
+    SecurityFilterChain consoleChain(HttpSecurity http, AuditTrail audit, IgSignIn signIn, ConsoleOidcProperties oidc,
+                                     org.springframework.jdbc.core.JdbcTemplate jdbc) throws Exception {
         AccessDeniedHandler forbidden = (request, response, e) -> {
             Authentication user = SecurityContextHolder.getContext().getAuthentication();
             boolean csrf = e instanceof CsrfException;
@@ -59,6 +61,8 @@ public class ConsoleSecurityConfiguration {
                 .authenticationManager(new ProviderManager(signIn))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/console/sign-in", "/console/assets/**", "/console/webjars/**").permitAll()
+                        .requestMatchers(ConsoleOidc.AUTHORIZATION_BASE + "/**", ConsoleOidc.CALLBACK_BASE + "/**").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/console/signed-in").permitAll()
                         .requestMatchers(HttpMethod.GET, "/console/forbidden").permitAll()
                         .requestMatchers(HttpMethod.GET, "/console/operations/**", "/console/partners/**").hasAnyRole(ADMIN, OPERATOR, AUDITOR)
                         .requestMatchers(HttpMethod.POST, "/console/operations/**").hasRole(OPERATOR)
@@ -66,6 +70,7 @@ public class ConsoleSecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, "/console/agreements", "/console/agreements/**").hasAnyRole(ADMIN, IG_OFFICER, AUDITOR)
                         .requestMatchers(HttpMethod.POST, "/console/agreements/drafts/*/approve").hasRole(IG_OFFICER)
                         .requestMatchers(HttpMethod.POST, "/console/agreements/drafts", "/console/agreements/drafts/*/edit").hasRole(ADMIN)
+                        .requestMatchers(HttpMethod.POST, "/console/ig/overrides/*/review").hasRole(IG_OFFICER)
                         .requestMatchers("/console/ig/**").hasAnyRole(IG_OFFICER, AUDITOR)
                         .requestMatchers(HttpMethod.GET, "/console", "/console/").authenticated()
                         .anyRequest().denyAll())
@@ -83,6 +88,22 @@ public class ConsoleSecurityConfiguration {
                         .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                         .frameOptions(frame -> frame.deny())
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)));
+        if (oidc.enabled()) {
+            http.oauth2Login(login -> login.loginPage("/console/sign-in")
+                    .clientRegistrationRepository(ConsoleOidc.registrations(oidc))
+                    .authorizationEndpoint(endpoint -> endpoint.baseUri(ConsoleOidc.AUTHORIZATION_BASE)
+                            .authorizationRequestRepository(new ConsoleOidcSignIns(jdbc)))
+                    .redirectionEndpoint(endpoint -> endpoint.baseUri(ConsoleOidc.CALLBACK_BASE + "/*"))
+                    .userInfoEndpoint(users -> users.oidcUserService(ConsoleOidc.users(oidc)))
+                    // the provider's redirect back is cross-site, so the SameSite=Strict session cookie set with it would not
+                    // come back on a redirect straight to /console/: a page of our own moves on from the same site
+                    .successHandler((request, response, authentication) -> response.sendRedirect(request.getContextPath()
+                            + "/console/signed-in"))
+                    .failureHandler((request, response, e) -> {
+                        audit.record(AuditFact.of(AuditKind.REFUSED, null, "unauthenticated").outcome("401", "console-oidc-sign-in-failed"));
+                        response.sendRedirect(request.getContextPath() + "/console/sign-in?oidc-error");
+                    }));
+        }
         return http.build();
     }
 
@@ -92,6 +113,9 @@ public class ConsoleSecurityConfiguration {
         http.securityMatcher("/admin/api/**")
                 .authenticationManager(new ProviderManager(signIn))
                 .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(HttpMethod.GET, "/admin/api/agreements", "/admin/api/agreements/**").hasAnyRole(ADMIN, IG_OFFICER, AUDITOR)
+                        .requestMatchers(HttpMethod.POST, "/admin/api/agreements/drafts/*/approve").hasRole(IG_OFFICER)
+                        .requestMatchers(HttpMethod.POST, "/admin/api/agreements/drafts", "/admin/api/agreements/drafts/*").hasRole(ADMIN)
                         .requestMatchers(HttpMethod.GET, "/admin/api/**").hasAnyRole(ADMIN, OPERATOR, AUDITOR)
                         .requestMatchers(HttpMethod.POST, "/admin/api/dead-letters/**").hasRole(OPERATOR)
                         .requestMatchers(HttpMethod.POST, "/admin/api/partners/**").hasRole(ADMIN)

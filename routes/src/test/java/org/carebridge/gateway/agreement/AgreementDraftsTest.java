@@ -1,7 +1,7 @@
 package org.carebridge.gateway.agreement;
 
-import org.carebridge.gateway.admin.Actor;
-import org.carebridge.gateway.admin.Refused;
+
+
 import org.carebridge.gateway.support.GatewayTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,22 +42,22 @@ class AgreementDraftsTest extends GatewayTest {
     void noOneWhoWroteADraftMayApproveIt() {
         String id = freshId();
         LocalDate start = registry.today().plusDays(30);
-        AgreementDrafts.Draft draft = drafts.upload(id + ".yaml", AgreementDraftTexts.agreement(id, 1, start), new Actor("lead", "admin"));
-        drafts.edit(draft.id(), AgreementDraftTexts.agreement(id, 1, start).replace("P7Y", "P8Y"), new Actor("editor", "admin"));
+        AgreementDrafts.Draft draft = drafts.upload(id + ".yaml", AgreementDraftTexts.agreement(id, 1, start), new AgreementDrafts.Author("lead", "admin"));
+        drafts.edit(draft.id(), AgreementDraftTexts.agreement(id, 1, start).replace("P7Y", "P8Y"), new AgreementDrafts.Author("editor", "admin"));
 
         for (String author : new String[]{"lead", "editor"}) {
-            assertThatThrownBy(() -> drafts.approve(draft.id(), new Actor(author, "ig-officer"))).isInstanceOf(Refused.class)
+            assertThatThrownBy(() -> drafts.approve(draft.id(), new AgreementDrafts.Author(author, "ig-officer"))).isInstanceOf(AgreementDrafts.Refusal.class)
                     .hasMessageContaining("You wrote or edited this draft, so you cannot approve it");
         }
         assertThat(drafts.draft(draft.id()).orElseThrow().state()).isEqualTo(AgreementDrafts.State.DRAFT);
         assertThat(registry.current().agreements()).noneMatch(a -> a.id().equals(id));
 
-        AgreementDrafts.Draft approved = drafts.approve(draft.id(), new Actor("second", "ig-officer"));
+        AgreementDrafts.Draft approved = drafts.approve(draft.id(), new AgreementDrafts.Author("second", "ig-officer"));
         assertThat(approved.state()).isEqualTo(AgreementDrafts.State.APPROVED);
         assertThat(approved.approvedBy()).isEqualTo("second");
         assertThat(registry.current().agreements()).anyMatch(a -> a.id().equals(id) && a.retention().getYears() == 8);
-        assertThatThrownBy(() -> drafts.edit(draft.id(), AgreementDraftTexts.agreement(id, 1, start), new Actor("lead", "admin")))
-                .isInstanceOf(Refused.class).hasMessageContaining("already approved");
+        assertThatThrownBy(() -> drafts.edit(draft.id(), AgreementDraftTexts.agreement(id, 1, start), new AgreementDrafts.Author("lead", "admin")))
+                .isInstanceOf(AgreementDrafts.Refusal.class).hasMessageContaining("already approved");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> ledger(id, "CONFIG_CHANGED") == 3 && ledger(id, "REFUSED") == 2);
         assertThat(jdbc.queryForList("select actor || ' ' || outcome || ' ' || reason from audit_entry where agreement_id = ? "
@@ -72,8 +72,8 @@ class AgreementDraftsTest extends GatewayTest {
     void anApprovedAgreementComesIntoForceOnItsStartDate() {
         String id = freshId();
         LocalDate start = registry.today().plusDays(30);
-        AgreementDrafts.Draft draft = drafts.upload(id + ".yaml", AgreementDraftTexts.agreement(id, 1, start), new Actor("lead", "admin"));
-        drafts.approve(draft.id(), new Actor("second", "ig-officer"));
+        AgreementDrafts.Draft draft = drafts.upload(id + ".yaml", AgreementDraftTexts.agreement(id, 1, start), new AgreementDrafts.Author("lead", "admin"));
+        drafts.approve(draft.id(), new AgreementDrafts.Author("second", "ig-officer"));
         var agreement = registry.current().agreements().stream().filter(a -> a.id().equals(id)).findFirst().orElseThrow();
         assertThat(AgreementStanding.on(agreement, registry.today()).state()).isEqualTo(AgreementStanding.State.NOT_YET_IN_FORCE);
         assertThat(AgreementStanding.on(agreement, start).state()).isEqualTo(AgreementStanding.State.IN_FORCE);
@@ -89,14 +89,14 @@ class AgreementDraftsTest extends GatewayTest {
     void aDraftThatFailsTheChecksNamesFileAndLineAndChangesNothing() {
         String id = freshId();
         long before = jdbc.queryForObject("select count(*) from agreement_draft", Long.class);
-        assertThatThrownBy(() -> drafts.upload("return-home-v9.yaml", AgreementDraftTexts.withUnknownEvent(id), new Actor("lead", "admin")))
+        assertThatThrownBy(() -> drafts.upload("return-home-v9.yaml", AgreementDraftTexts.withUnknownEvent(id), new AgreementDrafts.Author("lead", "admin")))
                 .isInstanceOfSatisfying(AgreementDrafts.Invalid.class, e -> assertThat(e.problems())
                         .containsExactly("return-home-v9.yaml: line 20: rule 'responsible-authority': event 'return-home-chat' is not in the event code system"));
         assertThatThrownBy(() -> drafts.upload("../../etc/passwd", AgreementDraftTexts.agreement(id, 1, LocalDate.of(2027, 1, 1)),
-                new Actor("lead", "admin"))).isInstanceOf(Refused.class).hasMessageContaining("ending .yaml");
+                new AgreementDrafts.Author("lead", "admin"))).isInstanceOf(AgreementDrafts.Refusal.class).hasMessageContaining("ending .yaml");
         // the same id and version as a file in config/agreements/ with overlapping validity
         assertThatThrownBy(() -> drafts.upload("placement.yaml", AgreementDraftTexts.agreement("placement-notification", 1,
-                LocalDate.of(2027, 1, 1)), new Actor("lead", "admin"))).isInstanceOfSatisfying(AgreementDrafts.Invalid.class,
+                LocalDate.of(2027, 1, 1)), new AgreementDrafts.Author("lead", "admin"))).isInstanceOfSatisfying(AgreementDrafts.Invalid.class,
                 e -> assertThat(e.problems().get(0)).contains("placement.yaml", "give the new text a new version"));
         assertThat(jdbc.queryForObject("select count(*) from agreement_draft", Long.class)).isEqualTo(before);
     }
@@ -105,7 +105,7 @@ class AgreementDraftsTest extends GatewayTest {
     void theApprovePageTellsAPersonWithBothRolesThatTheyCannotApproveTheirOwnDraft() throws Exception {
         String id = freshId();
         AgreementDrafts.Draft draft = drafts.upload(id + ".yaml", AgreementDraftTexts.agreement(id, 1, registry.today().plusDays(30)),
-                new Actor("both-roles", "admin"));
+                new AgreementDrafts.Author("both-roles", "admin"));
         MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).apply(springSecurity()).build();
         mvc.perform(post("/console/agreements/drafts/" + draft.id() + "/approve").secure(true)
                         .with(SecurityMockMvcRequestPostProcessors.user("both-roles").roles("ADMIN", "IG_OFFICER"))

@@ -144,7 +144,7 @@ public final class AgreementLoader {
                 Set<String> unknown = ConditionConstants.unknownIn(condition);
                 if (!unknown.isEmpty()) {
                     problems.add(document.at(at + "/condition", "rule '" + id + "': condition uses " + String.join(", ", unknown)
-                            + "; the variables a condition may use are %senderArea, %responsibleArea and %receivingArea"));
+                            + "; the variables a condition may use are %senderArea, %responsibleArea, %receivingArea and %recipient"));
                 }
             }
             rules.add(new SharingRule(id, event, party(document, at + "/sender", problems), party(document, at + "/recipient", problems),
