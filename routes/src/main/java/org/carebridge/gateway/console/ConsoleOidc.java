@@ -55,6 +55,12 @@ final class ConsoleOidc {
         };
     }
 
+    /** Exchanges the code, checks the ID token (signature, issuer, audience, nonce, expiry) and maps the person. */
+    static org.springframework.security.authentication.AuthenticationProvider provider(ConsoleOidcProperties oidc) {
+        return new org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider(
+                new org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient(), users(oidc));
+    }
+
     static OAuth2UserService<OidcUserRequest, OidcUser> users(ConsoleOidcProperties oidc) {
         OidcUserService delegate = new OidcUserService();
         return request -> {

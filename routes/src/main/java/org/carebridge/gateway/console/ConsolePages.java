@@ -33,12 +33,6 @@ public class ConsolePages {
         return "console/sign-in";
     }
 
-    /** Where a sign-in through the identity provider lands; it moves on to the start page from this site. */
-    @GetMapping("/console/signed-in")
-    String signedIn() {
-        return "console/signed-in";
-    }
-
     @GetMapping({"/console", "/console/"})
     String start() {
         return "console/start";

@@ -31,9 +31,10 @@ import java.io.IOException;
  * allow no inline script and may not be framed. The admin API ({@code /admin/api/**}): the same users with HTTP Basic,
  * stateless; changes accept only JSON bodies, which a cross-site form cannot send.
  * Reading operator and administrator pages is open to operator, admin and auditor; changing needs operator (dead
- * letters) or admin (partners). With {@code carebridge.console.oidc} set, people may instead sign in through the
- * organisation's identity provider (authorization code), their roles taken from a claim of the ID token. IG pages take ig-officer and auditor. Agreements are read by admin, ig-officer and
- * auditor; an admin writes drafts and an ig-officer approves them. Every refusal is audited.
+ * letters) or admin (partners). IG pages take ig-officer and auditor. Agreements are read by admin, ig-officer and
+ * auditor; an admin writes drafts and an ig-officer approves them. Every refusal is audited. With
+ * {@code carebridge.console.oidc} set, people may also sign in through the organisation's identity provider
+ * (authorization code), their roles taken from a claim of the ID token.
  */
 @Configuration(proxyBeanMethods = false)
 public class ConsoleSecurityConfiguration {
@@ -58,11 +59,11 @@ public class ConsoleSecurityConfiguration {
             response.sendRedirect(request.getContextPath() + "/console/forbidden" + (csrf ? "?expired" : ""));
         };
         http.securityMatcher("/console/**")
-                .authenticationManager(new ProviderManager(signIn))
+                // local users behind the throttle and, when configured, the identity provider: no other way in
+                .authenticationManager(oidc.enabled() ? new ProviderManager(signIn, ConsoleOidc.provider(oidc)) : new ProviderManager(signIn))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/console/sign-in", "/console/assets/**", "/console/webjars/**").permitAll()
                         .requestMatchers(ConsoleOidc.AUTHORIZATION_BASE + "/**", ConsoleOidc.CALLBACK_BASE + "/**").permitAll()
-                        .requestMatchers(HttpMethod.GET, "/console/signed-in").permitAll()
                         .requestMatchers(HttpMethod.GET, "/console/forbidden").permitAll()
                         .requestMatchers(HttpMethod.GET, "/console/operations/**", "/console/partners/**").hasAnyRole(ADMIN, OPERATOR, AUDITOR)
                         .requestMatchers(HttpMethod.POST, "/console/operations/**").hasRole(OPERATOR)
@@ -89,17 +90,20 @@ public class ConsoleSecurityConfiguration {
                         .frameOptions(frame -> frame.deny())
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)));
         if (oidc.enabled()) {
+            http.addFilterBefore(new ConsoleOidcCallback(),
+                    org.springframework.security.oauth2.client.web.OAuth2LoginAuthenticationFilter.class);
             http.oauth2Login(login -> login.loginPage("/console/sign-in")
                     .clientRegistrationRepository(ConsoleOidc.registrations(oidc))
                     .authorizationEndpoint(endpoint -> endpoint.baseUri(ConsoleOidc.AUTHORIZATION_BASE)
                             .authorizationRequestRepository(new ConsoleOidcSignIns(jdbc)))
                     .redirectionEndpoint(endpoint -> endpoint.baseUri(ConsoleOidc.CALLBACK_BASE + "/*"))
                     .userInfoEndpoint(users -> users.oidcUserService(ConsoleOidc.users(oidc)))
-                    // the provider's redirect back is cross-site, so the SameSite=Strict session cookie set with it would not
-                    // come back on a redirect straight to /console/: a page of our own moves on from the same site
-                    .successHandler((request, response, authentication) -> response.sendRedirect(request.getContextPath()
-                            + "/console/signed-in"))
+                    .defaultSuccessUrl("/console/", true)
                     .failureHandler((request, response, e) -> {
+                        // an OAuth2 error code (invalid_grant, authorization_request_not_found...), never a person's details
+                        org.slf4j.LoggerFactory.getLogger(ConsoleSecurityConfiguration.class).warn("Console sign-in through the "
+                                + "identity provider failed: {}", e instanceof org.springframework.security.oauth2.core.OAuth2AuthenticationException o
+                                ? o.getError().getErrorCode() : e.getClass().getSimpleName());
                         audit.record(AuditFact.of(AuditKind.REFUSED, null, "unauthenticated").outcome("401", "console-oidc-sign-in-failed"));
                         response.sendRedirect(request.getContextPath() + "/console/sign-in?oidc-error");
                     }));

@@ -372,7 +372,7 @@ class ConsoleJourneysTest extends GatewayTest {
         assertThat(b.driver.getCurrentUrl()).startsWith(IDENTITY_PROVIDER.issuer() + "/authorize");
         b.find("idp-username").sendKeys("oidc-lead");
         b.press("idp-sign-in");
-        await().atMost(Duration.ofSeconds(20)).until(() -> b.driver.getCurrentUrl().endsWith("/console/"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(b.driver.getCurrentUrl()).as(b.text()).endsWith("/console/"));
         // roles from the token's roles claim; a value that is not a console role is ignored
         assertThat(b.text()).contains("Signed in as oidc-lead (ig-officer, admin)");
 
