@@ -41,7 +41,7 @@ class ExampleCoverageTest extends WithRealConfiguration {
 
     static final Instant AT = Instant.parse("2026-11-20T12:00:00Z");
     /** Computed by the gateway from the other flows; no partner sends it. */
-    static final Set<String> NOT_SENT_BY_PARTNERS = Set.of("monthly-monitoring-report", "clock-breach-alert");
+    static final Set<String> NOT_SENT_BY_PARTNERS = Set.of("monthly-monitoring-report", "clock-breach-alert", "copy-withdrawal");
 
 
     record Claim(String file, String sender, String what, Map<String, Outcome> decisions) {

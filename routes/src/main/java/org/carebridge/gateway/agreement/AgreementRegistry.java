@@ -26,7 +26,9 @@ import java.util.stream.Stream;
 /**
  * The agreements, reloaded when their folder changes; at start and each reload the log says where each stands (in
  * force, expired since when, not yet in force, review overdue). A set that fails validation is refused as a whole and
- * the previous one stays in force, so a bad edit never half-applies; at start a bad set stops the gateway.
+ * the previous one stays in force, so a bad edit never half-applies; at start a bad set stops the gateway. Agreements
+ * approved in the console ({@link ApprovedAgreements}) join the folder's files as one set; every node sees an approval
+ * at its next check.
  */
 public class AgreementRegistry {
 
@@ -42,19 +44,26 @@ public class AgreementRegistry {
     private final AuditTrail audit;
 
     private final Clock clock;
+    private final ApprovedAgreements approved;
 
     public AgreementRegistry(AgreementLoader loader, Path folder, MeterRegistry meters, AuditTrail audit) {
         this(loader, folder, meters, audit, Clock.systemUTC());
     }
 
     public AgreementRegistry(AgreementLoader loader, Path folder, MeterRegistry meters, AuditTrail audit, Clock clock) {
+        this(loader, folder, meters, audit, clock, ApprovedAgreements.NONE);
+    }
+
+    public AgreementRegistry(AgreementLoader loader, Path folder, MeterRegistry meters, AuditTrail audit, Clock clock,
+                             ApprovedAgreements approved) {
         this.audit = audit;
         this.loader = loader;
         this.folder = folder;
         this.meters = meters;
         this.clock = clock;
+        this.approved = approved;
         this.fingerprint = fingerprint();
-        current.set(loader.load(folder));
+        current.set(loader.load(folder, approved.texts()));
         log.info("Agreements loaded: {}", describe(current.get()));
         logStandings();
     }
@@ -63,9 +72,26 @@ public class AgreementRegistry {
         return current.get();
     }
 
+    /** Today in England, by this registry's clock. */
+    public LocalDate today() {
+        return LocalDate.ofInstant(clock.instant(), ENGLAND);
+    }
+
+    /**
+     * The set as it would be with one more text (a draft), checked exactly as a reload checks it.
+     *
+     * @throws ConfigurationException with file and line for each problem
+     */
+    public AgreementSet trial(AgreementLoader.Text draft) {
+        loader.read(draft.name(), draft.yaml());
+        List<AgreementLoader.Text> texts = new java.util.ArrayList<>(approved.texts());
+        texts.add(draft);
+        return loader.load(folder, texts);
+    }
+
     /** Where each loaded agreement stands today (in England). */
     public List<AgreementStanding> standings() {
-        LocalDate today = LocalDate.ofInstant(clock.instant(), ENGLAND);
+        LocalDate today = today();
         return current.get().agreements().stream().map(a -> AgreementStanding.on(a, today)).toList();
     }
 
@@ -91,7 +117,7 @@ public class AgreementRegistry {
     /** @return true when the new set was applied */
     public boolean reload() {
         try {
-            AgreementSet loaded = loader.load(folder);
+            AgreementSet loaded = loader.load(folder, approved.texts());
             current.set(loaded);
             meters.counter("carebridge.agreements.reloaded", "outcome", "applied").increment();
             audit.record(AuditFact.of(AuditKind.CONFIG_CHANGED, "config", "agreements").outcome("applied", describe(loaded)));
@@ -111,6 +137,10 @@ public class AgreementRegistry {
     }
 
     private String fingerprint() {
+        return files() + "|" + approved.fingerprint();
+    }
+
+    private String files() {
         try (Stream<Path> files = Files.list(folder)) {
             return files.sorted().map(p -> {
                 try {

@@ -31,7 +31,10 @@ import java.io.IOException;
  * allow no inline script and may not be framed. The admin API ({@code /admin/api/**}): the same users with HTTP Basic,
  * stateless; changes accept only JSON bodies, which a cross-site form cannot send.
  * Reading operator and administrator pages is open to operator, admin and auditor; changing needs operator (dead
- * letters) or admin (partners). IG pages take ig-officer and auditor. Every refusal is audited.
+ * letters) or admin (partners). IG pages take ig-officer and auditor. Agreements are read by admin, ig-officer and
+ * auditor; an admin writes drafts and an ig-officer approves them. Every refusal is audited. With
+ * {@code carebridge.console.oidc} set, people may also sign in through the organisation's identity provider
+ * (authorization code), their roles taken from a claim of the ID token.
  */
 @Configuration(proxyBeanMethods = false)
 public class ConsoleSecurityConfiguration {
@@ -46,7 +49,8 @@ public class ConsoleSecurityConfiguration {
 
     @Bean
     @Order(0)
-    SecurityFilterChain consoleChain(HttpSecurity http, AuditTrail audit, IgSignIn signIn) throws Exception {
+    SecurityFilterChain consoleChain(HttpSecurity http, AuditTrail audit, IgSignIn signIn, ConsoleOidcProperties oidc,
+                                     org.springframework.jdbc.core.JdbcTemplate jdbc) throws Exception {
         AccessDeniedHandler forbidden = (request, response, e) -> {
             Authentication user = SecurityContextHolder.getContext().getAuthentication();
             boolean csrf = e instanceof CsrfException;
@@ -55,15 +59,21 @@ public class ConsoleSecurityConfiguration {
             response.sendRedirect(request.getContextPath() + "/console/forbidden" + (csrf ? "?expired" : ""));
         };
         http.securityMatcher("/console/**")
-                .authenticationManager(new ProviderManager(signIn))
+                // local users behind the throttle and, when configured, the identity provider: no other way in
+                .authenticationManager(oidc.enabled() ? new ProviderManager(signIn, ConsoleOidc.provider(oidc)) : new ProviderManager(signIn))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/console/sign-in", "/console/assets/**", "/console/webjars/**").permitAll()
+                        .requestMatchers(ConsoleOidc.AUTHORIZATION_BASE + "/**", ConsoleOidc.CALLBACK_BASE + "/**").permitAll()
                         .requestMatchers(HttpMethod.GET, "/console/forbidden").permitAll()
                         .requestMatchers(HttpMethod.GET, "/console/partners/new", "/console/partners/*/edit").hasRole(ADMIN)
                         .requestMatchers(HttpMethod.GET, "/console/operations/**", "/console/partners/**", "/console/certificates")
                             .hasAnyRole(ADMIN, OPERATOR, AUDITOR)
                         .requestMatchers(HttpMethod.POST, "/console/operations/**").hasRole(OPERATOR)
                         .requestMatchers(HttpMethod.POST, "/console/partners/**").hasRole(ADMIN)
+                        .requestMatchers(HttpMethod.GET, "/console/agreements", "/console/agreements/**").hasAnyRole(ADMIN, IG_OFFICER, AUDITOR)
+                        .requestMatchers(HttpMethod.POST, "/console/agreements/drafts/*/approve").hasRole(IG_OFFICER)
+                        .requestMatchers(HttpMethod.POST, "/console/agreements/drafts", "/console/agreements/drafts/*/edit").hasRole(ADMIN)
+                        .requestMatchers(HttpMethod.POST, "/console/ig/overrides/*/review").hasRole(IG_OFFICER)
                         .requestMatchers("/console/ig/**").hasAnyRole(IG_OFFICER, AUDITOR)
                         .requestMatchers(HttpMethod.GET, "/console", "/console/").authenticated()
                         .anyRequest().denyAll())
@@ -81,6 +91,25 @@ public class ConsoleSecurityConfiguration {
                         .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                         .frameOptions(frame -> frame.deny())
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)));
+        if (oidc.enabled()) {
+            http.addFilterBefore(new ConsoleOidcCallback(),
+                    org.springframework.security.oauth2.client.web.OAuth2LoginAuthenticationFilter.class);
+            http.oauth2Login(login -> login.loginPage("/console/sign-in")
+                    .clientRegistrationRepository(ConsoleOidc.registrations(oidc))
+                    .authorizationEndpoint(endpoint -> endpoint.baseUri(ConsoleOidc.AUTHORIZATION_BASE)
+                            .authorizationRequestRepository(new ConsoleOidcSignIns(jdbc)))
+                    .redirectionEndpoint(endpoint -> endpoint.baseUri(ConsoleOidc.CALLBACK_BASE + "/*"))
+                    .userInfoEndpoint(users -> users.oidcUserService(ConsoleOidc.users(oidc)))
+                    .defaultSuccessUrl("/console/", true)
+                    .failureHandler((request, response, e) -> {
+                        // an OAuth2 error code (invalid_grant, authorization_request_not_found...), never a person's details
+                        org.slf4j.LoggerFactory.getLogger(ConsoleSecurityConfiguration.class).warn("Console sign-in through the "
+                                + "identity provider failed: {}", e instanceof org.springframework.security.oauth2.core.OAuth2AuthenticationException o
+                                ? o.getError().getErrorCode() : e.getClass().getSimpleName());
+                        audit.record(AuditFact.of(AuditKind.REFUSED, null, "unauthenticated").outcome("401", "console-oidc-sign-in-failed"));
+                        response.sendRedirect(request.getContextPath() + "/console/sign-in?oidc-error");
+                    }));
+        }
         return http.build();
     }
 
@@ -90,6 +119,9 @@ public class ConsoleSecurityConfiguration {
         http.securityMatcher("/admin/api/**")
                 .authenticationManager(new ProviderManager(signIn))
                 .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(HttpMethod.GET, "/admin/api/agreements", "/admin/api/agreements/**").hasAnyRole(ADMIN, IG_OFFICER, AUDITOR)
+                        .requestMatchers(HttpMethod.POST, "/admin/api/agreements/drafts/*/approve").hasRole(IG_OFFICER)
+                        .requestMatchers(HttpMethod.POST, "/admin/api/agreements/drafts", "/admin/api/agreements/drafts/*").hasRole(ADMIN)
                         .requestMatchers(HttpMethod.GET, "/admin/api/**").hasAnyRole(ADMIN, OPERATOR, AUDITOR)
                         .requestMatchers(HttpMethod.POST, "/admin/api/dead-letters/**").hasRole(OPERATOR)
                         .requestMatchers(HttpMethod.POST, "/admin/api/partners/**").hasRole(ADMIN)

@@ -27,6 +27,11 @@ public record Who(String name, List<String> roles, boolean admin, boolean operat
         return admin || operator || auditor;
     }
 
+    /** May read agreements and their drafts. */
+    public boolean agreements() {
+        return admin || igOfficer || auditor;
+    }
+
     /** May see the information-governance pages. */
     public boolean ig() {
         return igOfficer || auditor;

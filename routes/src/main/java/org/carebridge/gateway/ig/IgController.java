@@ -375,6 +375,8 @@ public class IgController {
             item.put("reviewedBy", row.reviewedBy());
             item.put("reviewedAt", text(row.reviewedAt()));
             item.put("reviewNote", row.reviewNote());
+            item.put("event", row.event());
+            item.put("withdrawalTrackingId", row.withdrawalTrackingId());
             list.add(item);
         }
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(list);

@@ -14,18 +14,28 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** IG review of a share made on a safeguarding override: the review and its audit fact commit together. */
+/**
+ * IG review of a share made on a safeguarding override: the review and its audit fact commit together. A not-agreed
+ * override is then followed by a {@link CopyWithdrawal}: the recipient is told to delete its copy.
+ */
 @Component
-class IgOverrideReviews {
+public class IgOverrideReviews {
 
-    enum Result { REVIEWED, NOT_FOUND, ALREADY_REVIEWED, RECORD_ERASED }
+    public enum Result { REVIEWED, NOT_FOUND, ALREADY_REVIEWED, RECORD_ERASED }
+
+    public static final String AGREED = "AGREED";
+    public static final String NOT_AGREED = "NOT_AGREED";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final AuditTrail audit;
     private final OverrideAssertions assertions;
 
-    IgOverrideReviews(JdbcTemplate jdbc, TransactionTemplate transaction, AuditTrail audit, OverrideAssertions assertions) {
+    private final CopyWithdrawal withdrawal;
+
+    IgOverrideReviews(JdbcTemplate jdbc, TransactionTemplate transaction, AuditTrail audit, OverrideAssertions assertions,
+                      CopyWithdrawal withdrawal) {
+        this.withdrawal = withdrawal;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.audit = audit;
@@ -33,7 +43,21 @@ class IgOverrideReviews {
     }
 
     /** @param status AGREED or NOT_AGREED */
-    Result review(UUID overrideId, String status, String note, String reviewer, String reviewerRole) {
+    public Result review(UUID overrideId, String status, String note, String reviewer, String reviewerRole) {
+        Result result = recordReview(overrideId, status, note, reviewer, reviewerRole);
+        if (result == Result.REVIEWED && NOT_AGREED.equals(status)) {
+            try {
+                withdrawal.send(overrideId);
+            } catch (RuntimeException e) {
+                // the review stands; CopyWithdrawal.sendOutstanding retries
+                org.slf4j.LoggerFactory.getLogger(IgOverrideReviews.class).warn("Copy-withdrawal for override {} not sent yet ({}); retried later",
+                        overrideId, e.getClass().getSimpleName());
+            }
+        }
+        return result;
+    }
+
+    private Result recordReview(UUID overrideId, String status, String note, String reviewer, String reviewerRole) {
         return transaction.execute(tx -> {
             Instant now = Instant.now();
             List<UUID> owner = jdbc.queryForList("select tracking_id from override_review where override_id = ? for update",

@@ -50,8 +50,10 @@ public class IgQueries {
                      String overrideAssertedBy, String overrideRole, String overrideStatus, Instant disclosedAt) {
     }
 
+    /** @param withdrawalTrackingId the copy-withdrawal record a not-agreed override was followed by, once stored */
     public record OverrideRow(UUID id, String trackingId, String recipient, String assertedBy, String assertedRole, String reason,
-                       String status, Instant createdAt, String reviewedBy, Instant reviewedAt, String reviewNote) {
+                       String status, Instant createdAt, String reviewedBy, Instant reviewedAt, String reviewNote, String event,
+                       String withdrawalTrackingId) {
     }
 
     /**
@@ -148,9 +150,10 @@ public class IgQueries {
 
     public List<OverrideRow> overrides(String status) {
         return jdbc.query("""
-                select override_id, tracking_id, recipient, asserted_by, asserted_role, reason, status, created_at,
-                       reviewed_by, reviewed_at, review_note, sealed_assertion, sealed_note
-                from override_review where (?::text is null or status = ?) order by created_at""",
+                select o.override_id, o.tracking_id, o.recipient, o.asserted_by, o.asserted_role, o.reason, o.status, o.created_at,
+                       o.reviewed_by, o.reviewed_at, o.review_note, o.sealed_assertion, o.sealed_note, r.event, o.withdrawal_tracking_id
+                from override_review o join intake_record r using (tracking_id)
+                where (?::text is null or o.status = ?) order by o.created_at""",
                 (rs, i) -> {
                     UUID id = rs.getObject(1, UUID.class);
                     UUID trackingId = rs.getObject(2, UUID.class);
@@ -169,7 +172,7 @@ public class IgQueries {
                         note = assertions.openNote(trackingId, id, sealedNote).orElse(ERASED);
                     }
                     return new OverrideRow(id, trackingId.toString(), rs.getString(3), assertedBy, role, reason, rs.getString(7),
-                            instant(rs, 8), rs.getString(9), instant(rs, 10), note);
+                            instant(rs, 8), rs.getString(9), instant(rs, 10), note, rs.getString(14), rs.getString(15));
                 }, status, status);
     }
 

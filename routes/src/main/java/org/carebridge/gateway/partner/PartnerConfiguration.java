@@ -92,11 +92,13 @@ public class PartnerConfiguration {
     @Bean
     AgreementRegistry agreementRegistry(CarebridgeProperties properties, EventCatalogue eventCatalogue, List<Partner> registeredPartners,
                                         FieldProfiles fieldProfiles, FhirContext fhirContext, MeterRegistry meters,
-                                        org.carebridge.gateway.audit.AuditTrail audit) {
+                                        org.carebridge.gateway.audit.AuditTrail audit,
+                                        org.springframework.jdbc.core.JdbcTemplate jdbc) {
         AgreementLoader loader = new AgreementLoader(eventCatalogue.codes(),
                 registeredPartners.stream().map(Partner::id).collect(java.util.stream.Collectors.toSet()), fieldProfiles,
                 new SchemaCheck(properties.configDir().resolve("schema/agreement.schema.json")), fhirContext);
-        return new AgreementRegistry(loader, properties.configDir().resolve("agreements"), meters, audit);
+        return new AgreementRegistry(loader, properties.configDir().resolve("agreements"), meters, audit, java.time.Clock.systemUTC(),
+                org.carebridge.gateway.agreement.ApprovedAgreements.in(jdbc));
     }
 
     @Bean

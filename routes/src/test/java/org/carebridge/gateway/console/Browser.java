@@ -63,7 +63,9 @@ final class Browser implements AutoCloseable {
         options.setAcceptInsecureCerts(true);
         downloads = Files.createDirectories(profile.resolve("downloads"));
         options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory", downloads.toAbsolutePath().toString(),
-                "download.prompt_for_download", false));
+                "download.prompt_for_download", false,
+                // a page that offers several files (the ledger's) may hand over more than one
+                "profile.default_content_setting_values.automatic_downloads", 1));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(System.getProperty("console.chromedriver", "/usr/bin/chromedriver")))
                 .usingAnyFreePort().build();

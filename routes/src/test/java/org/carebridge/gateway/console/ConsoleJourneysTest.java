@@ -21,6 +21,9 @@ class ConsoleJourneysTest extends GatewayTest {
 
     private static Browser browser;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.carebridge.gateway.clock.ClockScanner clockScanner;
+
     private Browser browser() throws Exception {
         if (browser == null) {
             browser = new Browser(baseUrl());
@@ -266,6 +269,205 @@ class ConsoleJourneysTest extends GatewayTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> igOfficerReads() - readsBefore >= 6);
         assertThat(jdbc.queryForList("select reason from audit_entry where kind = 'AUDIT_READ' and actor = 'ig-officer'", String.class))
                 .noneMatch(reason -> reason.contains("9434765919"));
+    }
+
+    @Test
+    void aDraftAgreementNeedsASecondPersonToApproveIt() throws Exception {
+        String id = "journey-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        java.time.LocalDate start = java.time.LocalDate.now(java.time.ZoneId.of("Europe/London")).plusDays(30);
+        Browser b = browser();
+        b.signIn("admin", ConsoleUsers.password(DATA_DIR, "admin"));
+        b.open("/console/agreements");
+        assertThat(b.find("agreements").getText()).contains("placement-notification version 1", "In force");
+        b.check("admin-agreements");
+        b.press("new-draft");
+        b.find("fileName").sendKeys("return-home-v9.yaml");
+        ((JavascriptExecutor) b.driver).executeScript("document.getElementById('document').value = arguments[0];",
+                org.carebridge.gateway.agreement.AgreementDraftTexts.withUnknownEvent(id));
+        b.press("save-draft");
+        assertThat(b.text()).contains("There is a problem", "nothing was saved");
+        assertThat(b.find("problems").getText()).contains("return-home-v9.yaml: line 20: rule 'responsible-authority': event "
+                + "'return-home-chat' is not in the event code system");
+        b.check("admin-agreement-draft-error");
+        assertThat(jdbc.queryForObject("select count(*) from agreement_draft where agreement_id = ?", Long.class, id)).isZero();
+
+        Path file = Files.createTempDirectory("agreement-").resolve(id + ".yaml");
+        Files.writeString(file, org.carebridge.gateway.agreement.AgreementDraftTexts.agreement(id, 1, start));
+        b.open("/console/agreements/drafts/new");
+        b.find("file").sendKeys(file.toAbsolutePath().toString());
+        b.press("save-draft");
+        assertThat(b.find("done-text").getText()).contains("needs another person with the ig-officer role");
+        assertThat(b.find("draft-authors").getText()).isEqualTo("admin");
+        assertThat(b.driver.findElements(By.id("approve"))).isEmpty();
+        String draftUrl = b.driver.getCurrentUrl();
+        b.check("admin-agreement-draft");
+
+        b.signIn("ig-officer", ConsoleUsers.password(DATA_DIR, "ig-officer"));
+        b.open("/console/agreements");
+        b.follow(By.linkText(id + " version 1"));
+        assertThat(b.driver.getCurrentUrl()).isEqualTo(draftUrl);
+        assertThat(b.text()).contains("When childrens-services sends a return-home-interview, childrens-services (responsible area) receives "
+                + "the elements of profile return-home-interview-childrens-services; consent is not required.", "Patient.identifier");
+        b.check("ig-agreement-draft");
+        b.press("approve");
+        assertThat(b.find("done-text").getText()).contains("Approved: " + id + " v1: not yet in force: in force from " + start);
+        assertThat(b.find("approval").getText()).contains("Drafted by admin, approved by ig-officer");
+        b.check("ig-agreement-approved");
+        b.open("/console/agreements");
+        assertThat(b.driver.findElement(By.cssSelector("tr[data-agreement='" + id + "-v1']")).getText()).contains("Not yet in force");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForList("select actor || ' ' || outcome from audit_entry "
+                + "where agreement_id = ? and kind = 'CONFIG_CHANGED' order by seq", String.class, id)
+                .equals(java.util.List.of("admin agreement-drafted", "ig-officer agreement-approved")));
+    }
+
+    @Test
+    void anIgOfficerDoesNotAgreeAnOverrideAndTheRecipientIsToldToDeleteItsCopy() throws Exception {
+        String messageId = Examples.newMessageId();
+        String message = Examples.withMessageId(Files.readString(Examples.CONFIG.resolve("examples/liaison-diversion-health-summary-override.json"))
+                .replace("SCC-000123", "SCC-" + java.util.concurrent.ThreadLocalRandom.current().nextInt(100_000, 999_999)), messageId);
+        var accepted = as("health-norfolk").processMessage(Examples.bytes(message));
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        String overrideId = jdbc.queryForObject("""
+                select o.override_id::text from override_review o join intake_record r using (tracking_id)
+                where r.message_id = ? and o.recipient = 'yjs-norfolk'""", String.class, messageId);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(inboxFile("yjs-norfolk", messageId)));
+
+        Browser b = browser();
+        b.signIn("ig-officer", ConsoleUsers.password(DATA_DIR, "ig-officer"));
+        b.open("/console/ig/overrides");
+        var row = b.driver.findElement(By.cssSelector("tr[data-override='" + overrideId + "']"));
+        assertThat(row.getText()).contains("yjs-norfolk", "liaison-diversion-health-summary").containsPattern("under a minute|\\d+ minutes?");
+        b.check("ig-overrides");
+        b.follow(By.cssSelector("tr[data-override='" + overrideId + "'] a"));
+        b.press("submit-review");
+        assertThat(b.text()).contains("There is a problem", "Choose whether you agree with the override", "Enter the reason for your review");
+        b.check("ig-override-error");
+        assertThat(jdbc.queryForObject("select status from override_review where override_id = ?::uuid", String.class, overrideId))
+                .isEqualTo("PENDING");
+        b.find("decision-not-agreed").click();
+        b.find("reason").sendKeys("Consent could have been sought first; the threshold was not met");
+        b.press("submit-review");
+        assertThat(b.find("done-text").getText()).isEqualTo("Not agreed: yjs-norfolk is being told to delete its copy");
+        assertThat(b.find("override-status").getText()).isEqualTo("Not agreed");
+        assertThat(b.find("withdrawal").getText()).contains("yjs-norfolk is told to delete its copy");
+        b.check("ig-override-not-agreed");
+
+        String withdrawalId = "copy-withdrawal-" + overrideId;
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(inboxFile("yjs-norfolk", withdrawalId)));
+        assertThat(Files.readString(inboxFile("yjs-norfolk", withdrawalId))).contains("delete-copy", messageId).doesNotContain("SCC-");
+        // told to the recipient only: the override's other recipients keep theirs until their own review
+        assertThat(Files.exists(inboxFile("police-norfolk", withdrawalId))).isFalse();
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForList("""
+                select a.kind || ' ' || a.outcome from audit_entry a join intake_record r on r.tracking_id::text = a.tracking_id
+                where r.message_id = ? and a.kind in ('DECIDED', 'DISCLOSED')""", String.class, withdrawalId)
+                .containsAll(java.util.List.of("DECIDED PERMIT", "DISCLOSED delivered")));
+        assertThat(jdbc.queryForObject("""
+                select count(*) from audit_entry where kind = 'OVERRIDE_REVIEWED' and outcome = 'withdrawal-sent' and reason like ?""",
+                Long.class, "override " + overrideId + " withdrawal-record %")).isEqualTo(1);
+    }
+
+    @Test
+    void anAuditorVerifiesTheLedgerAndDownloadsWhatTheOfflineVerifierNeeds() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject("select count(*) from audit_checkpoint", Long.class) > 0);
+        Browser b = browser();
+        b.signIn("auditor", ConsoleUsers.password(DATA_DIR, "auditor"));
+        b.open("/console/ig/ledger");
+        assertThat(b.find("latest-checkpoint").getText()).startsWith("Entries 1 to ");
+        b.check("ig-ledger");
+        b.press("verify-now");
+        assertThat(b.find("verify-result").getText()).matches("OK: \\d+ entries, chain intact, \\d+ checkpoints verified");
+        b.check("ig-ledger-verified");
+        for (String link : new String[]{"download-entries", "download-checkpoints", "download-certificate"}) {
+            b.find(link).click();
+        }
+        Path entries = b.downloads.resolve("ledger.jsonl");
+        Path checkpoints = b.downloads.resolve("checkpoints.json");
+        Path certificate = b.downloads.resolve("checkpoint-signer.crt.pem");
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(entries) && Files.exists(checkpoints) && Files.exists(certificate)
+                && Files.size(certificate) > 0);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int exit = org.carebridge.ledger.VerifierMain.run(new String[]{"verify", "--entries", entries.toString(), "--checkpoints",
+                checkpoints.toString(), "--cert", certificate.toString()}, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(exit).as(out.toString(java.nio.charset.StandardCharsets.UTF_8)).isZero();
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject("""
+                select count(*) from audit_entry where kind = 'AUDIT_READ' and actor = 'auditor' and outcome like '% /console/ig/ledger%'""",
+                Long.class) >= 4);
+    }
+
+    @Test
+    void anOperatorSeesABreachedDeadlineAndThePartnerStillWaiting() throws Exception {
+        inbox("vs-suffolk").setOnline(false);
+        // an emergency placement notified 20 days after it began: its 5-working-day clock breaches as it starts
+        java.time.Instant start = java.time.Instant.now().minus(Duration.ofDays(20)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        var bundle = (com.fasterxml.jackson.databind.node.ObjectNode) json(Examples.placementNotification(Examples.newMessageId()));
+        for (var entry : bundle.path("entry")) {
+            if (entry.path("resource").path("resourceType").asText().equals("EpisodeOfCare")) {
+                var episode = (com.fasterxml.jackson.databind.node.ObjectNode) entry.path("resource");
+                var coding = episode.putArray("type").addObject().putArray("coding").addObject();
+                coding.put("system", "https://carebridge.example.org/fhir/CodeSystem/placement-type");
+                coding.put("code", "emergency");
+                episode.putObject("period").put("start", start.toString());
+            }
+        }
+        var accepted = as("cs-suffolk").processMessage(JSON.writeValueAsBytes(bundle));
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        String trackingId = accepted.headers().firstValue("X-CareBridge-Tracking-Id").orElseThrow();
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                "select count(*) from record_clock where tracking_id = ?::uuid", Long.class, trackingId) == 1);
+        clockScanner.scan(java.time.Instant.now());
+        assertThat(jdbc.queryForObject("select state from record_clock where tracking_id = ?::uuid", String.class, trackingId))
+                .isEqualTo("BREACHED");
+
+        Browser b = browser();
+        b.signIn("operator", ConsoleUsers.password(DATA_DIR, "operator"));
+        b.open("/console/operations/clocks");
+        var row = b.driver.findElement(By.cssSelector("tr[data-record='" + trackingId + "']"));
+        assertThat(row.getText()).contains("placement-notification", "Breached", "vs-suffolk", "overdue");
+        b.check("operator-clocks");
+        b.open("/console/operations/clocks?state=WARNING");
+        assertThat(b.driver.findElements(By.cssSelector("tr[data-record='" + trackingId + "']"))).isEmpty();
+        b.check("operator-clocks-warning");
+    }
+
+    @Test
+    void aPersonSignsInThroughTheIdentityProviderAndCannotApproveTheirOwnDraft() throws Exception {
+        Browser b = browser();
+        b.driver.manage().deleteAllCookies();
+        b.open("/console/sign-in");
+        b.check("sign-in");
+        b.press("sign-in-oidc");
+        assertThat(b.driver.getCurrentUrl()).startsWith(IDENTITY_PROVIDER.issuer() + "/authorize");
+        b.find("idp-username").sendKeys("oidc-lead");
+        b.press("idp-sign-in");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(b.driver.getCurrentUrl()).as(b.text()).endsWith("/console/"));
+        // roles from the token's roles claim; a value that is not a console role is ignored
+        assertThat(b.text()).contains("Signed in as oidc-lead (ig-officer, admin)");
+
+        String id = "journey-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        Path file = Files.createTempDirectory("agreement-").resolve(id + ".yaml");
+        Files.writeString(file, org.carebridge.gateway.agreement.AgreementDraftTexts.agreement(id, 1,
+                java.time.LocalDate.now(java.time.ZoneId.of("Europe/London")).plusDays(30)));
+        b.open("/console/agreements/drafts/new");
+        b.find("file").sendKeys(file.toAbsolutePath().toString());
+        b.press("save-draft");
+        assertThat(b.find("draft-authors").getText()).isEqualTo("oidc-lead");
+        b.press("approve");
+        assertThat(b.text()).contains("There is a problem",
+                "You wrote or edited this draft, so you cannot approve it: another ig-officer must approve it");
+        assertThat(b.find("draft-state").getText()).isEqualTo("Waiting for approval");
+        b.check("oidc-lead-own-draft-refused");
+        assertThat(jdbc.queryForObject("select state from agreement_draft where agreement_id = ?", String.class, id)).isEqualTo("DRAFT");
+
+        // someone the provider knows but who holds no console role is signed in and may do nothing
+        b.driver.manage().deleteAllCookies();
+        b.open("/console/sign-in");
+        b.press("sign-in-oidc");
+        b.find("idp-username").sendKeys("oidc-visitor");
+        b.press("idp-sign-in");
+        await().atMost(Duration.ofSeconds(20)).until(() -> b.driver.getCurrentUrl().endsWith("/console/"));
+        b.open("/console/agreements");
+        assertThat(b.driver.getCurrentUrl()).contains("/console/forbidden");
     }
 
     long igOfficerReads() {

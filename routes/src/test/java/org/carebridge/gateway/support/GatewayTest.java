@@ -51,6 +51,9 @@ public abstract class GatewayTest {
     protected static final ObjectMapper JSON = new ObjectMapper();
     /** Signs test IG users' Bearer tokens: its public key is the configured OIDC key (carebridge.ig.oidc). */
     protected static final KeyPair IG_OIDC_KEY = igOidcKey();
+    /** The console's identity provider: oidc-lead holds admin and ig-officer; oidc-visitor holds no console role. */
+    protected static final TestIdentityProvider IDENTITY_PROVIDER = new TestIdentityProvider(java.util.Map.of(
+            "oidc-lead", java.util.List.of("admin", "ig-officer", "not-a-console-role"), "oidc-visitor", java.util.List.of("staff")));
 
     @LocalServerPort
     protected int port;
@@ -95,6 +98,10 @@ public abstract class GatewayTest {
         registry.add("carebridge.sealing.crls", REVOCATION_LIST::toString);
         registry.add("carebridge.sealing.crl-refresh", () -> "200ms");
         registry.add("carebridge.ig.oidc.public-key-location", () -> DATA_DIR.resolve("ig-oidc-test.pub.pem").toString());
+        registry.add("carebridge.console.oidc.issuer-uri", IDENTITY_PROVIDER::issuer);
+        registry.add("carebridge.console.oidc.client-id", () -> TestIdentityProvider.CLIENT_ID);
+        registry.add("carebridge.console.oidc.client-secret", () -> TestIdentityProvider.CLIENT_SECRET);
+        registry.add("carebridge.console.oidc.label", () -> "the test identity provider");
     }
 
     protected PartnerClient as(String partnerId) throws Exception {

@@ -45,7 +45,16 @@ public final class AgreementLoader {
         this.fhirPath = fhir.newFhirPath();
     }
 
+    /** An agreement's YAML that lives outside the folder (an approved draft), under the name its problems are reported by. */
+    public record Text(String name, String yaml) {
+    }
+
     public AgreementSet load(Path folder) {
+        return load(folder, List.of());
+    }
+
+    /** The folder's files and the given texts, checked as one set. */
+    public AgreementSet load(Path folder, List<Text> texts) {
         List<Path> files;
         try (Stream<Path> list = Files.list(folder)) {
             files = list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
@@ -54,8 +63,12 @@ public final class AgreementLoader {
         }
         List<Agreement> agreements = new ArrayList<>();
         Map<String, Agreement> byVersion = new HashMap<>();
-        for (Path file : files) {
-            Agreement agreement = read(file);
+        List<YamlDocument> documents = new ArrayList<>();
+        files.forEach(file -> documents.add(YamlDocument.read(file)));
+        texts.forEach(text -> documents.add(YamlDocument.parse(Path.of(text.name()), text.yaml())));
+        for (YamlDocument document : documents) {
+            Path file = document.file();
+            Agreement agreement = read(document);
             Agreement same = byVersion.putIfAbsent(agreement.id() + "@" + agreement.version(), agreement);
             if (same != null && overlap(same, agreement)) {
                 throw new ConfigurationException(file.toString(), List.of("agreement '" + agreement.id() + "' version "
@@ -68,7 +81,16 @@ public final class AgreementLoader {
     }
 
     public Agreement read(Path file) {
-        YamlDocument document = YamlDocument.read(file);
+        return read(YamlDocument.read(file));
+    }
+
+    /** One agreement's YAML, checked on its own; problems are reported under {@code name}. */
+    public Agreement read(String name, String yaml) {
+        return read(YamlDocument.parse(Path.of(name), yaml));
+    }
+
+    private Agreement read(YamlDocument document) {
+        Path file = document.file();
         List<String> problems = new ArrayList<>(schema.problems(document));
         if (!problems.isEmpty()) {
             throw new ConfigurationException(file.toString(), problems);
@@ -122,7 +144,7 @@ public final class AgreementLoader {
                 Set<String> unknown = ConditionConstants.unknownIn(condition);
                 if (!unknown.isEmpty()) {
                     problems.add(document.at(at + "/condition", "rule '" + id + "': condition uses " + String.join(", ", unknown)
-                            + "; the variables a condition may use are %senderArea, %responsibleArea and %receivingArea"));
+                            + "; the variables a condition may use are %senderArea, %responsibleArea, %receivingArea and %recipient"));
                 }
             }
             rules.add(new SharingRule(id, event, party(document, at + "/sender", problems), party(document, at + "/recipient", problems),

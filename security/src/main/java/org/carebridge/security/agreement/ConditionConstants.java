@@ -9,16 +9,18 @@ import java.util.regex.Pattern;
  * The areas a rule's condition may compare, as FHIRPath environment variables: {@code %senderArea} (the sender's own
  * area), {@code %responsibleArea} (the responsible, placing authority named in the message, else the sender's area) and
  * {@code %receivingArea} (the placement address's area; empty when the message names no placement). For example
- * {@code %receivingArea != %responsibleArea} holds for a child placed out of area.
+ * {@code %receivingArea != %responsibleArea} holds for a child placed out of area. {@code %recipient} is the id of the
+ * partner the rule is being decided for, so that a message addressed to one partner reaches only that partner.
  */
 public final class ConditionConstants {
 
     public static final String SENDER_AREA = "senderArea";
     public static final String RESPONSIBLE_AREA = "responsibleArea";
     public static final String RECEIVING_AREA = "receivingArea";
+    public static final String RECIPIENT = "recipient";
 
     /** Ours, and the ones the FHIRPath specification itself defines. */
-    private static final Set<String> KNOWN = Set.of(SENDER_AREA, RESPONSIBLE_AREA, RECEIVING_AREA,
+    private static final Set<String> KNOWN = Set.of(SENDER_AREA, RESPONSIBLE_AREA, RECEIVING_AREA, RECIPIENT,
             "resource", "rootResource", "context", "ucum", "sct", "loinc");
     private static final Pattern CONSTANT = Pattern.compile("%(`[^`]*`|'[^']*'|[A-Za-z_][A-Za-z0-9_-]*)");
 

@@ -47,6 +47,11 @@ public final class YamlDocument {
         } catch (IOException e) {
             throw new ConfigurationException(file.toString(), "cannot be read: " + e.getMessage(), e);
         }
+        return parse(file, text);
+    }
+
+    /** YAML text that is not (yet) a file, such as a draft typed into the console; problems name {@code file}. */
+    public static YamlDocument parse(Path file, String text) {
         Node node;
         try {
             LoaderOptions options = new LoaderOptions();

@@ -51,6 +51,7 @@ public final class DecisionEngine {
     private static final ZoneId ENGLAND = ZoneId.of("Europe/London");
     /** An ONS/GSS area code, e.g. E10000020 for Norfolk. */
     private static final java.util.regex.Pattern AREA_CODE = java.util.regex.Pattern.compile("[EWSN]\\d{8}");
+    private static final java.util.regex.Pattern PARTNER_ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     private static final Logger log = LoggerFactory.getLogger(DecisionEngine.class);
     /** How a MessageHeader's source and destination endpoints name a partner. */
@@ -158,7 +159,7 @@ public final class DecisionEngine {
                     + " cannot apply, because the agreement is not in force on " + day + " (valid " + agreement.validity() + ").",
                     agreement, rule, null, facts));
         }
-        Boolean holds = rule.compiledCondition() == null ? Boolean.TRUE : conditionHolds(agreement, rule, facts, day);
+        Boolean holds = rule.compiledCondition() == null ? Boolean.TRUE : conditionHolds(agreement, rule, partner, facts, day);
         if (holds == null) {
             return Finding.weak(0, decision(partner, Outcome.DENY, CONDITION_ERROR, "Not shared: " + where
                     + " applies only when " + rule.conditionText() + ", and that condition could not be evaluated on this"
@@ -207,13 +208,13 @@ public final class DecisionEngine {
      * decision can be explained and reproduced afterwards. Null when the condition cannot be evaluated: that is logged
      * by rule and exception type only, since an evaluation error's message may quote the message's content.
      */
-    private Boolean conditionHolds(Agreement agreement, SharingRule rule, MessageFacts facts, LocalDate day) {
+    private Boolean conditionHolds(Agreement agreement, SharingRule rule, Partner partner, MessageFacts facts, LocalDate day) {
         try {
             IFhirPath engine = fhirPath.get();
             IFhirPath.IParsedExpression expression = rule.compiledCondition();
             String text = rule.condition();
             if (text.contains("%")) {
-                text = withAreas(text, facts);
+                text = withRecipient(withAreas(text, facts), partner.id());
             }
             if (!text.equals(rule.condition()) || text.contains("today()") || text.contains("now()")) {
                 String at = java.time.OffsetDateTime.ofInstant(facts.at(), java.time.ZoneOffset.UTC)
@@ -240,6 +241,12 @@ public final class DecisionEngine {
         text = withArea(text, ConditionConstants.SENDER_AREA, facts.sender().area());
         text = withArea(text, ConditionConstants.RESPONSIBLE_AREA, facts.responsibleArea());
         return withArea(text, ConditionConstants.RECEIVING_AREA, facts.receivingArea());
+    }
+
+    /** {@code %recipient}: the id of the partner the rule is being decided for, a registry id and never message content. */
+    static String withRecipient(String condition, String partnerId) {
+        String literal = partnerId != null && PARTNER_ID.matcher(partnerId).matches() ? "'" + partnerId + "'" : "{}";
+        return condition.replaceAll("%" + ConditionConstants.RECIPIENT + "(?![A-Za-z0-9_-])", java.util.regex.Matcher.quoteReplacement(literal));
     }
 
     private static String withArea(String condition, String name, String area) {

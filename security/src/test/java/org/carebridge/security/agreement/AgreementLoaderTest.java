@@ -59,7 +59,7 @@ class AgreementLoaderTest {
         EventCatalogue events = RealConfig.events();
 
         assertThat(events.system()).isEqualTo("https://carebridge.example.org/fhir/CodeSystem/carebridge-event");
-        assertThat(events.codes()).hasSize(13).contains("placement-notification", "care-leaver-police-contact",
+        assertThat(events.codes()).hasSize(14).contains("placement-notification", "care-leaver-police-contact",
                 "liaison-diversion-health-summary", "custody-notification", "missing-episode");
         assertThat(events.contains(events.system(), "placement-notification")).isTrue();
         assertThat(events.contains("https://elsewhere.example/events", "placement-notification")).isFalse();
@@ -73,6 +73,7 @@ class AgreementLoaderTest {
                 .containsExactly(
                         tuple("care-leaver-police-contact", 1, Period.ofYears(2)),
                         tuple("clock-breach-alert", 1, Period.ofYears(2)),
+                        tuple("copy-withdrawal", 1, Period.ofYears(2)),
                         tuple("custody-notification", 1, Period.ofYears(2)),
                         tuple("diversion-panel-outcome", 1, Period.ofYears(6)),
                         tuple("education-update", 1, Period.ofYears(6)),

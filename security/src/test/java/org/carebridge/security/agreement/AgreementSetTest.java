@@ -22,7 +22,7 @@ class AgreementSetTest {
         AgreementSet set = RealConfig.agreements();
 
         assertThat(set.agreements()).extracting(Agreement::id)
-                .containsExactly("care-leaver-police-contact", "clock-breach-alert", "custody-notification", "diversion-panel-outcome", "education-update",
+                .containsExactly("care-leaver-police-contact", "clock-breach-alert", "copy-withdrawal", "custody-notification", "diversion-panel-outcome", "education-update",
                         "liaison-diversion-health-summary", "mash-referral", "missing-episode", "monthly-monitoring-report", "out-of-area-justice-contact",
                         "placement-notification", "prosecution-file-checklist", "return-home-interview");
         assertThatThrownBy(() -> set.agreements().clear()).isInstanceOf(UnsupportedOperationException.class);

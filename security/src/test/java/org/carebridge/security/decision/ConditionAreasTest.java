@@ -47,4 +47,12 @@ class ConditionAreasTest {
     void aLongerNameIsNotTakenForAVariable() {
         assertThat(DecisionEngine.withAreas("%senderAreaCode", facts("E10000029", null))).isEqualTo("%senderAreaCode");
     }
+
+    @Test
+    void theRecipientIsWrittenInAsTheCandidatePartnersId() {
+        assertThat(DecisionEngine.withRecipient("destination.where(endpoint = 'urn:carebridge:partner:' + %recipient).exists()", "yjs-norfolk"))
+                .isEqualTo("destination.where(endpoint = 'urn:carebridge:partner:' + 'yjs-norfolk').exists()");
+        assertThat(DecisionEngine.withRecipient("%recipient = 'x'", "x' or true or 'y")).isEqualTo("{} = 'x'");
+        assertThat(DecisionEngine.withRecipient("%recipients", "yjs-norfolk")).isEqualTo("%recipients");
+    }
 }

@@ -30,7 +30,7 @@ class FieldProfilesTest {
                 "return-home-interview-childrens-services", "prosecution-file-police", "prosecution-file-police-with-needs-assessment",
                 "diversion-panel-police", "diversion-panel-childrens-services", "education-update-childrens-services",
                 "education-update-youth-justice", "mash-referral",
-                "clock-breach-alert", "monthly-monitoring-report", "liaison-diversion-custody");
+                "clock-breach-alert", "copy-withdrawal", "monthly-monitoring-report", "liaison-diversion-custody");
         assertThat(profiles.names()).allSatisfy(name -> {
             FieldProfile profile = profiles.get(name).orElseThrow();
             assertThat(profile.name()).isEqualTo(name);

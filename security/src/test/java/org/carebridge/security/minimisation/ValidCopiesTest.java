@@ -79,8 +79,8 @@ class ValidCopiesTest {
             }
         }
         assertThat(copies).isGreaterThan(40);
-        // Every profile but the two for the gateway's own messages (clock-breach-alert, monthly-monitoring-report).
-        assertThat(RealConfig.profiles().names()).containsAll(used).hasSize(used.size() + 2);
+        // Every profile but the three for the gateway's own messages (clock-breach-alert, copy-withdrawal, monthly-monitoring-report).
+        assertThat(RealConfig.profiles().names()).containsAll(used).hasSize(used.size() + 3);
         assertThat(errors).as("validation errors in minimised copies").isEmpty();
     }
 

@@ -1,0 +1,101 @@
+package org.carebridge.gateway.console;
+
+import org.carebridge.gateway.ig.IgRole;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
+import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserService;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.registration.ClientRegistrations;
+import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The console's OIDC client: one registration ({@value #REGISTRATION}), discovered on first use, and the signed-in
+ * person's console roles from the configured claim of the ID token (values that are not console roles are ignored,
+ * so a person with none is signed in but may do nothing).
+ */
+final class ConsoleOidc {
+
+    static final String REGISTRATION = "oidc";
+    static final String AUTHORIZATION_BASE = "/console/oauth2/authorization";
+    static final String CALLBACK_BASE = "/console/login/oauth2/code";
+
+    private ConsoleOidc() {
+    }
+
+    static ClientRegistrationRepository registrations(ConsoleOidcProperties oidc) {
+        AtomicReference<ClientRegistration> discovered = new AtomicReference<>();
+        return id -> {
+            if (!REGISTRATION.equals(id)) {
+                return null;
+            }
+            ClientRegistration registration = discovered.get();
+            if (registration == null) {
+                registration = ClientRegistrations.fromIssuerLocation(oidc.issuerUri()).registrationId(REGISTRATION)
+                        .clientId(oidc.clientId()).clientSecret(oidc.clientSecret())
+                        .clientAuthenticationMethod(oidc.clientSecret() == null ? ClientAuthenticationMethod.NONE
+                                : ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                        .redirectUri("{baseUrl}" + CALLBACK_BASE + "/{registrationId}").scope(oidc.scopes())
+                        .userNameAttributeName("sub").build();
+                discovered.compareAndSet(null, registration);
+            }
+            return registration;
+        };
+    }
+
+    /** Exchanges the code, checks the ID token (signature, issuer, audience, nonce, expiry) and maps the person. */
+    static org.springframework.security.authentication.AuthenticationProvider provider(ConsoleOidcProperties oidc) {
+        return new org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider(
+                new org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient(), users(oidc));
+    }
+
+    static OAuth2UserService<OidcUserRequest, OidcUser> users(ConsoleOidcProperties oidc) {
+        OidcUserService delegate = new OidcUserService();
+        return request -> {
+            OidcUser user = delegate.loadUser(request);
+            Set<GrantedAuthority> authorities = new LinkedHashSet<>();
+            for (String value : values(claim(user.getClaims(), oidc.rolesClaim()))) {
+                for (IgRole role : IgRole.values()) {
+                    if (role.configName().equals(value)) {
+                        authorities.add(new SimpleGrantedAuthority(role.authority()));
+                    }
+                }
+            }
+            String nameClaim = user.getClaims().get(oidc.usernameClaim()) instanceof String name && !name.isBlank() ? oidc.usernameClaim() : "sub";
+            return new DefaultOidcUser(authorities, user.getIdToken(), user.getUserInfo(), nameClaim);
+        };
+    }
+
+    private static Object claim(Map<String, Object> claims, String path) {
+        Object value = claims;
+        for (String part : path.split("\\.")) {
+            if (!(value instanceof Map<?, ?> map)) {
+                return null;
+            }
+            value = map.get(part);
+        }
+        return value;
+    }
+
+    private static List<String> values(Object claim) {
+        List<String> values = new ArrayList<>();
+        if (claim instanceof Collection<?> list) {
+            list.forEach(v -> values.add(String.valueOf(v).strip()));
+        } else if (claim instanceof String text) {
+            values.addAll(List.of(text.split("[\\s,]+")));
+        }
+        return values;
+    }
+}
