@@ -128,19 +128,7 @@ public final class Ssda903Inbound implements InboundFiles {
     }
 
     private Acknowledgement.Line pass(String fileDigest, RowOutcome row) {
-        if (row.status() != RowOutcome.Status.MAPPED) {
-            return new Acknowledgement.Line(row.table(), row.line(), Acknowledgement.Outcome.valueOf(row.status().name()),
-                    row.column(), row.detail(), null, null, null);
-        }
-        GovernedIntake.Receipt receipt = intake.submit(settings.senderId(), row.bundle(),
-                form.code() + " file " + fileDigest.substring(0, Math.min(fileDigest.length(), 23)) + ", " + row.table() + " line " + row.line() + ", " + settings.year().year() + " codes");
-        return switch (receipt.outcome()) {
-            case ACCEPTED -> new Acknowledgement.Line(row.table(), row.line(), Acknowledgement.Outcome.ACCEPTED, null,
-                    "accepted for " + receipt.recipients() + " recipient(s)", row.event(), row.messageId(), receipt.trackingId());
-            case DUPLICATE -> new Acknowledgement.Line(row.table(), row.line(), Acknowledgement.Outcome.DUPLICATE, null,
-                    "already accepted; not stored again", row.event(), row.messageId(), receipt.trackingId());
-            case REFUSED -> new Acknowledgement.Line(row.table(), row.line(), Acknowledgement.Outcome.REFUSED, null,
-                    "intake refused it (" + receipt.reason() + "): " + receipt.detail(), row.event(), row.messageId(), null);
-        };
+        return MappedRows.pass(intake, settings.senderId(), row, form.code() + " file " + MappedRows.shortDigest(fileDigest) + ", "
+                + row.table() + " line " + row.line() + ", " + settings.year().year() + " codes");
     }
 }

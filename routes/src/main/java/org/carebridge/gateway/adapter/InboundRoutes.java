@@ -48,8 +48,8 @@ public class InboundRoutes extends RouteBuilder {
     public void configure() {
         for (Partner partner : registry.all()) {
             PartnerInbound inbound = partner.inbound();
-            if (inbound == null) {
-                continue;
+            if (inbound == null || !PartnerInbound.SFTP.equals(inbound.transport())) {
+                continue; // posted formats (https) come through PostedFileController and the inbound-https route
             }
             CollectionYear year = years.year(inbound.collectionYear()).orElseThrow(() -> problem(partner,
                     "inbound.collection-year " + inbound.collectionYear() + " has no code lists in formats/ssda903 (there are "

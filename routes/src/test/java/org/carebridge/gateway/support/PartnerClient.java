@@ -54,6 +54,13 @@ public final class PartnerClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    public HttpResponse<String> post(String path, String contentType, byte[] body, java.util.Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public HttpResponse<String> put(String path, String contentType, byte[] body) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("Content-Type", contentType)
