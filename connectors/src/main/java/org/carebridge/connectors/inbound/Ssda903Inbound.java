@@ -65,10 +65,22 @@ public final class Ssda903Inbound implements InboundFiles {
     private final Form form;
     private final ZippedTables.Limits limits;
     private final Clock clock;
+    private final LastFiles lastFiles;
 
     /** @param settings the partner's settings; {@code newSince} is worked out per file as today less {@code newWithin} */
     public Ssda903Inbound(GovernedIntake intake, Ssda903Settings settings, Period newWithin, ChildrensHomes homes, Form form,
                           ZippedTables.Limits limits, Clock clock) {
+        this(intake, settings, newWithin, homes, form, limits, clock, null);
+    }
+
+    /**
+     * @param lastFiles for {@code new-episodes: since-last-file}: an episode is new when it starts after the latest DECOM
+     *                  of the partner's files so far (before its first file, within {@code newWithin}); null: always
+     *                  within {@code newWithin}
+     */
+    public Ssda903Inbound(GovernedIntake intake, Ssda903Settings settings, Period newWithin, ChildrensHomes homes, Form form,
+                          ZippedTables.Limits limits, Clock clock, LastFiles lastFiles) {
+        this.lastFiles = lastFiles;
         this.intake = intake;
         this.settings = settings;
         this.newWithin = newWithin;
@@ -83,6 +95,9 @@ public final class Ssda903Inbound implements InboundFiles {
         Acknowledgement ack = new Acknowledgement(name);
         Instant now = clock.instant();
         LocalDate since = LocalDate.ofInstant(now, ENGLAND).minus(newWithin);
+        if (lastFiles != null) {
+            since = lastFiles.latestEpisodeStart(settings.senderId()).map(last -> last.plusDays(1)).orElse(since);
+        }
         Ssda903Reader reader = new Ssda903Reader(new Ssda903Settings(settings.senderId(), settings.senderName(),
                 settings.senderArea(), settings.year(), since, settings.unknownColumns()), homes);
         String digest = digest(file);
@@ -100,6 +115,8 @@ public final class Ssda903Inbound implements InboundFiles {
         }
         if (problem != null) {
             ack.refuseFile(problem);
+        } else if (lastFiles != null) {
+            reader.latestEpisodeStart().ifPresent(latest -> lastFiles.remember(settings.senderId(), latest));
         }
         intake.fileProcessed(settings.senderId(), digest, ack.refused() ? "refused" : "processed", ack.summary());
         return ack;

@@ -2,6 +2,7 @@ package org.carebridge.gateway.adapter;
 
 import org.apache.camel.builder.RouteBuilder;
 import org.carebridge.connectors.inbound.GovernedIntake;
+import org.carebridge.connectors.inbound.LastFiles;
 import org.carebridge.connectors.inbound.Ssda903Inbound;
 import org.carebridge.connectors.sftp.SftpInboundRouteTemplate;
 import org.carebridge.connectors.ssda903.ChildrensHomes;
@@ -34,9 +35,11 @@ public class InboundRoutes extends RouteBuilder {
     private final CollectionYears years;
     private final ChildrensHomes homes;
     private final CarebridgeProperties properties;
+    private final LastFiles lastFiles;
 
     public InboundRoutes(PartnerRegistry registry, GovernedIntake intake, CollectionYears years, ChildrensHomes homes,
-                         CarebridgeProperties properties) {
+                         CarebridgeProperties properties, LastFiles lastFiles) {
+        this.lastFiles = lastFiles;
         this.registry = registry;
         this.intake = intake;
         this.years = years;
@@ -57,7 +60,8 @@ public class InboundRoutes extends RouteBuilder {
             Ssda903Settings settings = new Ssda903Settings(partner.id(), partner.name(), partner.area(), year, null,
                     Ssda903Settings.UnknownColumns.fromCode(inbound.unknownColumns()));
             Ssda903Inbound files = new Ssda903Inbound(intake, settings, inbound.newEpisodesWithin(), homes,
-                    Ssda903Inbound.Form.fromCode(inbound.format()), ZippedTables.Limits.DEFAULT, Clock.systemUTC());
+                    Ssda903Inbound.Form.fromCode(inbound.format()), ZippedTables.Limits.DEFAULT, Clock.systemUTC(),
+                    PartnerInbound.SINCE_LAST_FILE.equals(inbound.newEpisodes()) ? lastFiles : null);
             getCamelContext().getRegistry().bind(SftpInboundRouteTemplate.filesBean(partner.id()), SftpInboundRouteTemplate.processor(files));
             templatedRoute(SftpInboundRouteTemplate.TEMPLATE_ID)
                     .routeId(SftpInboundRouteTemplate.routeId(partner.id()))

@@ -99,7 +99,8 @@ class PostedFileTest extends GatewayTest {
         JsonNode line = json(response.body()).path("records").get(0);
         assertThat(line.path("outcome").asText()).isEqualTo("accepted");
         assertThat(line.path("event").asText()).isEqualTo("custody-notification");
-        assertThat(decisions("police-norfolk", line.path("messageId").asText())).containsEntry("mash-norfolk", "PERMIT");
+        assertThat(decisions("police-norfolk", line.path("messageId").asText())).containsEntry("mash-norfolk", "PERMIT")
+                .containsEntry("health-norfolk", "PERMIT").containsEntry("cs-suffolk", "PERMIT");
 
         long before = records();
         HttpResponse<String> bad = as("police-norfolk").post("/inbound", "application/json",
