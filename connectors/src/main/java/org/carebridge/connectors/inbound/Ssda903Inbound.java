@@ -65,10 +65,22 @@ public final class Ssda903Inbound implements InboundFiles {
     private final Form form;
     private final ZippedTables.Limits limits;
     private final Clock clock;
+    private final LastFiles lastFiles;
 
     /** @param settings the partner's settings; {@code newSince} is worked out per file as today less {@code newWithin} */
     public Ssda903Inbound(GovernedIntake intake, Ssda903Settings settings, Period newWithin, ChildrensHomes homes, Form form,
                           ZippedTables.Limits limits, Clock clock) {
+        this(intake, settings, newWithin, homes, form, limits, clock, null);
+    }
+
+    /**
+     * @param lastFiles for {@code new-episodes: since-last-file}: an episode is new when it starts after the latest DECOM
+     *                  of the partner's files so far (before its first file, within {@code newWithin}); null: always
+     *                  within {@code newWithin}
+     */
+    public Ssda903Inbound(GovernedIntake intake, Ssda903Settings settings, Period newWithin, ChildrensHomes homes, Form form,
+                          ZippedTables.Limits limits, Clock clock, LastFiles lastFiles) {
+        this.lastFiles = lastFiles;
         this.intake = intake;
         this.settings = settings;
         this.newWithin = newWithin;
@@ -83,6 +95,9 @@ public final class Ssda903Inbound implements InboundFiles {
         Acknowledgement ack = new Acknowledgement(name);
         Instant now = clock.instant();
         LocalDate since = LocalDate.ofInstant(now, ENGLAND).minus(newWithin);
+        if (lastFiles != null) {
+            since = lastFiles.latestEpisodeStart(settings.senderId()).map(last -> last.plusDays(1)).orElse(since);
+        }
         Ssda903Reader reader = new Ssda903Reader(new Ssda903Settings(settings.senderId(), settings.senderName(),
                 settings.senderArea(), settings.year(), since, settings.unknownColumns()), homes);
         String digest = digest(file);
@@ -100,6 +115,8 @@ public final class Ssda903Inbound implements InboundFiles {
         }
         if (problem != null) {
             ack.refuseFile(problem);
+        } else if (lastFiles != null) {
+            reader.latestEpisodeStart().ifPresent(latest -> lastFiles.remember(settings.senderId(), latest));
         }
         intake.fileProcessed(settings.senderId(), digest, ack.refused() ? "refused" : "processed", ack.summary());
         return ack;
@@ -128,19 +145,7 @@ public final class Ssda903Inbound implements InboundFiles {
     }
 
     private Acknowledgement.Line pass(String fileDigest, RowOutcome row) {
-        if (row.status() != RowOutcome.Status.MAPPED) {
-            return new Acknowledgement.Line(row.table(), row.line(), Acknowledgement.Outcome.valueOf(row.status().name()),
-                    row.column(), row.detail(), null, null, null);
-        }
-        GovernedIntake.Receipt receipt = intake.submit(settings.senderId(), row.bundle(),
-                form.code() + " file " + fileDigest.substring(0, Math.min(fileDigest.length(), 23)) + ", " + row.table() + " line " + row.line() + ", " + settings.year().year() + " codes");
-        return switch (receipt.outcome()) {
-            case ACCEPTED -> new Acknowledgement.Line(row.table(), row.line(), Acknowledgement.Outcome.ACCEPTED, null,
-                    "accepted for " + receipt.recipients() + " recipient(s)", row.event(), row.messageId(), receipt.trackingId());
-            case DUPLICATE -> new Acknowledgement.Line(row.table(), row.line(), Acknowledgement.Outcome.DUPLICATE, null,
-                    "already accepted; not stored again", row.event(), row.messageId(), receipt.trackingId());
-            case REFUSED -> new Acknowledgement.Line(row.table(), row.line(), Acknowledgement.Outcome.REFUSED, null,
-                    "intake refused it (" + receipt.reason() + "): " + receipt.detail(), row.event(), row.messageId(), null);
-        };
+        return MappedRows.pass(intake, settings.senderId(), row, form.code() + " file " + MappedRows.shortDigest(fileDigest) + ", "
+                + row.table() + " line " + row.line() + ", " + settings.year().year() + " codes");
     }
 }

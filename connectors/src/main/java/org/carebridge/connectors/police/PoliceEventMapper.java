@@ -61,7 +61,7 @@ public final class PoliceEventMapper {
     public record Mapped(String event, String messageId, Bundle bundle) {
     }
 
-    private static final int MAX_BYTES = 256 * 1024;
+    public static final int MAX_BYTES = 256 * 1024;
     private final ObjectMapper json = new ObjectMapper();
     private final JsonSchema schema;
     private final ChildrensHomes homes;

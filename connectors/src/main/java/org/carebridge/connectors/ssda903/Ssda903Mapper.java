@@ -105,6 +105,7 @@ final class Ssda903Mapper {
     private final Ssda903Settings settings;
     private final ChildrensHomes homes;
     private final Instant mappedAt;
+    private LocalDate latestStart;
 
     Ssda903Mapper(Ssda903Settings settings, ChildrensHomes homes, Instant mappedAt) {
         this.settings = settings;
@@ -143,6 +144,9 @@ final class Ssda903Mapper {
         try {
             childId(row);
             LocalDate start = row.date("DECOM", true);
+            if (latestStart == null || start.isAfter(latestStart)) {
+                latestStart = start;
+            }
             String rne = row.code("RNE", "RNE", true, settings.year());
             String ls = row.code("LS", "LS", true, settings.year());
             String cin = row.code("CIN", "CIN", true, settings.year());
@@ -199,6 +203,11 @@ final class Ssda903Mapper {
         } catch (RowProblem problem) {
             return RowOutcome.refused(table, line, problem.column(), problem.getMessage());
         }
+    }
+
+    /** The latest DECOM of every readable episode row so far, new or not; null when there was none. */
+    LocalDate latestStart() {
+        return latestStart;
     }
 
     /** Sender, child, event and its date: a file sent again gives the same ids, which intake stores once. */

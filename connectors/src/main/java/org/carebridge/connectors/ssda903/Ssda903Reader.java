@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -19,6 +21,7 @@ public final class Ssda903Reader {
 
     private final Ssda903Settings settings;
     private final ChildrensHomes homes;
+    private LocalDate latestEpisodeStart;
 
     public Ssda903Reader(Ssda903Settings settings, ChildrensHomes homes) {
         this.settings = settings;
@@ -27,7 +30,14 @@ public final class Ssda903Reader {
 
     /** The CSV tables (Header, Episodes, Missing; others ignored with a warning). */
     public void readCsv(Ssda903Tables tables, Instant mappedAt, Consumer<RowOutcome> out) {
-        new Ssda903Csv(new Ssda903Mapper(settings, homes, mappedAt), settings, out).read(tables);
+        Ssda903Mapper mapper = new Ssda903Mapper(settings, homes, mappedAt);
+        new Ssda903Csv(mapper, settings, out).read(tables);
+        latestEpisodeStart = mapper.latestStart();
+    }
+
+    /** The latest DECOM of the last file read whole (every readable episode row, new or not); empty when it had none. */
+    public Optional<LocalDate> latestEpisodeStart() {
+        return Optional.ofNullable(latestEpisodeStart);
     }
 
     /** A zip of the CSV tables. */
@@ -39,7 +49,9 @@ public final class Ssda903Reader {
 
     /** The single-file XML form, {@code EXPSSDA903}. */
     public void readXml(InputStream xml, Instant mappedAt, Consumer<RowOutcome> out) {
-        new Ssda903Xml(new Ssda903Mapper(settings, homes, mappedAt), settings, out).read(xml);
+        Ssda903Mapper mapper = new Ssda903Mapper(settings, homes, mappedAt);
+        new Ssda903Xml(mapper, settings, out).read(xml);
+        latestEpisodeStart = mapper.latestStart();
     }
 
     public void readXml(Path xml, Instant mappedAt, Consumer<RowOutcome> out) {

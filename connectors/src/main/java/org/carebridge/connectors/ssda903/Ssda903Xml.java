@@ -1,18 +1,17 @@
 package org.carebridge.connectors.ssda903;
 
+import org.carebridge.connectors.xml.XmlProlog;
+
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 import java.io.BufferedInputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -31,7 +30,6 @@ final class Ssda903Xml {
     static final Set<String> MISSING_LEAVES = Set.of("MISSING", "MIS_START", "MIS_END");
     static final Set<String> IGNORED_GROUPS = Set.of("AREVIEW", "PERMANENCE", "OC2", "OC3", "UASC", "AD1", "PREVPERM",
             "PLACEDADOPTION", "SWEPISODE", "SWEPISODES");
-    private static final int PROLOG_LIMIT = 64 * 1024;
     private static final Map<String, String> CANONICAL = Map.of("CHILDID", "CHILD", "PL", "PLACE");
 
     private final Ssda903Mapper mapper;
@@ -50,12 +48,9 @@ final class Ssda903Xml {
     }
 
     void read(InputStream raw) {
-        BufferedInputStream in = new BufferedInputStream(raw, PROLOG_LIMIT + 16);
+        BufferedInputStream in = XmlProlog.buffered(raw);
         refuseDoctype(in);
-        XMLInputFactory factory = XMLInputFactory.newFactory();
-        factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-        factory.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
+        XMLInputFactory factory = XmlProlog.factory();
         XMLStreamReader xml = null;
         try {
             xml = factory.createXMLStreamReader(in);
@@ -95,35 +90,10 @@ final class Ssda903Xml {
 
     /** Looks at the prolog, before any parser does: a DOCTYPE (and so any entity declaration) refuses the file. */
     static void refuseDoctype(BufferedInputStream in) {
-        try {
-            in.mark(PROLOG_LIMIT + 8);
-            byte[] prolog = in.readNBytes(PROLOG_LIMIT);
-            in.reset();
-            if (prolog.length == 0) {
-                throw new Ssda903Refused("the file is empty");
-            }
-            String text = new String(prolog, StandardCharsets.ISO_8859_1).replace("\u0000", "");
-            int root = firstElement(text);
-            String before = (root < 0 ? text : text.substring(0, root)).toUpperCase(Locale.ROOT);
-            if (before.contains("<!DOCTYPE") || before.contains("<!ENTITY")) {
-                throw new Ssda903Refused("the XML declares a DOCTYPE; DTDs and entities are refused (XXE and entity expansion)");
-            }
-            if (root < 0) {
-                throw new Ssda903Refused("no XML element starts in the first " + PROLOG_LIMIT + " bytes");
-            }
-        } catch (IOException e) {
-            throw new Ssda903Refused("the file cannot be read");
+        String problem = XmlProlog.problem(in);
+        if (problem != null) {
+            throw new Ssda903Refused(problem);
         }
-    }
-
-    private static int firstElement(String text) {
-        for (int i = text.indexOf('<'); i >= 0 && i + 1 < text.length(); i = text.indexOf('<', i + 1)) {
-            char c = text.charAt(i + 1);
-            if (Character.isLetter(c) || c == '_') {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static int next(XMLStreamReader xml) throws XMLStreamException {

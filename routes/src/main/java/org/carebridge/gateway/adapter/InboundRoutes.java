@@ -3,6 +3,7 @@ package org.carebridge.gateway.adapter;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.TemplatedRouteDefinition;
 import org.carebridge.connectors.inbound.GovernedIntake;
+import org.carebridge.connectors.inbound.LastFiles;
 import org.carebridge.connectors.inbound.Ssda903Inbound;
 import org.carebridge.connectors.sftp.SftpInboundRouteTemplate;
 import org.carebridge.connectors.ssda903.ChildrensHomes;
@@ -38,9 +39,11 @@ public class InboundRoutes extends RouteBuilder {
     private final CollectionYears years;
     private final ChildrensHomes homes;
     private final CarebridgeProperties properties;
+    private final LastFiles lastFiles;
 
     public InboundRoutes(PartnerRegistry registry, GovernedIntake intake, CollectionYears years, ChildrensHomes homes,
-                         CarebridgeProperties properties) {
+                         CarebridgeProperties properties, LastFiles lastFiles) {
+        this.lastFiles = lastFiles;
         this.registry = registry;
         this.intake = intake;
         this.years = years;
@@ -64,8 +67,8 @@ public class InboundRoutes extends RouteBuilder {
      */
     public Optional<PartnerRoute> route(Partner partner) {
         PartnerInbound inbound = partner.inbound();
-        if (inbound == null) {
-            return Optional.empty();
+        if (inbound == null || !PartnerInbound.SFTP.equals(inbound.transport())) {
+            return Optional.empty(); // posted formats (https) come through PostedFileController and the inbound-https route
         }
         CollectionYear year = years.year(inbound.collectionYear()).orElseThrow(() -> problem(partner,
                 "inbound.collection-year " + inbound.collectionYear() + " has no code lists in formats/ssda903 (there are "
@@ -73,7 +76,8 @@ public class InboundRoutes extends RouteBuilder {
         Ssda903Settings settings = new Ssda903Settings(partner.id(), partner.name(), partner.area(), year, null,
                 Ssda903Settings.UnknownColumns.fromCode(inbound.unknownColumns()));
         Ssda903Inbound files = new Ssda903Inbound(intake, settings, inbound.newEpisodesWithin(), homes,
-                Ssda903Inbound.Form.fromCode(inbound.format()), ZippedTables.Limits.DEFAULT, Clock.systemUTC());
+                Ssda903Inbound.Form.fromCode(inbound.format()), ZippedTables.Limits.DEFAULT, Clock.systemUTC(),
+                PartnerInbound.SINCE_LAST_FILE.equals(inbound.newEpisodes()) ? lastFiles : null);
         getCamelContext().getRegistry().bind(SftpInboundRouteTemplate.filesBean(partner.id()), SftpInboundRouteTemplate.processor(files));
         return Optional.of(new PartnerRoute(SftpInboundRouteTemplate.TEMPLATE_ID, SftpInboundRouteTemplate.routeId(partner.id()), Map.ofEntries(
                 Map.entry("partner", partner.id()),

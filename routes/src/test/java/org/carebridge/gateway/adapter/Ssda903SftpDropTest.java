@@ -98,9 +98,12 @@ class Ssda903SftpDropTest extends GatewayTest {
         assertThat(Files.readAllLines(again).get(1)).isEqualTo("FILE,0,processed,,\"2 duplicate, 1 refused, 1 read\",,,");
         assertThat(jdbc.queryForObject("select count(*) from intake_record where sender = 'cs-suffolk' and message_id in (?, ?)",
                 Long.class, placement, missingEpisode)).isEqualTo(2);
-        try (var work = Files.list(DATA_DIR.resolve("inbound-work/cs-suffolk"))) {
-            assertThat(work.filter(Files::isRegularFile)).isEmpty();
-        }
+        // the local copy goes once the file is moved on the partner's server, just after the acknowledgement is written
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            try (var work = Files.list(DATA_DIR.resolve("inbound-work/cs-suffolk"))) {
+                assertThat(work.filter(Files::isRegularFile)).isEmpty();
+            }
+        });
     }
 
     @Test

@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.time.Period;
 
 /**
- * How a partner that cannot post FHIR messages sends its records: the gateway fetches its own format from the partner's
- * transport (today: SSDA903 files from an SFTP outbox), maps each row to a canonical message and hands it to the
- * governed intake as from this partner. No secret is held here: the password is read from {@code passwordFile}.
+ * How a partner that cannot post FHIR messages sends its records in its own format: the gateway fetches SSDA903 files
+ * from the partner's SFTP outbox, or the partner posts a CTF file or a police event to the partner port (https). Each
+ * row is mapped to a canonical message and handed to the governed intake as from this partner. No secret is held here: the password is read from {@code passwordFile}.
  *
  * @param url               {@code sftp://host[:port]/outbox-folder}
  * @param knownHosts        the partner server's host key (OpenSSH known_hosts); the key is always checked
@@ -16,12 +16,30 @@ import java.time.Period;
  * @param collectionYear    the SSDA903 collection year whose code lists the files are checked against
  * @param newEpisodesWithin an episode or missing episode that started earlier than this before the file arrived is not new
  * @param unknownColumns    {@code warn} or {@code refuse}: what a column the format does not define does to the file
+ * @param newEpisodes       {@value #WINDOW} (new = within {@code newEpisodesWithin}) or {@value #SINCE_LAST_FILE} (new = after
+ *                          the latest DECOM of the partner's last file)
  */
 public record PartnerInbound(String transport, String format, URI url, String username, Path passwordFile, Path knownHosts,
                              String ackFolder, String collectionYear, Period newEpisodesWithin, String unknownColumns,
-                             Duration pollDelay) {
+                             Duration pollDelay, String newEpisodes) {
 
+    /** The gateway fetches the partner's files from its SFTP server. */
     public static final String SFTP = "sftp";
+    /** The partner posts its own format to the partner port, identified by its TLS client certificate. */
+    public static final String HTTPS = "https";
+    public static final String WINDOW = "window";
+    public static final String SINCE_LAST_FILE = "since-last-file";
+
+    public PartnerInbound(String transport, String format, URI url, String username, Path passwordFile, Path knownHosts,
+                          String ackFolder, String collectionYear, Period newEpisodesWithin, String unknownColumns,
+                          Duration pollDelay) {
+        this(transport, format, url, username, passwordFile, knownHosts, ackFolder, collectionYear, newEpisodesWithin,
+                unknownColumns, pollDelay, WINDOW);
+    }
+
+    public boolean posted() {
+        return HTTPS.equals(transport);
+    }
 
     public String host() {
         return url.getHost();

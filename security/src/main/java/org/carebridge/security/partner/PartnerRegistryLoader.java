@@ -24,9 +24,19 @@ public final class PartnerRegistryLoader {
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
     private static final Pattern AREA = Pattern.compile("[EWSN]\\d{8}");
     private static final Pattern MAILBOX = Pattern.compile("[^@\\s<>\"]+@[A-Za-z0-9.-]+");
-    private static final List<String> INBOUND_FORMATS = List.of("ssda903-csv", "ssda903-xml");
+    private static final List<String> INBOUND_FORMATS = List.of("ssda903-csv", "ssda903-xml", "ctf-xml", "police-event-json");
+    /** Which kind of partner sends each format, and over which transport. */
+    private static final java.util.Map<String, AgencyKind> FORMAT_SENDERS = java.util.Map.of("ssda903-csv", AgencyKind.CHILDRENS_SERVICES,
+            "ssda903-xml", AgencyKind.CHILDRENS_SERVICES, "ctf-xml", AgencyKind.VIRTUAL_SCHOOL, "police-event-json", AgencyKind.POLICE);
+    private static final java.util.Map<String, String> FORMAT_WHAT = java.util.Map.of("ssda903-csv", "a children's services return",
+            "ssda903-xml", "a children's services return", "ctf-xml", "a school's transfer file, sent by a virtual school",
+            "police-event-json", "a police force's event");
+    private static final java.util.Map<String, String> FORMAT_TRANSPORTS = java.util.Map.of("ssda903-csv", PartnerInbound.SFTP,
+            "ssda903-xml", PartnerInbound.SFTP, "ctf-xml", PartnerInbound.HTTPS, "police-event-json", PartnerInbound.HTTPS);
     private static final List<String> INBOUND_FIELDS = List.of("enabled", "transport", "format", "url", "username", "password-file",
-            "known-hosts", "ack-folder", "collection-year", "new-episodes-within", "unknown-columns", "poll-delay");
+            "known-hosts", "ack-folder", "collection-year", "new-episodes-within", "new-episodes", "unknown-columns", "poll-delay");
+    private static final List<String> SFTP_ONLY_FIELDS = List.of("url", "username", "password-file", "known-hosts", "ack-folder",
+            "poll-delay");
 
     private final UnaryOperator<String> placeholders;
 
@@ -173,17 +183,46 @@ public final class PartnerRegistryLoader {
             }
         }
         String transport = text(node, "transport");
-        if (!PartnerInbound.SFTP.equals(transport)) {
-            problems.add("inbound.transport '" + transport + "' is not one of [sftp]");
+        if (!PartnerInbound.SFTP.equals(transport) && !PartnerInbound.HTTPS.equals(transport)) {
+            problems.add("inbound.transport '" + transport + "' is not one of [sftp, https]");
         }
         String format = text(node, "format");
         if (!INBOUND_FORMATS.contains(format)) {
             problems.add("inbound.format '" + format + "' is not one of " + INBOUND_FORMATS);
-        } else if (kind != null && kind != AgencyKind.CHILDRENS_SERVICES) {
-            problems.add("inbound.format " + format + " is a children's services return; this partner is " + kind.code());
+        } else if (kind != null && kind != FORMAT_SENDERS.get(format)) {
+            problems.add("inbound.format " + format + " is " + FORMAT_WHAT.get(format) + "; this partner is " + kind.code());
+        } else if ((PartnerInbound.SFTP.equals(transport) || PartnerInbound.HTTPS.equals(transport))
+                && !FORMAT_TRANSPORTS.get(format).equals(transport)) {
+            problems.add("inbound.format " + format + " comes over " + FORMAT_TRANSPORTS.get(format) + ", not " + transport);
         }
         if (sealing.requireSignature()) {
             problems.add("inbound: rows mapped from a file carry no CMS signature, so intake.require-signature cannot be true");
+        }
+        String newEpisodes = text(node, "new-episodes") == null ? PartnerInbound.WINDOW : text(node, "new-episodes");
+        if (!newEpisodes.equals(PartnerInbound.WINDOW) && !newEpisodes.equals(PartnerInbound.SINCE_LAST_FILE)) {
+            problems.add("inbound.new-episodes '" + newEpisodes + "' is not one of [window, since-last-file]");
+        } else if (newEpisodes.equals(PartnerInbound.SINCE_LAST_FILE) && (format == null || !format.startsWith("ssda903"))) {
+            problems.add("inbound.new-episodes since-last-file is for SSDA903 returns only");
+        }
+        java.time.Period within = java.time.Period.ofDays(30);
+        try {
+            if (text(node, "new-episodes-within") != null) {
+                within = java.time.Period.parse(text(node, "new-episodes-within"));
+            }
+            if (within.isNegative()) {
+                problems.add("inbound.new-episodes-within must not be negative");
+            }
+        } catch (java.time.format.DateTimeParseException e) {
+            problems.add("inbound.new-episodes-within is not an ISO 8601 period (e.g. P30D)");
+        }
+        if (PartnerInbound.HTTPS.equals(transport)) {
+            // posted to the partner port by the partner itself: nothing to fetch, so no server, login or folders
+            SFTP_ONLY_FIELDS.stream().filter(node::has)
+                    .forEach(field -> problems.add("inbound." + field + " is an SFTP setting; an https inbound is posted to the partner port"));
+            if (problems.size() > before) {
+                return null;
+            }
+            return new PartnerInbound(transport, format, null, null, null, null, null, null, within, "warn", null, newEpisodes);
         }
         String url = resolved(text(node, "url"), problems);
         URI uri = null;
@@ -216,18 +255,7 @@ public final class PartnerRegistryLoader {
         if (format != null && format.startsWith("ssda903") && (year == null || !year.matches("\\d{4}-\\d{2}"))) {
             problems.add("inbound.collection-year '" + year + "' is not a collection year such as 2025-26");
         }
-        java.time.Period within = java.time.Period.ofDays(30);
         java.time.Duration delay = java.time.Duration.ofSeconds(30);
-        try {
-            if (text(node, "new-episodes-within") != null) {
-                within = java.time.Period.parse(text(node, "new-episodes-within"));
-            }
-            if (within.isNegative()) {
-                problems.add("inbound.new-episodes-within must not be negative");
-            }
-        } catch (java.time.format.DateTimeParseException e) {
-            problems.add("inbound.new-episodes-within is not an ISO 8601 period (e.g. P30D)");
-        }
         try {
             if (text(node, "poll-delay") != null) {
                 delay = java.time.Duration.parse(text(node, "poll-delay"));
@@ -246,7 +274,7 @@ public final class PartnerRegistryLoader {
             return null;
         }
         return new PartnerInbound(transport, format, uri, username, Path.of(passwordFile), Path.of(knownHosts), ackFolder, year,
-                within, unknown, delay);
+                within, unknown, delay, newEpisodes);
     }
 
     private PartnerEndpoint endpoint(JsonNode node, List<String> problems) {

@@ -264,9 +264,9 @@ class PartnerRegistryLoaderTest {
                 .replace("ssda903-xml", "ctf-xml").replace("sftp://sftp.example:2022/out", "sftp://sftp.example/../etc")
                 .replace("2025-26", "2025") + "      poll-delay: soon\n      password: hunter2\n"))).problems()).containsExactly(
                 "partner 'cs-x': inbound.password is not a setting ([enabled, transport, format, url, username, password-file, known-hosts, "
-                        + "ack-folder, collection-year, new-episodes-within, unknown-columns, poll-delay])",
-                "partner 'cs-x': inbound.transport 'floppy' is not one of [sftp]",
-                "partner 'cs-x': inbound.format 'ctf-xml' is not one of [ssda903-csv, ssda903-xml]",
+                        + "ack-folder, collection-year, new-episodes-within, new-episodes, unknown-columns, poll-delay])",
+                "partner 'cs-x': inbound.transport 'floppy' is not one of [sftp, https]",
+                "partner 'cs-x': inbound.format ctf-xml is a school's transfer file, sent by a virtual school; this partner is childrens-services",
                 "partner 'cs-x': inbound.url must be sftp://host[:port]/outbox-folder (no '..')",
                 "partner 'cs-x': inbound.poll-delay is not an ISO 8601 duration (e.g. PT30S)");
         assertThat(loader.read(write(cs + good + "      enabled: false\n")).get(0).inbound()).isNull();
@@ -277,6 +277,44 @@ class PartnerRegistryLoaderTest {
                 "inbound: rows mapped from a file carry no CMS signature, so intake.require-signature cannot be true");
         assertProblem(write(cs + good.replace("      password-file: /run/secrets/sftp\n", "")), "partner 'cs-x'",
                 "inbound.password-file is missing");
+    }
+
+    @Test
+    void aVirtualSchoolPostsCtfFilesAndAPoliceForceItsEventsOverHttps() throws IOException {
+        List<Partner> demo = loader.read(RealConfig.partnersYaml());
+        PartnerInbound school = demo.stream().filter(p -> p.id().equals("vs-suffolk")).findFirst().orElseThrow().inbound();
+        assertThat(school.posted()).isTrue();
+        assertThat(school.format()).isEqualTo("ctf-xml");
+        PartnerInbound police = demo.stream().filter(p -> p.id().equals("police-norfolk")).findFirst().orElseThrow().inbound();
+        assertThat(police.posted()).isTrue();
+        assertThat(police.format()).isEqualTo("police-event-json");
+
+        String vs = partner("vs-x", "virtual-school", "E10000020", "https://h/vs", "https", "/c/vs.pem");
+        String posted = "    inbound:\n      transport: https\n      format: ctf-xml\n      new-episodes-within: P60D\n";
+        PartnerInbound inbound = loader.read(write(vs + posted)).get(0).inbound();
+        assertThat(inbound.newEpisodesWithin()).isEqualTo(java.time.Period.ofDays(60));
+        assertThat(inbound.url()).isNull();
+        assertProblem(write(vs + posted + "      url: sftp://h/out\n"), "partner 'vs-x'",
+                "inbound.url is an SFTP setting; an https inbound is posted to the partner port");
+        assertProblem(write(vs + posted.replace("ctf-xml", "police-event-json")), "partner 'vs-x'",
+                "inbound.format police-event-json is a police force's event; this partner is virtual-school");
+        assertProblem(write(vs + posted.replace("transport: https", "transport: sftp")), "partner 'vs-x'",
+                "inbound.format ctf-xml comes over https, not sftp");
+        assertProblem(write(vs + posted + "      new-episodes: since-last-file\n"), "partner 'vs-x'",
+                "inbound.new-episodes since-last-file is for SSDA903 returns only");
+    }
+
+    @Test
+    void newEpisodesSinceTheLastFileIsASettingOfSsda903Returns() throws IOException {
+        String cs = partner("cs-x", "childrens-services", "E10000020", "https://h/cs", "https", "/c/cs.pem");
+        String good = "    inbound:\n      transport: sftp\n      format: ssda903-csv\n      url: sftp://sftp.example/out\n"
+                + "      username: gw\n      password-file: /run/secrets/sftp\n      known-hosts: /etc/known_hosts\n"
+                + "      collection-year: 2025-26\n";
+        assertThat(loader.read(write(cs + good)).get(0).inbound().newEpisodes()).isEqualTo("window");
+        assertThat(loader.read(write(cs + good + "      new-episodes: since-last-file\n")).get(0).inbound().newEpisodes())
+                .isEqualTo("since-last-file");
+        assertProblem(write(cs + good + "      new-episodes: whenever\n"), "partner 'cs-x'",
+                "inbound.new-episodes 'whenever' is not one of [window, since-last-file]");
     }
 
     @Test
