@@ -1,6 +1,7 @@
 package org.carebridge.gateway.console;
 
 import org.carebridge.gateway.ig.IgRole;
+import org.carebridge.gateway.ig.RoleClaims;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
@@ -13,11 +14,7 @@ import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -66,7 +63,7 @@ final class ConsoleOidc {
         return request -> {
             OidcUser user = delegate.loadUser(request);
             Set<GrantedAuthority> authorities = new LinkedHashSet<>();
-            for (String value : values(claim(user.getClaims(), oidc.rolesClaim()))) {
+            for (String value : RoleClaims.at(user.getClaims(), oidc.rolesClaim())) {
                 for (IgRole role : IgRole.values()) {
                     if (role.configName().equals(value)) {
                         authorities.add(new SimpleGrantedAuthority(role.authority()));
@@ -76,26 +73,5 @@ final class ConsoleOidc {
             String nameClaim = user.getClaims().get(oidc.usernameClaim()) instanceof String name && !name.isBlank() ? oidc.usernameClaim() : "sub";
             return new DefaultOidcUser(authorities, user.getIdToken(), user.getUserInfo(), nameClaim);
         };
-    }
-
-    private static Object claim(Map<String, Object> claims, String path) {
-        Object value = claims;
-        for (String part : path.split("\\.")) {
-            if (!(value instanceof Map<?, ?> map)) {
-                return null;
-            }
-            value = map.get(part);
-        }
-        return value;
-    }
-
-    private static List<String> values(Object claim) {
-        List<String> values = new ArrayList<>();
-        if (claim instanceof Collection<?> list) {
-            list.forEach(v -> values.add(String.valueOf(v).strip()));
-        } else if (claim instanceof String text) {
-            values.addAll(List.of(text.split("[\\s,]+")));
-        }
-        return values;
     }
 }

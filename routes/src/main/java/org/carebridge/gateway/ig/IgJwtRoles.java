@@ -7,11 +7,7 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,7 +27,7 @@ final class IgJwtRoles implements Converter<Jwt, AbstractAuthenticationToken> {
     @Override
     public AbstractAuthenticationToken convert(Jwt jwt) {
         Set<GrantedAuthority> authorities = new LinkedHashSet<>();
-        for (String value : values(claim(jwt.getClaims(), rolesClaim))) {
+        for (String value : RoleClaims.at(jwt.getClaims(), rolesClaim)) {
             // Bearer tokens serve the IG API only: the console's admin and operator roles are not taken from them
             for (IgRole role : new IgRole[]{IgRole.IG_OFFICER, IgRole.AUDITOR}) {
                 if (role.configName().equals(value)) {
@@ -41,28 +37,5 @@ final class IgJwtRoles implements Converter<Jwt, AbstractAuthenticationToken> {
         }
         String name = jwt.getClaimAsString(usernameClaim);
         return new JwtAuthenticationToken(jwt, authorities, name == null || name.isBlank() ? jwt.getSubject() : name);
-    }
-
-    private static Object claim(Map<String, Object> claims, String path) {
-        Object value = claims;
-        for (String part : path.split("\\.")) {
-            if (!(value instanceof Map<?, ?> map)) {
-                return null;
-            }
-            value = map.get(part);
-        }
-        return value;
-    }
-
-    private static List<String> values(Object claim) {
-        List<String> values = new ArrayList<>();
-        if (claim instanceof Collection<?> list) {
-            list.forEach(v -> values.add(String.valueOf(v).strip()));
-        } else if (claim instanceof String text) {
-            for (String v : text.split("[\\s,]+")) {
-                values.add(v);
-            }
-        }
-        return values;
     }
 }
