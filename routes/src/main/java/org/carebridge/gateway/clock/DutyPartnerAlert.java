@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.carebridge.gateway.fhir.IntakeRejected;
 import org.carebridge.gateway.metrics.GatewayMetrics;
-import org.carebridge.gateway.partner.PartnerEndpoints;
+import org.carebridge.gateway.partner.GatewayTaskMessage;
 import org.carebridge.gateway.record.StoredRecord;
 import org.carebridge.security.fhir.EventCatalogue;
 import org.carebridge.security.partner.Partner;
 import org.springframework.stereotype.Component;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -65,33 +64,9 @@ public class DutyPartnerAlert {
     }
 
     byte[] message(ClockEvent breach, Instant now) {
-        String taskUrl = "urn:uuid:" + UUID.nameUUIDFromBytes(("task:" + breach.trackingId()).getBytes(StandardCharsets.UTF_8));
-        ObjectNode bundle = JSON.createObjectNode();
-        bundle.put("resourceType", "Bundle");
-        bundle.put("id", messageId(breach.trackingId()));
-        bundle.put("type", "message");
-        bundle.put("timestamp", now.toString());
-        ArrayNode entries = bundle.putArray("entry");
-
-        ObjectNode headerEntry = entries.addObject();
-        headerEntry.put("fullUrl", "urn:uuid:" + UUID.nameUUIDFromBytes(("header:" + breach.trackingId()).getBytes(StandardCharsets.UTF_8)));
-        ObjectNode header = headerEntry.putObject("resource");
-        header.put("resourceType", "MessageHeader");
-        ObjectNode event = header.putObject("eventCoding");
-        event.put("system", events.system());
-        event.put("code", EVENT);
-        ObjectNode destination = header.putArray("destination").addObject();
-        destination.put("name", breach.dutyPartner());
-        destination.put("endpoint", PartnerEndpoints.PREFIX + breach.dutyPartner());
-        ObjectNode source = header.putObject("source");
-        source.put("name", gateway.name());
-        source.put("endpoint", PartnerEndpoints.PREFIX + gateway.id());
-        header.putArray("focus").addObject().put("reference", taskUrl);
-
-        ObjectNode taskEntry = entries.addObject();
-        taskEntry.put("fullUrl", taskUrl);
-        ObjectNode task = taskEntry.putObject("resource");
-        task.put("resourceType", "Task");
+        GatewayTaskMessage message = GatewayTaskMessage.of(messageId(breach.trackingId()), now, events.system(), EVENT, breach.dutyPartner(), breach.trackingId().toString());
+        ObjectNode bundle = message.bundle();
+        ObjectNode task = message.task();
         task.put("status", "requested");
         task.put("intent", "proposal");
         ObjectNode code = task.putObject("code").putArray("coding").addObject();

@@ -1,13 +1,12 @@
 package org.carebridge.gateway.ig;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.carebridge.gateway.audit.AuditFact;
 import org.carebridge.gateway.audit.AuditKind;
 import org.carebridge.gateway.audit.AuditTrail;
 import org.carebridge.gateway.fhir.IntakeRejected;
-import org.carebridge.gateway.partner.PartnerEndpoints;
+import org.carebridge.gateway.partner.GatewayTaskMessage;
 import org.carebridge.gateway.record.StoredRecord;
 import org.carebridge.security.fhir.EventCatalogue;
 import org.carebridge.security.partner.Partner;
@@ -17,7 +16,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -112,33 +110,10 @@ public class CopyWithdrawal {
     }
 
     byte[] message(Due due, Instant now) {
-        String taskUrl = "urn:uuid:" + UUID.nameUUIDFromBytes(("withdrawal-task:" + due.overrideId()).getBytes(StandardCharsets.UTF_8));
-        ObjectNode bundle = JSON.createObjectNode();
-        bundle.put("resourceType", "Bundle");
-        bundle.put("id", messageId(due.overrideId()));
-        bundle.put("type", "message");
-        bundle.put("timestamp", now.toString());
-        ArrayNode entries = bundle.putArray("entry");
-
-        ObjectNode headerEntry = entries.addObject();
-        headerEntry.put("fullUrl", "urn:uuid:" + UUID.nameUUIDFromBytes(("withdrawal-header:" + due.overrideId()).getBytes(StandardCharsets.UTF_8)));
-        ObjectNode header = headerEntry.putObject("resource");
-        header.put("resourceType", "MessageHeader");
-        ObjectNode event = header.putObject("eventCoding");
-        event.put("system", events.system());
-        event.put("code", EVENT);
-        ObjectNode destination = header.putArray("destination").addObject();
-        destination.put("name", due.recipient());
-        destination.put("endpoint", PartnerEndpoints.PREFIX + due.recipient());
-        ObjectNode source = header.putObject("source");
-        source.put("name", Partner.gateway().name());
-        source.put("endpoint", PartnerEndpoints.PREFIX + Partner.GATEWAY_ID);
-        header.putArray("focus").addObject().put("reference", taskUrl);
-
-        ObjectNode taskEntry = entries.addObject();
-        taskEntry.put("fullUrl", taskUrl);
-        ObjectNode task = taskEntry.putObject("resource");
-        task.put("resourceType", "Task");
+        GatewayTaskMessage message = GatewayTaskMessage.of(messageId(due.overrideId()), now, events.system(), EVENT,
+                due.recipient(), "withdrawal-" + due.overrideId());
+        ObjectNode bundle = message.bundle();
+        ObjectNode task = message.task();
         task.put("status", "requested");
         task.put("intent", "order");
         ObjectNode code = task.putObject("code").putArray("coding").addObject();
