@@ -93,7 +93,7 @@ class PartnerCircuitsTest {
 
         NotifyBuilder drained = new NotifyBuilder(camel).fromRoute("deliver-p1").whenCompleted(20 - triedWhileDown).create();
         partnerUp.set(true);
-        assertThat(drained.matches(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(drained.matches(30, TimeUnit.SECONDS)).isTrue();
         assertThat(delivered.get()).isEqualTo(20 - triedWhileDown);
         assertThat(circuits.isOpen("p1")).isFalse();
         assertThat(meters.get("carebridge.delivery.circuit.open").tag("partner", "p1").gauge().value()).isZero();
@@ -165,7 +165,7 @@ class PartnerCircuitsTest {
 
         NotifyBuilder drained = new NotifyBuilder(camel).fromRoute("deliver-p1").whenCompleted(10 + THRESHOLD - tried).create();
         partnerUp.set(true);
-        assertThat(drained.matches(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(drained.matches(30, TimeUnit.SECONDS)).isTrue();
         assertThat(delivered.get()).isEqualTo(10 + THRESHOLD - tried);
     }
 
