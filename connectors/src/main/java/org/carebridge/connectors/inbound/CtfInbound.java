@@ -4,7 +4,6 @@ import org.carebridge.connectors.ctf.CtfReader;
 import org.carebridge.connectors.ctf.CtfRefused;
 import org.carebridge.connectors.ctf.CtfSettings;
 import org.carebridge.connectors.ctf.LocalAuthorities;
-import org.carebridge.connectors.ssda903.RowOutcome;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,12 +11,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Period;
 import java.time.ZoneId;
-import java.util.function.Consumer;
 
 /**
  * Common Transfer Files from one virtual school: read whole once to check (a truncated file or a DOCTYPE refuses it
- * before anything is stored), then again pupil by pupil, each education update handed to the governed intake on its
- * own. A bad pupil is refused alone; the others still go through.
+ * before anything is stored), then again pupil by pupil, the education updates handed to the governed intake a batch
+ * at a time, each still its own record. A bad pupil is refused alone; the others still go through.
  */
 public final class CtfInbound implements InboundFiles {
 
@@ -53,16 +51,17 @@ public final class CtfInbound implements InboundFiles {
         String digest = Ssda903Inbound.digest(file);
         try {
             reader.read(file, now, outcome -> { });
-            reader.read(file, now, pass(digest, ack));
+            RowBatch batch = new RowBatch(intake, senderId, row -> FORMAT + " file " + MappedRows.shortDigest(digest) + ", "
+                    + row.table() + " line " + row.line(), ack);
+            reader.read(file, now, batch);
+            batch.flush();
         } catch (CtfRefused refused) {
             ack.refuseFile(refused.getMessage());
+        } catch (RuntimeException e) {
+            ack.close();
+            throw e;
         }
         intake.fileProcessed(senderId, digest, ack.refused() ? "refused" : "processed", ack.summary());
         return ack;
-    }
-
-    private Consumer<RowOutcome> pass(String digest, Acknowledgement ack) {
-        return row -> ack.add(MappedRows.pass(intake, senderId, row,
-                FORMAT + " file " + MappedRows.shortDigest(digest) + ", " + row.table() + " line " + row.line()));
     }
 }

@@ -2,6 +2,8 @@ package org.carebridge.connectors.inbound;
 
 import org.hl7.fhir.r4.model.Bundle;
 
+import java.util.List;
+
 /**
  * The port every inbound adapter ends at: a canonical FHIR message Bundle, from the partner the adapter authenticated
  * (the partner configured for that folder or mailbox), goes the same governed way as {@code POST /fhir/$process-message}:
@@ -17,6 +19,22 @@ public interface GovernedIntake {
      * @throws RuntimeException when the gateway could not store the message (nothing of it was stored; send it again)
      */
     Receipt submit(String partnerId, Bundle message, String via);
+
+    /**
+     * Several messages of one file, each still its own record, decided, stored and audited on its own, with its own
+     * receipt, in the order given. The gateway may store them in fewer transactions; each record is then stored whole
+     * or not at all, and one that cannot be stored never costs another its place.
+     *
+     * @throws RuntimeException when the gateway could not store one of them: those before it may be stored (send the
+     *                          file again; what is stored is recognised by its message id and not stored twice)
+     */
+    default List<Receipt> submitAll(String partnerId, List<Submission> messages) {
+        return messages.stream().map(m -> submit(partnerId, m.message(), m.via())).toList();
+    }
+
+    /** One mapped message of a file and how it came ({@code via}, as for {@link #submit}). */
+    record Submission(Bundle message, String via) {
+    }
 
     /**
      * Records a whole file's outcome in the ledger (each accepted row is already its own record).

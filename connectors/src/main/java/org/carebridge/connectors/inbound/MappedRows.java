@@ -10,11 +10,15 @@ final class MappedRows {
 
     /** @param via how the row came, for the ledger: format, file digest, table and line; no personal data */
     static Acknowledgement.Line pass(GovernedIntake intake, String senderId, RowOutcome row, String via) {
+        return line(row, row.status() == RowOutcome.Status.MAPPED ? intake.submit(senderId, row.bundle(), via) : null);
+    }
+
+    /** @param receipt what intake did with a mapped row; null for a row that was not mapped */
+    static Acknowledgement.Line line(RowOutcome row, GovernedIntake.Receipt receipt) {
         if (row.status() != RowOutcome.Status.MAPPED) {
             return new Acknowledgement.Line(row.table(), row.line(), Acknowledgement.Outcome.valueOf(row.status().name()),
                     row.column(), row.detail(), null, null, null);
         }
-        GovernedIntake.Receipt receipt = intake.submit(senderId, row.bundle(), via);
         return switch (receipt.outcome()) {
             case ACCEPTED -> new Acknowledgement.Line(row.table(), row.line(), Acknowledgement.Outcome.ACCEPTED, null,
                     "accepted for " + receipt.recipients() + " recipient(s)", row.event(), row.messageId(), receipt.trackingId());

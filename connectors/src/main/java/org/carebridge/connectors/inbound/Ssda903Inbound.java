@@ -18,8 +18,9 @@ import java.util.function.Consumer;
 
 /**
  * An SSDA903 return from one children's services partner: read whole once to check it (a truncated file, a DOCTYPE or a
- * missing column refuses it before anything is stored), then again row by row, each mapped message handed to the
- * governed intake on its own. A bad row is refused alone; the good rows still go through.
+ * missing column refuses it before anything is stored), then again row by row, the mapped messages handed to the
+ * governed intake a batch at a time, each still its own record. A bad row is refused alone; the good rows still go
+ * through.
  */
 public final class Ssda903Inbound implements InboundFiles {
 
@@ -108,9 +109,14 @@ public final class Ssda903Inbound implements InboundFiles {
         if (problem == null) {
             try {
                 read(reader, file, now, outcome -> { });
-                read(reader, file, now, outcome -> ack.add(pass(digest, outcome)));
+                RowBatch batch = new RowBatch(intake, settings.senderId(), row -> via(digest, row), ack);
+                read(reader, file, now, batch);
+                batch.flush();
             } catch (Ssda903Refused refused) {
                 problem = refused.getMessage();
+            } catch (RuntimeException e) {
+                ack.close();
+                throw e;
             }
         }
         if (problem != null) {
@@ -144,8 +150,8 @@ public final class Ssda903Inbound implements InboundFiles {
         }
     }
 
-    private Acknowledgement.Line pass(String fileDigest, RowOutcome row) {
-        return MappedRows.pass(intake, settings.senderId(), row, form.code() + " file " + MappedRows.shortDigest(fileDigest) + ", "
-                + row.table() + " line " + row.line() + ", " + settings.year().year() + " codes");
+    private String via(String fileDigest, RowOutcome row) {
+        return form.code() + " file " + MappedRows.shortDigest(fileDigest) + ", " + row.table() + " line " + row.line() + ", "
+                + settings.year().year() + " codes";
     }
 }

@@ -3,10 +3,16 @@ package org.carebridge.connectors.sftp;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.carebridge.connectors.inbound.Acknowledgement;
 import org.carebridge.connectors.inbound.InboundFiles;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -91,11 +97,35 @@ public class SftpInboundRouteTemplate extends RouteBuilder {
         @Override
         public void process(Exchange exchange) {
             String name = exchange.getIn().getHeader(NAME_HEADER, String.class);
-            Acknowledgement ack = files.receive(name, exchange.getIn().getHeader(LOCAL_COPY_HEADER, Path.class));
-            exchange.setProperty(FOLDER_PROPERTY, ack.refused() ? "error" : "done");
-            exchange.getIn().removeHeaders("CareBridgeInbound*");
-            exchange.getIn().setHeader(Exchange.FILE_NAME, name + ".ack.csv");
-            exchange.getIn().setBody(ack.csv());
+            try (Acknowledgement ack = files.receive(name, exchange.getIn().getHeader(LOCAL_COPY_HEADER, Path.class))) {
+                exchange.setProperty(FOLDER_PROPERTY, ack.refused() ? "error" : "done");
+                exchange.getIn().removeHeaders("CareBridgeInbound*");
+                exchange.getIn().setHeader(Exchange.FILE_NAME, name + ".ack.csv");
+                exchange.getIn().setBody(written(exchange, ack));
+            }
+        }
+
+        /** The acknowledgement written to a local file as it is read (a large file's answer is large), deleted once sent. */
+        private static File written(Exchange exchange, Acknowledgement ack) {
+            try {
+                Path csv = Files.createTempFile("carebridge-ack-", ".csv");
+                exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                    @Override
+                    public void onDone(Exchange done) {
+                        try {
+                            Files.deleteIfExists(csv);
+                        } catch (IOException e) {
+                            // a temporary answer of line outcomes (no personal data) left for the system to clean
+                        }
+                    }
+                });
+                try (Writer out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+                    ack.writeCsv(out);
+                }
+                return csv.toFile();
+            } catch (IOException e) {
+                throw new UncheckedIOException("the acknowledgement cannot be written to a local file", e);
+            }
         }
     }
 }

@@ -88,13 +88,14 @@ public class PostedFileController {
             if (!copyBounded(request, file)) {
                 return tooLarge();
             }
-            Acknowledgement ack = route.requestBody(PostedFileRoute.ENDPOINT,
-                    new PostedFiles.PostedFile(sender, ctf ? "posted.xml" : "posted.json", file), Acknowledgement.class);
-            if (ack.refused()) {
-                return outcomes.error(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.INVALID,
-                        "The file was refused and nothing in it was stored: " + ack.fileProblem());
+            try (Acknowledgement ack = route.requestBody(PostedFileRoute.ENDPOINT,
+                    new PostedFiles.PostedFile(sender, ctf ? "posted.xml" : "posted.json", file), Acknowledgement.class)) {
+                if (ack.refused()) {
+                    return outcomes.error(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.INVALID,
+                            "The file was refused and nothing in it was stored: " + ack.fileProblem());
+                }
+                return ResponseEntity.ok().contentType(ACK).body(json(inbound.format(), ack));
             }
-            return ResponseEntity.ok().contentType(ACK).body(json(inbound.format(), ack));
         } catch (BodyReadTimeout | SocketTimeoutException e) {
             return outcomes.error(HttpStatus.REQUEST_TIMEOUT, IssueType.TIMEOUT, "The body did not arrive in time; send it again at a normal rate");
         } catch (CamelExecutionException e) {

@@ -57,23 +57,55 @@ public class RecordClocks implements RecordDeadlines {
      */
     @Override
     public Optional<ClockPlan> start(UUID trackingId, IncomingMessage message, int permittedRecipients) {
+        Optional<ClockPlan> plan = plan(message, permittedRecipients);
+        plan.ifPresent(p -> {
+            jdbc.update(INSERT_CLOCK, row(trackingId, p));
+            started(p);
+        });
+        return plan;
+    }
+
+    /** As {@link #start} for each record, the clocks inserted in one batch. */
+    @Override
+    public List<Optional<? extends Started>> startAll(List<Starting> records) {
+        List<Optional<? extends Started>> plans = new ArrayList<>(records.size());
+        List<Object[]> rows = new ArrayList<>();
+        for (Starting record : records) {
+            Optional<ClockPlan> plan = plan(record.message(), record.permittedRecipients());
+            plan.ifPresent(p -> {
+                rows.add(row(record.trackingId(), p));
+                started(p);
+            });
+            plans.add(plan);
+        }
+        if (!rows.isEmpty()) {
+            jdbc.batchUpdate(INSERT_CLOCK, rows);
+        }
+        return plans;
+    }
+
+    private static final String INSERT_CLOCK = """
+            insert into record_clock (tracking_id, event, rule_id, start_source, started_at, deadline, warn_at, state,
+                                      created_at, notify)
+            values (?, ?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?)""";
+
+    private Optional<ClockPlan> plan(IncomingMessage message, int permittedRecipients) {
         if (permittedRecipients == 0) {
             return Optional.empty();
         }
-        Optional<ClockPlan> plan = rules.plan(message.event(), message.bundle(), message.receivedAt());
-        plan.ifPresent(p -> {
-            jdbc.update("""
-                    insert into record_clock (tracking_id, event, rule_id, start_source, started_at, deadline, warn_at, state,
-                                              created_at, notify)
-                    values (?, ?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?)""",
-                    trackingId, p.event(), p.ruleId(), p.startSource(), ts(p.startedAt()), ts(p.deadline()), ts(p.warnAt()),
-                    ts(clock.instant()), p.dutyPartner());
-            afterCommit(() -> metrics.started(p.event(), p.ruleId()));
-            if (ClockPlan.FAIL_SAFE.equals(p.startSource())) {
-                afterCommit(() -> metrics.failSafe(p.event(), p.ruleId()));
-            }
-        });
-        return plan;
+        return rules.plan(message.event(), message.bundle(), message.receivedAt());
+    }
+
+    private Object[] row(UUID trackingId, ClockPlan p) {
+        return new Object[]{trackingId, p.event(), p.ruleId(), p.startSource(), ts(p.startedAt()), ts(p.deadline()), ts(p.warnAt()),
+                ts(clock.instant()), p.dutyPartner()};
+    }
+
+    private void started(ClockPlan p) {
+        afterCommit(() -> metrics.started(p.event(), p.ruleId()));
+        if (ClockPlan.FAIL_SAFE.equals(p.startSource())) {
+            afterCommit(() -> metrics.failSafe(p.event(), p.ruleId()));
+        }
     }
 
     /**

@@ -21,6 +21,17 @@ public interface RecordDeadlines {
     /** @return the clock started, if a rule applies and there is a permitted recipient */
     Optional<? extends Started> start(UUID trackingId, IncomingMessage message, int permittedRecipients);
 
+    /** A record whose clock is to start: as the arguments of {@link #start}. */
+    record Starting(UUID trackingId, IncomingMessage message, int permittedRecipients) {
+    }
+
+    /** As {@link #start} for each record, in the caller's transaction, in one batch where the implementation can. */
+    default List<Optional<? extends Started>> startAll(List<Starting> records) {
+        List<Optional<? extends Started>> started = new java.util.ArrayList<>(records.size());
+        records.forEach(r -> started.add(start(r.trackingId(), r.message(), r.permittedRecipients())));
+        return started;
+    }
+
     void afterDelivered(UUID deliveryId);
 
     /** As {@link #afterDelivered} for each copy, in the caller's transaction, in the order given. */

@@ -2,6 +2,7 @@ package org.carebridge.gateway.record;
 
 import org.carebridge.gateway.decision.IncomingMessage;
 
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -11,4 +12,9 @@ import java.util.UUID;
 public interface RecordMonitoring {
 
     void record(UUID trackingId, IncomingMessage message);
+
+    /** As {@link #record} for each record (by tracking id, in order), in one batch where the implementation can. */
+    default void recordAll(Map<UUID, IncomingMessage> messages) {
+        messages.forEach(this::record);
+    }
 }

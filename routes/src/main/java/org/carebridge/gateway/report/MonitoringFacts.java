@@ -10,7 +10,9 @@ import org.springframework.stereotype.Component;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.YearMonth;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -31,24 +33,39 @@ public class MonitoringFacts implements RecordMonitoring {
 
     @Override
     public void record(UUID trackingId, IncomingMessage message) {
+        insert(rows(trackingId, message));
+    }
+
+    /** As {@link #record} for each, in one batch. */
+    @Override
+    public void recordAll(Map<UUID, IncomingMessage> messages) {
+        List<Object[]> rows = new ArrayList<>();
+        messages.forEach((trackingId, message) -> rows.addAll(rows(trackingId, message)));
+        insert(rows);
+    }
+
+    private List<Object[]> rows(UUID trackingId, IncomingMessage message) {
         List<MonitoringFact> facts;
         try {
             facts = extractor.extract(message.event(), message.bundle(), message.receivedAt());
         } catch (RuntimeException e) {
             // Monitoring must never cost a child's record its delivery; logged without any of its content.
             log.warn("No monitoring facts read from record {} ({})", trackingId, e.getClass().getSimpleName());
-            return;
-        }
-        if (facts.isEmpty()) {
-            return;
+            return List.of();
         }
         Timestamp now = Timestamp.from(message.receivedAt());
+        return facts.stream().map(f -> new Object[]{trackingId, Date.valueOf(f.month().atDay(1)), f.measure().code(), f.area(),
+                f.placingAuthority(), f.childrensHome(), f.ageBand(), f.sex(), f.ethnicGroup(), now}).toList();
+    }
+
+    private void insert(List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
         jdbc.batchUpdate("""
                 insert into monitoring_fact (tracking_id, month, measure, area, placing_authority, childrens_home, age_band,
                                              sex, ethnic_group, recorded_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", facts.stream().map(f -> new Object[]{trackingId,
-                Date.valueOf(f.month().atDay(1)), f.measure().code(), f.area(), f.placingAuthority(), f.childrensHome(),
-                f.ageBand(), f.sex(), f.ethnicGroup(), now}).toList());
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
     }
 
     /** Every fact of the months from {@code first} to {@code last}, inclusive. */

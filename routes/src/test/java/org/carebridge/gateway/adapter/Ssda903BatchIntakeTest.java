@@ -1,0 +1,181 @@
+package org.carebridge.gateway.adapter;
+
+import org.carebridge.connectors.inbound.Acknowledgement;
+import org.carebridge.connectors.inbound.GovernedIntake;
+import org.carebridge.connectors.inbound.Ssda903Inbound;
+import org.carebridge.connectors.ssda903.ChildrensHomes;
+import org.carebridge.connectors.ssda903.CollectionYears;
+import org.carebridge.connectors.ssda903.Ssda903Settings;
+import org.carebridge.connectors.ssda903.ZippedTables;
+import org.carebridge.gateway.support.GatewayTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.Period;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A file's records are stored in batches, several per transaction, yet each is still its own record: decided, stored
+ * and audited alone, stored whole or not at all when storage fails part-way through a file, and never twice when the
+ * file (or a row of it) comes again.
+ */
+class Ssda903BatchIntakeTest extends GatewayTest {
+
+    private static final DateTimeFormatter DDMMYYYY = DateTimeFormatter.ofPattern("dd/MM/yyyy");
+    private static final String EPISODES = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\r\n";
+
+    @Autowired
+    GovernedIntake intake;
+
+    @Autowired
+    CollectionYears years;
+
+    @Autowired
+    ChildrensHomes homes;
+
+    @TempDir
+    Path dir;
+
+    private final LocalDate placed = LocalDate.now(ZoneId.of("Europe/London")).minusDays(2);
+
+    @Test
+    void eachRowOfABatchIsItsOwnRecordAndARepeatedRowIsStoredOnce() throws IOException {
+        List<String> children = children(2);
+        String first = children.get(0);
+        Path zip = zip(children, EPISODES + episode(first) + episode(first) + episode(children.get(1)));
+
+        Acknowledgement ack = inbound().receive("return.zip", zip);
+
+        assertThat(ack.summary()).isEqualTo("2 accepted, 1 duplicate, 2 read");
+        List<Acknowledgement.Line> episodes = ack.lines().stream().filter(l -> l.table().equals("Episodes")).toList();
+        assertThat(episodes).extracting(Acknowledgement.Line::line).containsExactly(2L, 3L, 4L);
+        assertThat(episodes).extracting(Acknowledgement.Line::outcome).containsExactly(Acknowledgement.Outcome.ACCEPTED,
+                Acknowledgement.Outcome.DUPLICATE, Acknowledgement.Outcome.ACCEPTED);
+        assertThat(episodes.get(1).trackingId()).isEqualTo(episodes.get(0).trackingId());
+        for (Acknowledgement.Line accepted : List.of(episodes.get(0), episodes.get(2))) {
+            UUID tracking = UUID.fromString(accepted.trackingId());
+            assertThat(jdbc.queryForObject("select count(*) from decision where tracking_id = ?", Long.class, tracking)).isEqualTo(4);
+            assertThat(jdbc.queryForObject("select count(*) from data_key where tracking_id = ?", Long.class, tracking)).isOne();
+            assertThat(jdbc.queryForObject("select count(*) from delivery where tracking_id = ?", Long.class, tracking)).isEqualTo(3);
+            assertThat(ledger(tracking, "RECEIVED")).isOne();
+            assertThat(ledger(tracking, "DECIDED") + ledger(tracking, "DENIED")).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aFailureMidFileLeavesEachRecordWholeOrAbsentAndTheFileSentAgainCompletesIt() throws IOException {
+        List<String> children = children(5);
+        StringBuilder rows = new StringBuilder(EPISODES);
+        children.forEach(child -> rows.append(episode(child)));
+        Path zip = zip(children, rows.toString());
+        List<String> ids = children.stream().map(this::messageId).toList();
+        long before = records();
+        // the third record's decisions cannot be stored: its intake_record row is written first, then the insert fails
+        jdbc.execute("""
+                create function batch_test_spoil() returns trigger language plpgsql as $$
+                begin
+                    if exists (select 1 from intake_record r where r.tracking_id = new.tracking_id and r.message_id = '%s') then
+                        raise exception 'storage failed';
+                    end if;
+                    return new;
+                end $$""".formatted(ids.get(2)));
+        jdbc.execute("create trigger batch_test_spoil before insert on decision for each row execute function batch_test_spoil()");
+        try {
+            assertThatThrownBy(() -> inbound().receive("return.zip", zip)).isInstanceOf(RuntimeException.class);
+        } finally {
+            jdbc.execute("drop trigger batch_test_spoil on decision");
+            jdbc.execute("drop function batch_test_spoil()");
+        }
+
+        assertThat(stored(ids)).containsExactly(ids.get(0), ids.get(1));
+        assertThat(records()).isEqualTo(before + 2);
+        for (String id : ids.subList(0, 2)) {
+            UUID tracking = jdbc.queryForObject("select tracking_id from intake_record where sender = 'cs-suffolk' and message_id = ?",
+                    UUID.class, id);
+            assertThat(jdbc.queryForObject("select count(*) from decision where tracking_id = ?", Long.class, tracking)).isEqualTo(4);
+            assertThat(jdbc.queryForObject("select count(*) from delivery where tracking_id = ?", Long.class, tracking)).isEqualTo(3);
+            assertThat(ledger(tracking, "RECEIVED")).isOne();
+        }
+
+        Acknowledgement again = inbound().receive("return.zip", zip);
+
+        assertThat(again.summary()).isEqualTo("3 accepted, 2 duplicate, 5 read");
+        assertThat(stored(ids)).containsExactlyElementsOf(ids);
+        assertThat(records()).isEqualTo(before + 5);
+    }
+
+    private Ssda903Inbound inbound() {
+        Ssda903Settings settings = new Ssda903Settings("cs-suffolk", "Suffolk County Council Children's Services", "E10000029",
+                years.year("2025-26").orElseThrow(), null, Ssda903Settings.UnknownColumns.WARN);
+        return new Ssda903Inbound(intake, settings, Period.ofDays(30), homes, Ssda903Inbound.Form.CSV, ZippedTables.Limits.DEFAULT,
+                Clock.systemUTC());
+    }
+
+    private static List<String> children(int n) {
+        String run = UUID.randomUUID().toString().replace("-", "").substring(0, 6).toUpperCase();
+        List<String> children = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            children.add("Q" + run + i);
+        }
+        return children;
+    }
+
+    private String episode(String child) {
+        return child + "," + placed.format(DDMMYYYY) + ",P,C2,N1,K2,PR4,,,CARPL,,,SC480321\r\n";
+    }
+
+    /** As the mapper derives it: sender, child, event and date. */
+    private String messageId(String child) {
+        return UUID.nameUUIDFromBytes(("ssda903|cs-suffolk|" + child + "|placement-notification|" + placed)
+                .getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private List<String> stored(List<String> ids) {
+        return ids.stream().filter(id -> jdbc.queryForObject(
+                "select count(*) from intake_record where sender = 'cs-suffolk' and message_id = ?", Long.class, id) == 1).toList();
+    }
+
+    private long ledger(UUID tracking, String kind) {
+        return jdbc.queryForObject("""
+                select (select count(*) from audit_outbox where tracking_id = ? and kind = ?)
+                     + (select count(*) from audit_entry where tracking_id = ? and kind = ?)""",
+                Long.class, tracking.toString(), kind, tracking.toString(), kind);
+    }
+
+    private Path zip(List<String> children, String episodes) throws IOException {
+        Path zip = Files.createTempFile(dir, "return", ".zip");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip));
+             Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+            out.putNextEntry(new ZipEntry("Header.csv"));
+            text.write("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\r\n");
+            for (String child : children) {
+                text.write(child + ",2,14/03/2012,WBRI,UN4,,\r\n");
+            }
+            text.flush();
+            out.closeEntry();
+            out.putNextEntry(new ZipEntry("Episodes.csv"));
+            text.write(episodes);
+            text.flush();
+            out.closeEntry();
+        }
+        return zip;
+    }
+}
