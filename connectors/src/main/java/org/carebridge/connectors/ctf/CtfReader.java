@@ -6,7 +6,6 @@ import org.carebridge.connectors.xml.XmlProlog;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -65,15 +64,8 @@ public final class CtfReader {
     }
 
     public void read(InputStream raw, Instant mappedAt, Consumer<RowOutcome> out) {
-        BufferedInputStream in = XmlProlog.buffered(raw);
-        String problem = XmlProlog.problem(in);
-        if (problem != null) {
-            throw new CtfRefused(problem);
-        }
         Set<String> warned = new LinkedHashSet<>();
-        XMLStreamReader xml = null;
-        try {
-            xml = XmlProlog.factory().createXMLStreamReader(in);
+        XmlProlog.read(raw, ROOT, CtfRefused::new, xml -> {
             int event = next(xml);
             if (event != XMLStreamConstants.START_ELEMENT || !ROOT.equals(xml.getLocalName())) {
                 throw new CtfRefused("the root element must be " + ROOT + " (a DfE Common Transfer File)");
@@ -99,23 +91,7 @@ public final class CtfReader {
             if (mapper == null) {
                 throw new CtfRefused("the file has no Header");
             }
-            while ((event = xml.next()) != XMLStreamConstants.END_DOCUMENT) {
-                if (event == XMLStreamConstants.START_ELEMENT || event == XMLStreamConstants.DTD) {
-                    throw new CtfRefused("there is content after the " + ROOT + " element");
-                }
-            }
-        } catch (XMLStreamException e) {
-            int line = e.getLocation() == null ? -1 : e.getLocation().getLineNumber();
-            throw new CtfRefused("the XML is not well formed or is truncated" + (line > 0 ? " (line " + line + ")" : ""));
-        } finally {
-            if (xml != null) {
-                try {
-                    xml.close();
-                } catch (XMLStreamException e) {
-                    // the file was only read
-                }
-            }
-        }
+        });
     }
 
     private static CtfMapper.School header(Element header) {
@@ -181,19 +157,7 @@ public final class CtfReader {
     }
 
     private static int next(XMLStreamReader xml) throws XMLStreamException {
-        int event = xml.next();
-        while (event == XMLStreamConstants.COMMENT || event == XMLStreamConstants.SPACE
-                || event == XMLStreamConstants.PROCESSING_INSTRUCTION
-                || (event == XMLStreamConstants.CHARACTERS && xml.isWhiteSpace())) {
-            event = xml.next();
-        }
-        if (event == XMLStreamConstants.DTD || event == XMLStreamConstants.ENTITY_REFERENCE) {
-            throw new CtfRefused("the XML declares a DOCTYPE or uses an entity; refused (XXE and entity expansion)");
-        }
-        if (event == XMLStreamConstants.END_DOCUMENT) {
-            throw new CtfRefused("the XML is truncated: it ends inside an element");
-        }
-        return event;
+        return XmlProlog.next(xml, CtfRefused::new);
     }
 
     private static void warn(Consumer<RowOutcome> out, Set<String> warned, String key, String message) {

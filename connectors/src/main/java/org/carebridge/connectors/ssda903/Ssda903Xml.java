@@ -2,11 +2,9 @@ package org.carebridge.connectors.ssda903;
 
 import org.carebridge.connectors.xml.XmlProlog;
 
-import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
-import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,12 +46,7 @@ final class Ssda903Xml {
     }
 
     void read(InputStream raw) {
-        BufferedInputStream in = XmlProlog.buffered(raw);
-        refuseDoctype(in);
-        XMLInputFactory factory = XmlProlog.factory();
-        XMLStreamReader xml = null;
-        try {
-            xml = factory.createXMLStreamReader(in);
+        XmlProlog.read(raw, ROOT, Ssda903Refused::new, xml -> {
             int event = next(xml);
             if (event != XMLStreamConstants.START_ELEMENT || !ROOT.equals(xml.getLocalName())) {
                 throw new Ssda903Refused("the root element must be " + ROOT);
@@ -69,44 +62,11 @@ final class Ssda903Xml {
                     warnOnce(group.name(), "element " + shown(group.name()) + " is not part of an SSDA903 return; ignored");
                 }
             }
-            while ((event = xml.next()) != XMLStreamConstants.END_DOCUMENT) {
-                if (event == XMLStreamConstants.START_ELEMENT || event == XMLStreamConstants.DTD) {
-                    throw new Ssda903Refused("there is content after the " + ROOT + " element");
-                }
-            }
-        } catch (XMLStreamException e) {
-            int line = e.getLocation() == null ? -1 : e.getLocation().getLineNumber();
-            throw new Ssda903Refused("the XML is not well formed or is truncated" + (line > 0 ? " (line " + line + ")" : ""));
-        } finally {
-            if (xml != null) {
-                try {
-                    xml.close();
-                } catch (XMLStreamException e) {
-                    // the file was only read
-                }
-            }
-        }
-    }
-
-    /** Looks at the prolog, before any parser does: a DOCTYPE (and so any entity declaration) refuses the file. */
-    static void refuseDoctype(BufferedInputStream in) {
-        String problem = XmlProlog.problem(in);
-        if (problem != null) {
-            throw new Ssda903Refused(problem);
-        }
+        });
     }
 
     private static int next(XMLStreamReader xml) throws XMLStreamException {
-        int event = xml.next();
-        while (event == XMLStreamConstants.COMMENT || event == XMLStreamConstants.SPACE
-                || event == XMLStreamConstants.PROCESSING_INSTRUCTION
-                || (event == XMLStreamConstants.CHARACTERS && xml.isWhiteSpace())) {
-            event = xml.next();
-        }
-        if (event == XMLStreamConstants.DTD || event == XMLStreamConstants.ENTITY_REFERENCE) {
-            throw new Ssda903Refused("the XML declares a DOCTYPE or uses an entity; refused (XXE and entity expansion)");
-        }
-        return event;
+        return XmlProlog.next(xml, Ssda903Refused::new);
     }
 
     /** Reads the element the reader is on, to its end. A CHILD is small: one child's header, episodes and missing rows. */
