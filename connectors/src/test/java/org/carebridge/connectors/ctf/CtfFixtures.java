@@ -1,10 +1,7 @@
 package org.carebridge.connectors.ctf;
 
 import ca.uhn.fhir.context.FhirContext;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.carebridge.connectors.golden.GoldenOutcomes;
 import org.carebridge.connectors.ssda903.RowOutcome;
 
 import java.io.ByteArrayInputStream;
@@ -23,7 +20,6 @@ final class CtfFixtures {
     static final Instant MAPPED_AT = Instant.parse("2025-11-25T09:00:00Z");
     static final FhirContext FHIR = FhirContext.forR4Cached();
     static final LocalAuthorities AUTHORITIES = LocalAuthorities.load(CONFIG.resolve("formats/ctf/local-authorities.yaml"));
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private CtfFixtures() {
     }
@@ -45,22 +41,8 @@ final class CtfFixtures {
         return outcomes;
     }
 
-    /** One JSON object per outcome, the mapped message as FHIR JSON. */
+    /** The golden form (see {@link GoldenOutcomes}). */
     static String golden(List<RowOutcome> outcomes) throws IOException {
-        ArrayNode array = JSON.createArrayNode();
-        for (RowOutcome outcome : outcomes) {
-            ObjectNode node = array.addObject();
-            node.put("table", outcome.table());
-            node.put("line", outcome.line());
-            node.put("status", outcome.status().name());
-            node.put("column", outcome.column());
-            node.put("detail", outcome.detail());
-            node.put("event", outcome.event());
-            node.put("messageId", outcome.messageId());
-            if (outcome.bundle() != null) {
-                node.set("bundle", JSON.readTree(FHIR.newJsonParser().encodeResourceToString(outcome.bundle())));
-            }
-        }
-        return JSON.writeValueAsString(array) + "\n";
+        return GoldenOutcomes.golden(outcomes);
     }
 }

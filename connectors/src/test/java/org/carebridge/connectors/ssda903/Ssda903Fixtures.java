@@ -1,10 +1,7 @@
 package org.carebridge.connectors.ssda903;
 
 import ca.uhn.fhir.context.FhirContext;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.carebridge.connectors.golden.GoldenOutcomes;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -31,7 +28,6 @@ final class Ssda903Fixtures {
     static final FhirContext FHIR = FhirContext.forR4Cached();
     static final CollectionYears YEARS = CollectionYears.load(CONFIG.resolve("formats/ssda903"));
     static final ChildrensHomes HOMES = ChildrensHomes.load(CONFIG.resolve("homes.yaml"));
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Ssda903Fixtures() {
     }
@@ -97,22 +93,8 @@ final class Ssda903Fixtures {
         return outcomes;
     }
 
-    /** The golden form: one JSON object per outcome, the mapped message as FHIR JSON. */
+    /** The golden form (see {@link GoldenOutcomes}). */
     static String golden(List<RowOutcome> outcomes) throws IOException {
-        ArrayNode array = JSON.createArrayNode();
-        for (RowOutcome outcome : outcomes) {
-            ObjectNode node = array.addObject();
-            node.put("table", outcome.table());
-            node.put("line", outcome.line());
-            node.put("status", outcome.status().name());
-            node.put("column", outcome.column());
-            node.put("detail", outcome.detail());
-            node.put("event", outcome.event());
-            node.put("messageId", outcome.messageId());
-            if (outcome.bundle() != null) {
-                node.set("bundle", JSON.readTree(FHIR.newJsonParser().encodeResourceToString(outcome.bundle())));
-            }
-        }
-        return JSON.writeValueAsString(array) + "\n";
+        return GoldenOutcomes.golden(outcomes);
     }
 }
