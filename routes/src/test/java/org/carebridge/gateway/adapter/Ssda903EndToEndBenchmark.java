@@ -14,6 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +26,9 @@ import java.time.LocalDate;
 import java.time.Period;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -78,12 +84,41 @@ class Ssda903EndToEndBenchmark extends GatewayTest {
         Ssda903Inbound files = new Ssda903Inbound(intake, settings, Period.ofDays(30), homes, Ssda903Inbound.Form.CSV,
                 ZippedTables.Limits.DEFAULT, Clock.systemUTC());
 
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        threads.setThreadCpuTimeEnabled(true);
+        Map<Long, Long> before = cpuByThread(threads);
+        long callerBefore = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         Acknowledgement ack = files.receive("return.zip", zip);
         double seconds = (System.nanoTime() - start) / 1e9;
+        long caller = threads.getCurrentThreadCpuTime() - callerBefore;
+        Map<String, Long> spent = new TreeMap<>();
+        cpuByThread(threads).forEach((id, now) -> {
+            ThreadInfo info = threads.getThreadInfo(id);
+            if (info != null) {
+                spent.merge(info.getThreadName().replaceAll("\\d+", "#"), now - before.getOrDefault(id, 0L), Long::sum);
+            }
+        });
+        long total = spent.values().stream().mapToLong(Long::longValue).sum();
 
         assertThat(ack.counts().get(Acknowledgement.Outcome.ACCEPTED)).as(ack.summary()).isEqualTo(episodes);
-        System.out.printf("SSDA903 end to end: %d episodes accepted in %.1f s (%.0f episodes/s, %d processors)%n",
-                episodes, seconds, episodes / seconds, Runtime.getRuntime().availableProcessors());
+        System.out.printf("SSDA903 end to end: %d episodes accepted in %.1f s (%.0f episodes/s, %d processors); "
+                        + "JVM thread CPU %.2f ms per episode, of which the file's own thread %.2f ms%n",
+                episodes, seconds, episodes / seconds, Runtime.getRuntime().availableProcessors(),
+                total / 1e6 / episodes, caller / 1e6 / episodes);
+        spent.entrySet().stream().filter(e -> e.getValue() > total / 100)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> System.out.printf("  %-50s %8.2f ms per episode%n", e.getKey(), e.getValue() / 1e6 / episodes));
+    }
+
+    private static Map<Long, Long> cpuByThread(ThreadMXBean threads) {
+        Map<Long, Long> cpu = new HashMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            long nanos = threads.getThreadCpuTime(id);
+            if (nanos >= 0) {
+                cpu.put(id, nanos);
+            }
+        }
+        return cpu;
     }
 }
