@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A standalone ActiveMQ Artemis broker from the Apache distribution (unpacked by the reliability profile into
+ * A standalone ActiveMQ Artemis broker from the Apache distribution (unpacked by the build into
  * {@code artemis.home}): {@code artemis create} makes an instance, whose broker.xml is replaced by docker/broker.xml
  * (the primary) or docker/broker-backup.xml (its replicating backup) with the container paths and host names moved
  * onto this machine, then {@code artemis run} serves it as its own process.
@@ -43,7 +43,7 @@ public final class ArtemisBrokerProcess {
 
     private ArtemisBrokerProcess(Path instance, String configuration, int primaryPort, int backupPort) {
         String artemisHome = System.getProperty("artemis.home");
-        assertThat(artemisHome).as("artemis.home (set by -Preliability)").isNotBlank();
+        assertThat(artemisHome).as("artemis.home (set by routes/pom.xml, which unpacks the distribution)").isNotBlank();
         this.home = Paths.get(artemisHome).toAbsolutePath();
         this.instance = instance.toAbsolutePath();
         this.configuration = configuration;
@@ -112,7 +112,8 @@ public final class ArtemisBrokerProcess {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(instance.toFile(), "broker-run-" + (++runs) + ".log")));
         // as compose passes it: a system property broker.xml refers to
-        run.environment().put("JAVA_ARGS_APPEND", "-Dcarebridge.artemis.cluster-password=" + CLUSTER_PASSWORD);
+        run.environment().put("JAVA_ARGS_APPEND", "-Dcarebridge.artemis.cluster-password=" + CLUSTER_PASSWORD
+                + " -XX:TieredStopAtLevel=1");
         process = run.start();
     }
 

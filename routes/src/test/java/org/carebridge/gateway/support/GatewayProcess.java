@@ -85,6 +85,9 @@ public final class GatewayProcess {
     public void start() throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                // A test node lives for minutes: the client compiler alone starts it in less CPU, which is what a
+                // shared machine lacks; the serial collector spares the GC threads.
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"),
                 GatewayApplication.class.getName(),
                 "--carebridge.data-dir=" + data,
@@ -146,14 +149,34 @@ public final class GatewayProcess {
         return DriverManager.getConnection("jdbc:postgresql://localhost:" + pid.get(3).trim() + "/postgres", "postgres", "");
     }
 
+    /**
+     * Makes the dev PKI in the data directory as the gateway's first start would (every partner's RSA encryption key
+     * among it), here in the test's JVM, so that a test can do it while its broker and database start.
+     */
+    public void preparePki() {
+        pki(partners());
+    }
+
+    private List<Partner> partners() {
+        Map<String, String> placeholders = Map.of("carebridge.demo-partners.base-url", "https://localhost:" + partnersPort,
+                "carebridge.pki.dir", data.resolve("pki").toString());
+        return new PartnerRegistryLoader(placeholders::get).read(Examples.CONFIG.resolve("partners.yaml"));
+    }
+
+    private GatewayPki pki(List<Partner> partners) {
+        Path pkiDir = data.resolve("pki");
+        CarebridgeProperties.Pki pkiProperties = new CarebridgeProperties.Pki(pkiDir, true,
+                pkiDir.resolve("gateway.dev-only.crt.pem"), pkiDir.resolve("gateway.dev-only.key.pem"), List.of(pkiDir.resolve("ca.crt.pem")));
+        return new GatewayPki(pkiProperties, partners.stream().map(Partner::id).toList());
+    }
+
     public DemoPartnerServer startPartners() {
         Path pkiDir = data.resolve("pki");
         String baseUrl = "https://localhost:" + partnersPort;
-        Map<String, String> placeholders = Map.of("carebridge.demo-partners.base-url", baseUrl, "carebridge.pki.dir", pkiDir.toString());
-        List<Partner> partners = new PartnerRegistryLoader(placeholders::get).read(Examples.CONFIG.resolve("partners.yaml"));
+        List<Partner> partners = partners();
+        GatewayPki pki = pki(partners);
         CarebridgeProperties.Pki pkiProperties = new CarebridgeProperties.Pki(pkiDir, true,
                 pkiDir.resolve("gateway.dev-only.crt.pem"), pkiDir.resolve("gateway.dev-only.key.pem"), List.of(pkiDir.resolve("ca.crt.pem")));
-        GatewayPki pki = new GatewayPki(pkiProperties, partners.stream().map(Partner::id).toList());
         CarebridgeProperties properties = new CarebridgeProperties(data, Examples.CONFIG, pkiProperties, null, null,
                 new CarebridgeProperties.DemoPartners(true, partnersPort, baseUrl));
         GatewayKeys gatewayKeys = new GatewayKeys(new SealingProperties(List.of(SealingProperties.KeyEntry.pem(
