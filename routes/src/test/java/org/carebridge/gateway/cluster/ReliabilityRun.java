@@ -86,9 +86,22 @@ final class ReliabilityRun implements AutoCloseable {
         int partnersPort = GatewayTest.freePort();
         // The dev PKI (RSA keys for every partner) is most of a first node start's work: make it while the rest starts.
         CompletableFuture<Void> pkiMade = CompletableFuture.runAsync(() -> new GatewayProcess(data, partnersPort).preparePki(), senders);
-        postgres = new StandalonePostgres(root.resolve("postgres"));
         brokers = brokerPair ? ArtemisBrokerProcess.pair(root) : List.of(new ArtemisBrokerProcess(root.resolve("artemis")));
+        List<CompletableFuture<Void>> created = brokers.stream().map(b -> CompletableFuture.runAsync(() -> {
+            try {
+                b.prepare();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }, senders)).toList();
+        postgres = new StandalonePostgres(root.resolve("postgres"));
         try {
+            for (CompletableFuture<Void> instance : created) {
+                instance.get(5, TimeUnit.MINUTES);
+            }
             brokers.get(0).start();
             if (brokerPair) {
                 brokers.get(1).startBackup();
@@ -171,41 +184,49 @@ final class ReliabilityRun implements AutoCloseable {
         }
     }
 
-    /** Sends record {@code n} until a node accepts it, trying another live node after any failure. */
+    /**
+     * Sends record {@code n} until a node accepts it, trying the next live node after any failure (a short pause
+     * between tries, so that senders do not spin while every node is down).
+     */
     private void send(int n) {
         String messageId = Examples.newMessageId();
         byte[] body = Examples.bytes(Examples.withMessageId(template, messageId));
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-        for (int attempt = 0; System.nanoTime() < deadline; attempt++) {
-            int node = (n + attempt) % clients.size();
-            if (attempt > 0) {
-                retried.incrementAndGet();
-            }
-            for (int i = 0; i < clients.size() && !nodes.get(node).isAlive(); i++) {
-                node = (node + 1) % clients.size();
-            }
-            try {
-                HttpResponse<String> response = clients.get(node).processMessage(body);
-                if (response.statusCode() / 100 == 2) {
-                    accepted.add(messageId);
-                    return;
-                }
-                assertThat(response.statusCode()).as("a refusal other than unavailability: %s", response.body()).isGreaterThanOrEqualTo(500);
-            } catch (IOException e) {
-                // the node died under the request, or is down: another one gets it
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        AtomicInteger attempt = new AtomicInteger();
+        await().atMost(Duration.ofMinutes(4)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    int tries = attempt.getAndIncrement();
+                    if (tries > 0) {
+                        retried.incrementAndGet();
+                    }
+                    int node = (n + tries) % clients.size();
+                    for (int i = 0; i < clients.size() && !nodes.get(node).isAlive(); i++) {
+                        node = (node + 1) % clients.size();
+                    }
+                    try {
+                        HttpResponse<String> response = clients.get(node).processMessage(body);
+                        if (response.statusCode() / 100 == 2) {
+                            accepted.add(messageId);
+                            return true;
+                        }
+                        assertThat(response.statusCode()).as("a refusal other than unavailability: %s", response.body())
+                                .isGreaterThanOrEqualTo(500);
+                        return false;
+                    } catch (IOException e) {
+                        return false; // the node died under the request, or is down: another one gets it
+                    }
+                });
     }
 
     /** Waits until every accepted record is at each recipient. */
     void awaitDelivered(Duration atMost) {
         await().atMost(atMost).pollInterval(Duration.ofSeconds(1))
                 .until(() -> RECIPIENTS.stream().allMatch(r -> stored(partners.inbox(r).orElseThrow()).containsAll(accepted)));
+    }
+
+    /** How many of the accepted records {@code recipient} holds. */
+    int heldBy(String recipient) {
+        Set<String> ids = stored(partners.inbox(recipient).orElseThrow());
+        return (int) accepted.stream().filter(ids::contains).count();
     }
 
     /** Accepted copies no recipient holds. */
@@ -297,6 +318,32 @@ final class ReliabilityRun implements AutoCloseable {
         }
     }
 
+    /** Ledger entries, in sequence, whose time is earlier than the entry before them. */
+    int ledgerEntriesEarlierThanTheOneBefore() throws Exception {
+        int earlier = 0;
+        try (Connection db = db(); PreparedStatement statement = db.prepareStatement("select entry_time from audit_entry order by seq");
+             ResultSet rs = statement.executeQuery()) {
+            java.time.Instant previous = java.time.Instant.EPOCH;
+            while (rs.next()) {
+                java.time.Instant time = java.time.Instant.parse(rs.getString(1));
+                if (time.isBefore(previous)) {
+                    earlier++;
+                }
+                previous = time;
+            }
+        }
+        return earlier;
+    }
+
+    /** Records with more than one CLOCK_BREACHED ledger entry (each clock is breached, and its alert sent, once). */
+    int clocksBreachedMoreThanOnce() throws Exception {
+        try (Connection db = db()) {
+            return (int) count(db, """
+                    select count(*) from (select tracking_id from audit_entry where kind = 'CLOCK_BREACHED'
+                                          group by tracking_id having count(*) > 1) twice""", null);
+        }
+    }
+
     static long count(Connection db, String sql, String[] ids) throws Exception {
         try (PreparedStatement statement = db.prepareStatement(sql)) {
             if (sql.contains("?")) {
@@ -311,7 +358,11 @@ final class ReliabilityRun implements AutoCloseable {
 
     /** The ledger as IG exports it from {@code node}, checked by the ledger module's offline verifier. */
     String verifyLedgerOffline(GatewayProcess node) throws Exception {
-        Path dir = Files.createDirectories(root.resolve("ledger-export-" + System.nanoTime()));
+        return verifyLedgerOffline(node, pki, root.resolve("ledger-export-" + System.nanoTime()));
+    }
+
+    static String verifyLedgerOffline(GatewayProcess node, DevPki pki, Path dir) throws Exception {
+        Files.createDirectories(dir);
         Properties users = new Properties();
         try (var in = Files.newInputStream(node.dataDir().resolve("pki/ig-users.dev-only.txt"))) {
             users.load(in);

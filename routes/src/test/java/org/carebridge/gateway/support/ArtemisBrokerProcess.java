@@ -104,10 +104,15 @@ public final class ArtemisBrokerProcess {
         });
     }
 
-    private void launch() throws IOException, InterruptedException {
+    /** Creates the instance with {@code artemis create} unless it exists (a test may do it while other things start). */
+    public void prepare() throws IOException, InterruptedException {
         if (!Files.exists(instance.resolve("bin"))) {
             create();
         }
+    }
+
+    private void launch() throws IOException, InterruptedException {
+        prepare();
         ProcessBuilder run = new ProcessBuilder(instance.resolve("bin/artemis").toString(), "run")
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(instance.toFile(), "broker-run-" + (++runs) + ".log")));
@@ -137,7 +142,8 @@ public final class ArtemisBrokerProcess {
                 "--user", USER, "--password", PASSWORD, "--role", "amq", "--require-login", "--silent",
                 "--no-web", "--no-autotune", "--java-memory", "512M", instance.toString())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(instance.getParent().toFile(), "artemis-create.log")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(instance.getParent().toFile(),
+                        instance.getFileName() + "-create.log")))
                 .start();
         assertThat(create.waitFor(180, TimeUnit.SECONDS)).as("artemis create finished").isTrue();
         assertThat(create.exitValue()).as("artemis create exit code").isZero();

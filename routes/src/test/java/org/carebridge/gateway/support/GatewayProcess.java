@@ -95,12 +95,20 @@ public final class GatewayProcess {
                 "--server.port=" + port,
                 "--management.server.port=" + managementPort,
                 "--carebridge.demo-partners.enabled=false",
-                "--carebridge.demo-partners.port=" + partnersPort,
+                "--carebridge.demo-partners.port=" + partnersPort));
+        List<String> defaults = List.of(
                 "--carebridge.delivery.initial-delay=200ms",
                 "--carebridge.delivery.max-delay=1s",
                 "--carebridge.delivery.max-attempts=1000",
                 // The example's placement date will one day be past its deadline; no clock-breach alert may join the inboxes.
-                "--carebridge.clocks.scan-interval=1h"));
+                "--carebridge.clocks.scan-interval=1h");
+        // A repeated option would reach the gateway as both values joined by a comma: a test's own setting replaces the default.
+        for (String option : defaults) {
+            String key = option.substring(0, option.indexOf('=') + 1);
+            if (extraArguments.stream().noneMatch(a -> a.startsWith(key))) {
+                command.add(option);
+            }
+        }
         command.addAll(extraArguments);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
