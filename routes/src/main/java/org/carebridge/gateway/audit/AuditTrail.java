@@ -6,7 +6,6 @@ import org.springframework.stereotype.Component;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.List;
 
 /**
@@ -67,14 +66,15 @@ public class AuditTrail {
         });
     }
 
+    // A fact's time is the database's clock, the one clock every node shares: a node whose clock is off cannot put
+    // its entries out of order in the ledger.
     private static final String INSERT = """
             insert into audit_outbox (entry_time, kind, actor, actor_role, tracking_id, agreement_id, agreement_version,
                                       lawful_basis, recipient, outcome, reason, subject_keys)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+            values (clock_timestamp(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     private static void bind(PreparedStatement ps, int first, AuditFact f) throws SQLException {
         int i = first;
-        ps.setTimestamp(i++, Timestamp.from(f.time()));
         ps.setString(i++, f.kind().name());
         ps.setString(i++, LedgerFields.bounded(f.actor()));
         ps.setString(i++, LedgerFields.bounded(f.actorRole()));

@@ -77,15 +77,20 @@ public class LedgerWriter {
             if (facts.isEmpty()) {
                 return 0;
             }
-            List<Object[]> head = jdbc.query("select seq, entry_hash from audit_entry order by seq desc limit 1",
-                    (rs, i) -> new Object[]{rs.getLong(1), rs.getString(2)});
+            List<Object[]> head = jdbc.query("select seq, entry_hash, entry_time from audit_entry order by seq desc limit 1",
+                    (rs, i) -> new Object[]{rs.getLong(1), rs.getString(2), Instant.parse(rs.getString(3))});
             long seq = head.isEmpty() ? 0 : (Long) head.get(0)[0];
             String previous = head.isEmpty() ? LedgerHashes.GENESIS : (String) head.get(0)[1];
+            Instant previousTime = head.isEmpty() ? Instant.EPOCH : (Instant) head.get(0)[2];
             List<LedgerEntry> entries = new ArrayList<>();
             List<Long> ids = new ArrayList<>();
             for (Object[] f : facts) {
+                // Facts committed in another order than they were stamped (concurrent transactions) would put time
+                // backwards by microseconds: an entry is never earlier than the one before it.
+                Instant time = ((Instant) f[1]).isBefore(previousTime) ? previousTime : (Instant) f[1];
+                previousTime = time;
                 @SuppressWarnings("unchecked")
-                LedgerEntry entry = LedgerEntry.seal(new LedgerEntry(++seq, ((Instant) f[1]).toString(), (String) f[2],
+                LedgerEntry entry = LedgerEntry.seal(new LedgerEntry(++seq, time.toString(), (String) f[2],
                         (String) f[3], (String) f[4], (String) f[5], (String) f[6], (Integer) f[7], (String) f[8],
                         (String) f[9], (String) f[10], (String) f[11], (List<String>) f[12]), previous);
                 previous = entry.hash();

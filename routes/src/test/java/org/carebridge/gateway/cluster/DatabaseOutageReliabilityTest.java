@@ -120,29 +120,29 @@ class DatabaseOutageReliabilityTest {
 
                 DemoPartnerServer receiving = partners;
                 await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(2)).until(() -> RECIPIENTS.stream()
-                        .allMatch(r -> NodeKillReliabilityTest.stored(receiving.inbox(r).orElseThrow()).containsAll(accepted)));
+                        .allMatch(r -> ReliabilityRun.stored(receiving.inbox(r).orElseThrow()).containsAll(accepted)));
                 int lost = 0;
                 int resent = 0;
                 for (String recipient : RECIPIENTS) {
                     DemoInbox inbox = partners.inbox(recipient).orElseThrow();
-                    Set<String> ids = NodeKillReliabilityTest.stored(inbox);
+                    Set<String> ids = ReliabilityRun.stored(inbox);
                     lost += (int) accepted.stream().filter(id -> !ids.contains(id)).count();
                     resent += inbox.duplicates();
                 }
                 long halfStored;
                 try (Connection db = postgres.connect()) {
-                    halfStored = NodeKillReliabilityTest.count(db, """
+                    halfStored = ReliabilityRun.count(db, """
                             select count(*) from intake_record r
                             where r.message_id = any (?)
                               and ((select count(*) from delivery d where d.tracking_id = r.tracking_id) <> 3
                                    or not exists (select 1 from record_clock c where c.tracking_id = r.tracking_id)
                                    or not exists (select 1 from data_key k where k.tracking_id = r.tracking_id))""",
                             accepted.toArray(String[]::new));
-                    await().atMost(Duration.ofMinutes(2)).until(() -> NodeKillReliabilityTest.count(db, "select count(*) from audit_outbox", new String[0]) == 0
-                            && NodeKillReliabilityTest.count(db, "select coalesce(max(tree_size), 0) from audit_checkpoint", new String[0])
-                            == NodeKillReliabilityTest.count(db, "select coalesce(max(seq), 0) from audit_entry", new String[0]));
+                    await().atMost(Duration.ofMinutes(2)).until(() -> ReliabilityRun.count(db, "select count(*) from audit_outbox", new String[0]) == 0
+                            && ReliabilityRun.count(db, "select coalesce(max(tree_size), 0) from audit_checkpoint", new String[0])
+                            == ReliabilityRun.count(db, "select coalesce(max(seq), 0) from audit_entry", new String[0]));
                 }
-                String verified = NodeKillReliabilityTest.verifyLedgerOffline(gateway, pki, root.resolve("ledger-export"));
+                String verified = ReliabilityRun.verifyLedgerOffline(gateway, pki, root.resolve("ledger-export"));
                 String report = "database outage (" + OUTAGE.toSeconds() + " s): tried " + tried.get() + ", accepted " + accepted.size()
                         + ", answered 503 with Retry-After " + unavailable.get() + ", other answers " + otherAnswers.get()
                         + ", refused records accepted when sent again " + recovered.toSeconds() + " s after the restart"

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A standalone ActiveMQ Artemis broker from the Apache distribution (unpacked by the reliability profile into
+ * A standalone ActiveMQ Artemis broker from the Apache distribution (unpacked by the build into
  * {@code artemis.home}): {@code artemis create} makes an instance, whose broker.xml is replaced by docker/broker.xml
  * (the primary) or docker/broker-backup.xml (its replicating backup) with the container paths and host names moved
  * onto this machine, then {@code artemis run} serves it as its own process.
@@ -43,7 +43,7 @@ public final class ArtemisBrokerProcess {
 
     private ArtemisBrokerProcess(Path instance, String configuration, int primaryPort, int backupPort) {
         String artemisHome = System.getProperty("artemis.home");
-        assertThat(artemisHome).as("artemis.home (set by -Preliability)").isNotBlank();
+        assertThat(artemisHome).as("artemis.home (set by routes/pom.xml, which unpacks the distribution)").isNotBlank();
         this.home = Paths.get(artemisHome).toAbsolutePath();
         this.instance = instance.toAbsolutePath();
         this.configuration = configuration;
@@ -104,15 +104,21 @@ public final class ArtemisBrokerProcess {
         });
     }
 
-    private void launch() throws IOException, InterruptedException {
+    /** Creates the instance with {@code artemis create} unless it exists (a test may do it while other things start). */
+    public void prepare() throws IOException, InterruptedException {
         if (!Files.exists(instance.resolve("bin"))) {
             create();
         }
+    }
+
+    private void launch() throws IOException, InterruptedException {
+        prepare();
         ProcessBuilder run = new ProcessBuilder(instance.resolve("bin/artemis").toString(), "run")
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(instance.toFile(), "broker-run-" + (++runs) + ".log")));
         // as compose passes it: a system property broker.xml refers to
-        run.environment().put("JAVA_ARGS_APPEND", "-Dcarebridge.artemis.cluster-password=" + CLUSTER_PASSWORD);
+        run.environment().put("JAVA_ARGS_APPEND", "-Dcarebridge.artemis.cluster-password=" + CLUSTER_PASSWORD
+                + " -XX:TieredStopAtLevel=1");
         process = run.start();
     }
 
@@ -136,7 +142,8 @@ public final class ArtemisBrokerProcess {
                 "--user", USER, "--password", PASSWORD, "--role", "amq", "--require-login", "--silent",
                 "--no-web", "--no-autotune", "--java-memory", "512M", instance.toString())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(instance.getParent().toFile(), "artemis-create.log")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(instance.getParent().toFile(),
+                        instance.getFileName() + "-create.log")))
                 .start();
         assertThat(create.waitFor(180, TimeUnit.SECONDS)).as("artemis create finished").isTrue();
         assertThat(create.exitValue()).as("artemis create exit code").isZero();

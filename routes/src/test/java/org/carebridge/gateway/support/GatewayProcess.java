@@ -85,6 +85,9 @@ public final class GatewayProcess {
     public void start() throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                // A test node lives for minutes: the client compiler alone starts it in less CPU, which is what a
+                // shared machine lacks; the serial collector spares the GC threads.
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"),
                 GatewayApplication.class.getName(),
                 "--carebridge.data-dir=" + data,
@@ -92,12 +95,20 @@ public final class GatewayProcess {
                 "--server.port=" + port,
                 "--management.server.port=" + managementPort,
                 "--carebridge.demo-partners.enabled=false",
-                "--carebridge.demo-partners.port=" + partnersPort,
+                "--carebridge.demo-partners.port=" + partnersPort));
+        List<String> defaults = List.of(
                 "--carebridge.delivery.initial-delay=200ms",
                 "--carebridge.delivery.max-delay=1s",
                 "--carebridge.delivery.max-attempts=1000",
                 // The example's placement date will one day be past its deadline; no clock-breach alert may join the inboxes.
-                "--carebridge.clocks.scan-interval=1h"));
+                "--carebridge.clocks.scan-interval=1h");
+        // A repeated option would reach the gateway as both values joined by a comma: a test's own setting replaces the default.
+        for (String option : defaults) {
+            String key = option.substring(0, option.indexOf('=') + 1);
+            if (extraArguments.stream().noneMatch(a -> a.startsWith(key))) {
+                command.add(option);
+            }
+        }
         command.addAll(extraArguments);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -146,14 +157,34 @@ public final class GatewayProcess {
         return DriverManager.getConnection("jdbc:postgresql://localhost:" + pid.get(3).trim() + "/postgres", "postgres", "");
     }
 
+    /**
+     * Makes the dev PKI in the data directory as the gateway's first start would (every partner's RSA encryption key
+     * among it), here in the test's JVM, so that a test can do it while its broker and database start.
+     */
+    public void preparePki() {
+        pki(partners());
+    }
+
+    private List<Partner> partners() {
+        Map<String, String> placeholders = Map.of("carebridge.demo-partners.base-url", "https://localhost:" + partnersPort,
+                "carebridge.pki.dir", data.resolve("pki").toString());
+        return new PartnerRegistryLoader(placeholders::get).read(Examples.CONFIG.resolve("partners.yaml"));
+    }
+
+    private GatewayPki pki(List<Partner> partners) {
+        Path pkiDir = data.resolve("pki");
+        CarebridgeProperties.Pki pkiProperties = new CarebridgeProperties.Pki(pkiDir, true,
+                pkiDir.resolve("gateway.dev-only.crt.pem"), pkiDir.resolve("gateway.dev-only.key.pem"), List.of(pkiDir.resolve("ca.crt.pem")));
+        return new GatewayPki(pkiProperties, partners.stream().map(Partner::id).toList());
+    }
+
     public DemoPartnerServer startPartners() {
         Path pkiDir = data.resolve("pki");
         String baseUrl = "https://localhost:" + partnersPort;
-        Map<String, String> placeholders = Map.of("carebridge.demo-partners.base-url", baseUrl, "carebridge.pki.dir", pkiDir.toString());
-        List<Partner> partners = new PartnerRegistryLoader(placeholders::get).read(Examples.CONFIG.resolve("partners.yaml"));
+        List<Partner> partners = partners();
+        GatewayPki pki = pki(partners);
         CarebridgeProperties.Pki pkiProperties = new CarebridgeProperties.Pki(pkiDir, true,
                 pkiDir.resolve("gateway.dev-only.crt.pem"), pkiDir.resolve("gateway.dev-only.key.pem"), List.of(pkiDir.resolve("ca.crt.pem")));
-        GatewayPki pki = new GatewayPki(pkiProperties, partners.stream().map(Partner::id).toList());
         CarebridgeProperties properties = new CarebridgeProperties(data, Examples.CONFIG, pkiProperties, null, null,
                 new CarebridgeProperties.DemoPartners(true, partnersPort, baseUrl));
         GatewayKeys gatewayKeys = new GatewayKeys(new SealingProperties(List.of(SealingProperties.KeyEntry.pem(

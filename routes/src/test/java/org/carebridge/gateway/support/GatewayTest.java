@@ -176,11 +176,21 @@ public abstract class GatewayTest {
         }
     }
 
+    /** A port free now and not handed out before in this JVM (the system may offer a just-closed port again). */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (HandedOutPorts.PORTS.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+    }
+
+    /** A holder, so that the set exists before the static fields above ask for their ports. */
+    private static final class HandedOutPorts {
+        static final java.util.Set<Integer> PORTS = java.util.concurrent.ConcurrentHashMap.newKeySet();
     }
 }
