@@ -458,6 +458,14 @@ class ConsoleJourneysTest extends GatewayTest {
         assertThat(b.find("draft-state").getText()).isEqualTo("Waiting for approval");
         b.check("oidc-lead-own-draft-refused");
         assertThat(jdbc.queryForObject("select state from agreement_draft where agreement_id = ?", String.class, id)).isEqualTo("DRAFT");
+        // as an admin, the author takes the draft back instead
+        b.press("withdraw");
+        assertThat(b.find("done-text").getText()).contains("Draft withdrawn");
+        assertThat(b.find("draft-state").getText()).isEqualTo("Withdrawn");
+        assertThat(b.find("draft-closed-by").getText()).startsWith("oidc-lead, ");
+        assertThat(b.driver.findElements(By.id("approve"))).isEmpty();
+        b.check("oidc-lead-draft-withdrawn");
+        assertThat(jdbc.queryForObject("select state from agreement_draft where agreement_id = ?", String.class, id)).isEqualTo("WITHDRAWN");
 
         // someone the provider knows but who holds no console role is signed in and may do nothing
         b.driver.manage().deleteAllCookies();
