@@ -467,6 +467,17 @@ class ConsoleJourneysTest extends GatewayTest {
         b.check("oidc-lead-draft-withdrawn");
         assertThat(jdbc.queryForObject("select state from agreement_draft where agreement_id = ?", String.class, id)).isEqualTo("WITHDRAWN");
 
+        // signing out ends the provider's session too (RP-initiated logout), and the browser comes back to the console
+        b.press("sign-out");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(b.driver.getCurrentUrl()).as(b.text())
+                .contains("/console/sign-in?signed-out"));
+        assertThat(b.text()).contains("You have signed out");
+        assertThat(IDENTITY_PROVIDER.signedOut()).contains("sub-oidc-lead");
+        b.check("oidc-signed-out");
+        b.press("sign-in-oidc");
+        assertThat(b.driver.getCurrentUrl()).startsWith(IDENTITY_PROVIDER.issuer() + "/authorize");
+        assertThat(b.driver.findElements(By.id("idp-continue"))).as("the provider's session ended").isEmpty();
+
         // someone the provider knows but who holds no console role is signed in and may do nothing
         b.driver.manage().deleteAllCookies();
         b.open("/console/sign-in");
