@@ -265,6 +265,15 @@ class ConsoleJourneysTest extends GatewayTest {
         b.open("/console/ig/monthly");
         assertThat(b.text()).contains("Monthly monitoring report", "no data yet");
         b.check("ig-monthly");
+        String month = b.find("to").getAttribute("value");
+        b.find("download-csv").click();
+        Path monthlyCsv = b.downloads.resolve("monthly-monitoring-report-" + month + ".csv");
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(monthlyCsv) && Files.size(monthlyCsv) > 0);
+        assertThat(Files.readString(monthlyCsv)).startsWith(org.carebridge.gateway.report.MonthlyReportCsv.HEADER);
+        b.find("download-measure-report").click();
+        Path measureReport = b.downloads.resolve("monthly-monitoring-report-" + month + ".json");
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(measureReport) && Files.size(measureReport) > 0);
+        assertThat(json(Files.readString(measureReport)).path("resourceType").asText()).isEqualTo("MeasureReport");
         // the search, the record, the report, its download and the chart were each read under the officer's name
         await().atMost(Duration.ofSeconds(20)).until(() -> igOfficerReads() - readsBefore >= 6);
         assertThat(jdbc.queryForList("select reason from audit_entry where kind = 'AUDIT_READ' and actor = 'ig-officer'", String.class))
