@@ -288,6 +288,10 @@ class ConsoleJourneysTest extends GatewayTest {
         b.signIn("admin", ConsoleUsers.password(DATA_DIR, "admin"));
         b.open("/console/agreements");
         assertThat(b.find("agreements").getText()).contains("placement-notification version 1", "In force");
+        // one table per list, from the shared table fragment
+        assertThat(b.driver.findElements(By.cssSelector("table#agreements"))).hasSize(1);
+        assertThat(b.driver.findElements(By.cssSelector("table#agreements thead th")))
+                .extracting(org.openqa.selenium.WebElement::getText).containsExactly("Agreement", "Valid", "Review", "State");
         b.check("admin-agreements");
         b.press("new-draft");
         b.find("fileName").sendKeys("return-home-v9.yaml");
