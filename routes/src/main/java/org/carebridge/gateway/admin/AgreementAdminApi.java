@@ -52,14 +52,18 @@ public class AgreementAdminApi {
     }
 
     public record DraftSummary(UUID id, String agreementId, int version, String fileName, String state, List<String> authors,
-                               Instant updatedAt, String approvedBy, Instant approvedAt, LocalDate validFrom, String document) {
+                               Instant updatedAt, String approvedBy, Instant approvedAt, LocalDate validFrom, String closedBy,
+                               Instant closedAt, String rejectionReason, String document) {
         static DraftSummary of(AgreementDrafts.Draft d) {
             return new DraftSummary(d.id(), d.agreementId(), d.version(), d.fileName(), d.state().name().toLowerCase(), d.authors(),
-                    d.updatedAt(), d.approvedBy(), d.approvedAt(), d.validFrom(), d.document());
+                    d.updatedAt(), d.approvedBy(), d.approvedAt(), d.validFrom(), d.closedBy(), d.closedAt(), d.closeReason(), d.document());
         }
     }
 
     public record DraftRequest(String fileName, String document) {
+    }
+
+    public record RejectRequest(String reason) {
     }
 
     @GetMapping
@@ -91,6 +95,18 @@ public class AgreementAdminApi {
     @Operation(summary = "Approve a draft written by someone else; it joins the set at once and comes into force on its start date; ig-officer only")
     public DraftSummary approve(@PathVariable UUID id, Authentication user) {
         return DraftSummary.of(drafts.approve(id, author(user, IgRole.IG_OFFICER)));
+    }
+
+    @PostMapping("/drafts/{id}/withdraw")
+    @Operation(summary = "Withdraw a waiting draft; it never joins the set; admin only (any admin)")
+    public DraftSummary withdraw(@PathVariable UUID id, Authentication user) {
+        return DraftSummary.of(drafts.withdraw(id, author(user, IgRole.ADMIN)));
+    }
+
+    @PostMapping(path = "/drafts/{id}/reject", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Reject a waiting draft with a reason {\"reason\":\"...\"}; it never joins the set; ig-officer only")
+    public DraftSummary reject(@PathVariable UUID id, @RequestBody RejectRequest request, Authentication user) {
+        return DraftSummary.of(drafts.reject(id, request.reason(), author(user, IgRole.IG_OFFICER)));
     }
 
     private static AgreementDrafts.Author author(Authentication user, IgRole needed) {

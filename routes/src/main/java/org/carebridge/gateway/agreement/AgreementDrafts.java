@@ -40,11 +40,12 @@ public class AgreementDrafts {
     private static final Logger log = LoggerFactory.getLogger(AgreementDrafts.class);
     static final int MAX_BYTES = 256 * 1024;
 
-    public enum State { DRAFT, APPROVED, WITHDRAWN }
+    public enum State { DRAFT, APPROVED, WITHDRAWN, REJECTED }
 
     /** A draft, or an approved text, as it is stored. */
     public record Draft(UUID id, String agreementId, int version, String fileName, String document, State state, List<String> authors,
-                        Instant createdAt, Instant updatedAt, String approvedBy, Instant approvedAt, LocalDate validFrom) {
+                        Instant createdAt, Instant updatedAt, String approvedBy, Instant approvedAt, LocalDate validFrom,
+                        String closedBy, Instant closedAt, String closeReason) {
 
         public String lastAuthor() {
             return authors.get(authors.size() - 1);
@@ -91,6 +92,8 @@ public class AgreementDrafts {
         }
     }
 
+    static final int MAX_REASON = 500;
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final AuditTrail audit;
@@ -106,6 +109,11 @@ public class AgreementDrafts {
     /** Drafts waiting for approval, oldest first. */
     public List<Draft> waiting() {
         return jdbc.query(SELECT + " where state = 'DRAFT' order by created_at, draft_id", ROW);
+    }
+
+    /** The drafts withdrawn or rejected most recently, newest first, so their authors find the reason. */
+    public List<Draft> recentlyClosed(int limit) {
+        return jdbc.query(SELECT + " where state in ('WITHDRAWN', 'REJECTED') order by closed_at desc, draft_id limit ?", ROW, limit);
     }
 
     public Optional<Draft> draft(UUID id) {
@@ -199,6 +207,50 @@ public class AgreementDrafts {
         return draft(id).orElseThrow();
     }
 
+    /**
+     * An admin takes a waiting draft back (any admin: the one who drafted it may have left). Nothing joins the set; the
+     * agreement id and version are free for a new draft.
+     */
+    public Draft withdraw(UUID id, Author actor) {
+        Draft draft = open(id);
+        close(draft, State.WITHDRAWN, null, actor, "agreement-draft-withdrawn");
+        log.info("{} ({}) withdrew the draft of agreement {} v{}", actor.name(), actor.role(), draft.agreementId(), draft.version());
+        return draft(id).orElseThrow();
+    }
+
+    /**
+     * An ig-officer turns a waiting draft down, saying why. The reason is kept with the draft, for its authors to read;
+     * the ledger entry names who rejected which text, not the reason's words.
+     */
+    public Draft reject(UUID id, String reason, Author actor) {
+        Draft draft = open(id);
+        if (reason == null || reason.isBlank()) {
+            throw new Refusal("reason", "Enter the reason for rejecting the draft, so its authors know what to change");
+        }
+        String text = reason.strip();
+        if (text.length() > MAX_REASON) {
+            throw new Refusal("reason", "The reason must be " + MAX_REASON + " characters or fewer");
+        }
+        close(draft, State.REJECTED, text, actor, "agreement-draft-rejected");
+        log.info("{} ({}) rejected the draft of agreement {} v{}", actor.name(), actor.role(), draft.agreementId(), draft.version());
+        return draft(id).orElseThrow();
+    }
+
+    private void close(Draft draft, State state, String reason, Author actor, String step) {
+        transaction.executeWithoutResult(tx -> {
+            int updated = jdbc.update("""
+                    update agreement_draft set state = ?, closed_by = ?, closed_at = ?, close_reason = ?
+                    where draft_id = ? and state = 'DRAFT' and document = ?""",
+                    state.name(), actor.name(), Timestamp.from(Instant.now()), reason, draft.id(), draft.document());
+            if (updated == 0) {
+                throw new Refusal("draft", "Someone changed, approved or closed this draft while you were reading it: read it again");
+            }
+            audit.record(AuditFact.of(AuditKind.CONFIG_CHANGED, actor.name(), actor.role()).agreement(draft.agreementId(), draft.version(), null)
+                    .outcome(step, "draft=" + draft.id() + " before=draft after=" + state.name().toLowerCase() + " text=" + hash(draft.document())
+                            + " authors=" + String.join(",", draft.authors())));
+        });
+    }
+
     /** Each morning (and after an approval): the ledger says which approved agreements came into force today. */
     @Scheduled(initialDelayString = "${carebridge.agreements.in-force-check:1h}", fixedDelayString = "${carebridge.agreements.in-force-check:1h}")
     public void noteComingIntoForce() {
@@ -275,10 +327,11 @@ public class AgreementDrafts {
 
     private static final String SELECT = """
             select draft_id, agreement_id, version, file_name, document, state, authors, created_at, updated_at, approved_by,
-                   approved_at, valid_from from agreement_draft""";
+                   approved_at, valid_from, closed_by, closed_at, close_reason from agreement_draft""";
 
     private static final RowMapper<Draft> ROW = (rs, i) -> new Draft(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3),
             rs.getString(4), rs.getString(5), State.valueOf(rs.getString(6)), Arrays.asList((String[]) rs.getArray(7).getArray()),
             rs.getTimestamp(8).toInstant(), rs.getTimestamp(9).toInstant(), rs.getString(10),
-            rs.getTimestamp(11) == null ? null : rs.getTimestamp(11).toInstant(), rs.getDate(12) == null ? null : rs.getDate(12).toLocalDate());
+            rs.getTimestamp(11) == null ? null : rs.getTimestamp(11).toInstant(), rs.getDate(12) == null ? null : rs.getDate(12).toLocalDate(),
+            rs.getString(13), rs.getTimestamp(14) == null ? null : rs.getTimestamp(14).toInstant(), rs.getString(15));
 }

@@ -49,6 +49,7 @@ public class AgreementPages {
         model.addAttribute("standings", registry.standings().stream()
                 .sorted(Comparator.comparing((AgreementStanding s) -> s.agreement().id()).thenComparing(s -> s.agreement().version())).toList());
         model.addAttribute("drafts", drafts.waiting());
+        model.addAttribute("closedDrafts", drafts.recentlyClosed(10));
         return "console/agreements";
     }
 
@@ -135,6 +136,35 @@ public class AgreementPages {
             return "redirect:/console/agreements/" + approved.agreementId() + "/v" + approved.version();
         } catch (AgreementDrafts.Refusal e) {
             refused(e, model);
+            return draft(draftId, model);
+        }
+    }
+
+    @PostMapping("/console/agreements/drafts/{draftId}/withdraw")
+    String withdraw(@PathVariable String draftId, Authentication user, Model model, RedirectAttributes redirect) {
+        AgreementDrafts.Draft draft = known(draftId);
+        try {
+            drafts.withdraw(draft.id(), new AgreementDrafts.Author(user.getName(), IgRole.ADMIN.configName()));
+            redirect.addFlashAttribute("done", "Draft withdrawn: it will not be approved, and a new draft of " + draft.agreementId()
+                    + " version " + draft.version() + " may be uploaded");
+            return "redirect:/console/agreements/drafts/" + draft.id();
+        } catch (AgreementDrafts.Refusal e) {
+            refused(e, model);
+            return draft(draftId, model);
+        }
+    }
+
+    @PostMapping("/console/agreements/drafts/{draftId}/reject")
+    String reject(@PathVariable String draftId, @RequestParam(required = false) String reason, Authentication user, Model model,
+                  RedirectAttributes redirect) {
+        AgreementDrafts.Draft draft = known(draftId);
+        try {
+            drafts.reject(draft.id(), reason, new AgreementDrafts.Author(user.getName(), IgRole.IG_OFFICER.configName()));
+            redirect.addFlashAttribute("done", "Draft rejected: its authors can read your reason here, and upload a new draft");
+            return "redirect:/console/agreements/drafts/" + draft.id();
+        } catch (AgreementDrafts.Refusal e) {
+            refused(e, model);
+            model.addAttribute("reason", reason);
             return draft(draftId, model);
         }
     }

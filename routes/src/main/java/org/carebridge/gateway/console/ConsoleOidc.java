@@ -32,6 +32,47 @@ final class ConsoleOidc {
     private ConsoleOidc() {
     }
 
+    /**
+     * Sign-out: the console session ends here, and a person who signed in through the provider is sent on to its
+     * {@code end_session_endpoint} (RP-initiated logout, from discovery) with their ID token as {@code id_token_hint}
+     * and the console's sign-in page as {@code post_logout_redirect_uri}, so the provider's session ends too. A local
+     * user, or a provider that offers no end-session endpoint, comes straight back to the sign-in page.
+     */
+    static org.springframework.security.web.authentication.logout.LogoutSuccessHandler signOut(ClientRegistrationRepository registrations,
+                                                                                               String signedOut) {
+        org.springframework.security.web.authentication.logout.SimpleUrlLogoutSuccessHandler local =
+                new org.springframework.security.web.authentication.logout.SimpleUrlLogoutSuccessHandler();
+        local.setDefaultTargetUrl(signedOut);
+        if (registrations == null) {
+            return local;
+        }
+        org.springframework.security.oauth2.client.oidc.web.logout.OidcClientInitiatedLogoutSuccessHandler atProvider =
+                new org.springframework.security.oauth2.client.oidc.web.logout.OidcClientInitiatedLogoutSuccessHandler(registrations);
+        atProvider.setPostLogoutRedirectUri("{baseUrl}" + signedOut);
+        atProvider.setDefaultTargetUrl(signedOut);
+        return (request, response, authentication) -> {
+            if (authentication instanceof org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken token
+                    && token.getPrincipal() instanceof OidcUser) {
+                atProvider.onLogoutSuccess(request, response, authentication);
+            } else {
+                local.onLogoutSuccess(request, response, authentication);
+            }
+        };
+    }
+
+    /** {@code scheme://host[:port]} of a URL, or null when it has none. */
+    static String origin(String url) {
+        try {
+            java.net.URI uri = java.net.URI.create(url);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                return null;
+            }
+            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     static ClientRegistrationRepository registrations(ConsoleOidcProperties oidc) {
         AtomicReference<ClientRegistration> discovered = new AtomicReference<>();
         return id -> {

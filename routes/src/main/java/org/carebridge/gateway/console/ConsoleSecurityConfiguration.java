@@ -32,15 +32,17 @@ import java.io.IOException;
  * stateless; changes accept only JSON bodies, which a cross-site form cannot send.
  * Reading operator and administrator pages is open to operator, admin and auditor; changing needs operator (dead
  * letters) or admin (partners). IG pages take ig-officer and auditor. Agreements are read by admin, ig-officer and
- * auditor; an admin writes drafts and an ig-officer approves them. Every refusal is audited. With
- * {@code carebridge.console.oidc} set, people may also sign in through the organisation's identity provider
- * (authorization code), their roles taken from a claim of the ID token.
+ * auditor; an admin writes or withdraws drafts and an ig-officer approves or rejects them. Every refusal is audited.
+ * With {@code carebridge.console.oidc} set, people may also sign in through the organisation's identity provider
+ * (authorization code), their roles taken from a claim of the ID token, and signing out ends the provider's session too.
  */
 @Configuration(proxyBeanMethods = false)
 public class ConsoleSecurityConfiguration {
 
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+    static final String SIGNED_OUT = "/console/sign-in?signed-out";
 
     private static final String ADMIN = IgRole.ADMIN.name();
     private static final String OPERATOR = IgRole.OPERATOR.name();
@@ -58,6 +60,8 @@ public class ConsoleSecurityConfiguration {
                     .outcome("403", csrf ? "console-csrf-token-missing" : "console-role-required"));
             response.sendRedirect(request.getContextPath() + "/console/forbidden" + (csrf ? "?expired" : ""));
         };
+        org.springframework.security.oauth2.client.registration.ClientRegistrationRepository registrations =
+                oidc.enabled() ? ConsoleOidc.registrations(oidc) : null;
         http.securityMatcher("/console/**")
                 // local users behind the throttle and, when configured, the identity provider: no other way in
                 .authenticationManager(oidc.enabled() ? new ProviderManager(signIn, ConsoleOidc.provider(oidc)) : new ProviderManager(signIn))
@@ -71,7 +75,9 @@ public class ConsoleSecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, "/console/operations/**").hasRole(OPERATOR)
                         .requestMatchers(HttpMethod.POST, "/console/partners/**").hasRole(ADMIN)
                         .requestMatchers(HttpMethod.GET, "/console/agreements", "/console/agreements/**").hasAnyRole(ADMIN, IG_OFFICER, AUDITOR)
-                        .requestMatchers(HttpMethod.POST, "/console/agreements/drafts/*/approve").hasRole(IG_OFFICER)
+                        .requestMatchers(HttpMethod.POST, "/console/agreements/drafts/*/approve", "/console/agreements/drafts/*/reject")
+                            .hasRole(IG_OFFICER)
+                        .requestMatchers(HttpMethod.POST, "/console/agreements/drafts/*/withdraw").hasRole(ADMIN)
                         .requestMatchers(HttpMethod.POST, "/console/agreements/drafts", "/console/agreements/drafts/*/edit").hasRole(ADMIN)
                         .requestMatchers(HttpMethod.POST, "/console/ig/overrides/*/review").hasRole(IG_OFFICER)
                         .requestMatchers("/console/ig/**").hasAnyRole(IG_OFFICER, AUDITOR)
@@ -80,22 +86,22 @@ public class ConsoleSecurityConfiguration {
                 .formLogin(form -> form.loginPage("/console/sign-in").loginProcessingUrl("/console/sign-in")
                         .defaultSuccessUrl("/console/", false).failureHandler((request, response, e) -> response.sendRedirect(request.getContextPath()
                                 + (e instanceof IgSignInThrottle.Throttled ? "/console/sign-in?wait" : "/console/sign-in?error"))))
-                .logout(logout -> logout.logoutUrl("/console/sign-out").logoutSuccessUrl("/console/sign-in?signed-out")
-                        .deleteCookies("JSESSIONID"))
+                .logout(logout -> logout.logoutUrl("/console/sign-out").deleteCookies("JSESSIONID")
+                        .logoutSuccessHandler(ConsoleOidc.signOut(registrations, SIGNED_OUT)))
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED)
                         .sessionFixation(fixation -> fixation.changeSessionId())
                         .invalidSessionUrl("/console/sign-in?expired"))
                 .exceptionHandling(exceptions -> exceptions.accessDeniedHandler(forbidden))
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(contentSecurityPolicy(oidc)))
                         .frameOptions(frame -> frame.deny())
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)));
         if (oidc.enabled()) {
             http.addFilterBefore(new ConsoleOidcCallback(),
                     org.springframework.security.oauth2.client.web.OAuth2LoginAuthenticationFilter.class);
             http.oauth2Login(login -> login.loginPage("/console/sign-in")
-                    .clientRegistrationRepository(ConsoleOidc.registrations(oidc))
+                    .clientRegistrationRepository(registrations)
                     .authorizationEndpoint(endpoint -> endpoint.baseUri(ConsoleOidc.AUTHORIZATION_BASE)
                             .authorizationRequestRepository(new ConsoleOidcSignIns(jdbc)))
                     .redirectionEndpoint(endpoint -> endpoint.baseUri(ConsoleOidc.CALLBACK_BASE + "/*"))
@@ -113,6 +119,16 @@ public class ConsoleSecurityConfiguration {
         return http.build();
     }
 
+    /**
+     * Signing out sends the browser on to the identity provider's end-session endpoint, the redirect of a form post, which
+     * browsers hold to form-action: the provider's origin is allowed there, and nowhere else.
+     */
+    static String contentSecurityPolicy(ConsoleOidcProperties oidc) {
+        String provider = oidc.enabled() ? ConsoleOidc.origin(oidc.issuerUri()) : null;
+        return provider == null ? CONTENT_SECURITY_POLICY
+                : CONTENT_SECURITY_POLICY.replace("form-action 'self'", "form-action 'self' " + provider);
+    }
+
     @Bean
     @Order(0)
     SecurityFilterChain adminApiChain(HttpSecurity http, AuditTrail audit, IgSignIn signIn) throws Exception {
@@ -120,7 +136,9 @@ public class ConsoleSecurityConfiguration {
                 .authenticationManager(new ProviderManager(signIn))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(HttpMethod.GET, "/admin/api/agreements", "/admin/api/agreements/**").hasAnyRole(ADMIN, IG_OFFICER, AUDITOR)
-                        .requestMatchers(HttpMethod.POST, "/admin/api/agreements/drafts/*/approve").hasRole(IG_OFFICER)
+                        .requestMatchers(HttpMethod.POST, "/admin/api/agreements/drafts/*/approve", "/admin/api/agreements/drafts/*/reject")
+                            .hasRole(IG_OFFICER)
+                        .requestMatchers(HttpMethod.POST, "/admin/api/agreements/drafts/*/withdraw").hasRole(ADMIN)
                         .requestMatchers(HttpMethod.POST, "/admin/api/agreements/drafts", "/admin/api/agreements/drafts/*").hasRole(ADMIN)
                         .requestMatchers(HttpMethod.GET, "/admin/api/**").hasAnyRole(ADMIN, OPERATOR, AUDITOR)
                         .requestMatchers(HttpMethod.POST, "/admin/api/dead-letters/**").hasRole(OPERATOR)

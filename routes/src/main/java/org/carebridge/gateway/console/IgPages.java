@@ -58,10 +58,12 @@ public class IgPages {
     private final AuditTrail audit;
     private final MonthlyReports reports;
     private final org.carebridge.gateway.report.AreaNames areaNames;
+    private final ca.uhn.fhir.context.FhirContext fhir;
 
     IgPages(IgSearch search, IgQueries queries, SubjectKeys subjectKeys, DeliveryStore deliveries, AuditTrail audit, MonthlyReports reports,
-            org.carebridge.gateway.report.AreaNames areaNames) {
+            org.carebridge.gateway.report.AreaNames areaNames, ca.uhn.fhir.context.FhirContext fhir) {
         this.areaNames = areaNames;
+        this.fhir = fhir;
         this.search = search;
         this.queries = queries;
         this.subjectKeys = subjectKeys;
@@ -239,6 +241,35 @@ public class IgPages {
         model.addAttribute("to", last.toString());
         model.addAttribute("months", count);
         return "console/ig-monthly";
+    }
+
+    /** One month's report as the FHIR MeasureReport the gateway sends, or as CSV: the same as {@code GET /ig/reports/monthly}. */
+    @GetMapping({"/console/ig/monthly/{month}.json", "/console/ig/monthly/{month}.csv"})
+    ResponseEntity<String> monthlyDownload(@PathVariable String month, jakarta.servlet.http.HttpServletRequest request, Authentication user) {
+        java.time.YearMonth period;
+        try {
+            if (!month.matches("\\d{4}-\\d{2}")) {
+                throw new DateTimeParseException("not YYYY-MM", month, 0);
+            }
+            period = java.time.YearMonth.parse(month);
+        } catch (DateTimeParseException e) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no such month");
+        }
+        if (period.isAfter(java.time.YearMonth.now(ENGLAND))) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no such month");
+        }
+        boolean csv = request.getRequestURI().endsWith(".csv");
+        org.carebridge.gateway.report.MonthlyReport report = reports.of(period);
+        read(user, "GET /console/ig/monthly/" + period + (csv ? ".csv" : ".json"), "month=" + period + " format=" + (csv ? "csv" : "fhir"));
+        if (csv) {
+            return ResponseEntity.ok().contentType(IgController.CSV)
+                    .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"monthly-monitoring-report-" + period + ".csv\"")
+                    .body(org.carebridge.gateway.report.MonthlyReportCsv.of(report));
+        }
+        return ResponseEntity.ok().contentType(org.carebridge.gateway.fhir.OperationOutcomes.FHIR_JSON)
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"monthly-monitoring-report-" + period + ".json\"")
+                .body(fhir.newJsonParser().setPrettyPrint(true).encodeResourceToString(
+                        org.carebridge.gateway.report.MonthlyMeasureReport.of(report)));
     }
 
     static String label(String system) {

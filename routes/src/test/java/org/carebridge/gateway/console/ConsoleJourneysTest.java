@@ -265,6 +265,15 @@ class ConsoleJourneysTest extends GatewayTest {
         b.open("/console/ig/monthly");
         assertThat(b.text()).contains("Monthly monitoring report", "no data yet");
         b.check("ig-monthly");
+        String month = b.find("to").getAttribute("value");
+        b.find("download-csv").click();
+        Path monthlyCsv = b.downloads.resolve("monthly-monitoring-report-" + month + ".csv");
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(monthlyCsv) && Files.size(monthlyCsv) > 0);
+        assertThat(Files.readString(monthlyCsv)).startsWith(org.carebridge.gateway.report.MonthlyReportCsv.HEADER);
+        b.find("download-measure-report").click();
+        Path measureReport = b.downloads.resolve("monthly-monitoring-report-" + month + ".json");
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(measureReport) && Files.size(measureReport) > 0);
+        assertThat(json(Files.readString(measureReport)).path("resourceType").asText()).isEqualTo("MeasureReport");
         // the search, the record, the report, its download and the chart were each read under the officer's name
         await().atMost(Duration.ofSeconds(20)).until(() -> igOfficerReads() - readsBefore >= 6);
         assertThat(jdbc.queryForList("select reason from audit_entry where kind = 'AUDIT_READ' and actor = 'ig-officer'", String.class))
@@ -279,6 +288,10 @@ class ConsoleJourneysTest extends GatewayTest {
         b.signIn("admin", ConsoleUsers.password(DATA_DIR, "admin"));
         b.open("/console/agreements");
         assertThat(b.find("agreements").getText()).contains("placement-notification version 1", "In force");
+        // one table per list, from the shared table fragment
+        assertThat(b.driver.findElements(By.cssSelector("table#agreements"))).hasSize(1);
+        assertThat(b.driver.findElements(By.cssSelector("table#agreements thead th")))
+                .extracting(org.openqa.selenium.WebElement::getText).containsExactly("Agreement", "Valid", "Review", "State");
         b.check("admin-agreements");
         b.press("new-draft");
         b.find("fileName").sendKeys("return-home-v9.yaml");
@@ -458,6 +471,25 @@ class ConsoleJourneysTest extends GatewayTest {
         assertThat(b.find("draft-state").getText()).isEqualTo("Waiting for approval");
         b.check("oidc-lead-own-draft-refused");
         assertThat(jdbc.queryForObject("select state from agreement_draft where agreement_id = ?", String.class, id)).isEqualTo("DRAFT");
+        // as an admin, the author takes the draft back instead
+        b.press("withdraw");
+        assertThat(b.find("done-text").getText()).contains("Draft withdrawn");
+        assertThat(b.find("draft-state").getText()).isEqualTo("Withdrawn");
+        assertThat(b.find("draft-closed-by").getText()).startsWith("oidc-lead, ");
+        assertThat(b.driver.findElements(By.id("approve"))).isEmpty();
+        b.check("oidc-lead-draft-withdrawn");
+        assertThat(jdbc.queryForObject("select state from agreement_draft where agreement_id = ?", String.class, id)).isEqualTo("WITHDRAWN");
+
+        // signing out ends the provider's session too (RP-initiated logout), and the browser comes back to the console
+        b.press("sign-out");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(b.driver.getCurrentUrl()).as(b.text())
+                .contains("/console/sign-in?signed-out"));
+        assertThat(b.text()).contains("You have signed out");
+        assertThat(IDENTITY_PROVIDER.signedOut()).contains("sub-oidc-lead");
+        b.check("oidc-signed-out");
+        b.press("sign-in-oidc");
+        assertThat(b.driver.getCurrentUrl()).startsWith(IDENTITY_PROVIDER.issuer() + "/authorize");
+        assertThat(b.driver.findElements(By.id("idp-continue"))).as("the provider's session ended").isEmpty();
 
         // someone the provider knows but who holds no console role is signed in and may do nothing
         b.driver.manage().deleteAllCookies();

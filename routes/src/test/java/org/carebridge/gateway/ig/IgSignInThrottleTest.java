@@ -43,6 +43,12 @@ class IgSignInThrottleTest extends GatewayTest {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    org.carebridge.gateway.audit.AuditTrail audit;
+
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate transaction;
+
     @Test
     void threeHundredWrongPasswordsLockTheUserAndTheAddressUntilAnOfficerClearsThem() throws Exception {
         String auditor = password("auditor");
@@ -106,6 +112,59 @@ class IgSignInThrottleTest extends GatewayTest {
         assertThat(auditor.get("/ig/sign-in-lockouts").statusCode()).isEqualTo(403);
         assertThat(auditor.delete("/ig/sign-in-lockouts/user/ig-officer").statusCode()).isEqualTo(403);
         assertThat(as("cs-suffolk").get("/ig/sign-in-lockouts").statusCode()).isEqualTo(403);
+    }
+
+    /** Two nodes' throttles over the one database: failures on either count towards the same delay and lockout. */
+    @Test
+    void twoNodesCountTheSameFailuresAndALockoutOutlivesTheNodeThatSawIt() {
+        String address = "198.51.100." + (1 + new java.util.Random().nextInt(250)) + "-" + java.util.UUID.randomUUID();
+        IgSignInThrottle nodeA = node();
+        IgSignInThrottle nodeB = node();
+
+        nodeA.failed("nobody", false, address);
+        nodeB.failed("nobody", false, address);
+        nodeA.failed("nobody", false, address);
+        // three free attempts between them; one node alone would still have one left
+        nodeB.check("nobody", false, address);
+        nodeB.failed("nobody", false, address);
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(
+                () -> nodeA.check("nobody", false, address), IgSignInThrottle.Throttled.class)).isNotNull()
+                .as("the fourth failure, seen by the other node, delays the next attempt on this one")
+                .satisfies(t -> {
+                    assertThat(t.locked()).isFalse();
+                    assertThat(t.retryAfter()).isPositive();
+                });
+
+        long lockedBefore = lockedEntries();
+        for (int i = 0; i < 3; i++) {
+            nodeA.failed("nobody", false, address);
+            nodeB.failed("nobody", false, address);
+        }
+        // ten failures in all (including the attempt refused unchecked): locked, once, in the ledger
+        assertThat(lockedEntries() - lockedBefore).isEqualTo(1);
+
+        // a node started afterwards (a restart) finds the lockout where the others left it
+        IgSignInThrottle restarted = node();
+        IgSignInThrottle.Throttled refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                () -> restarted.check("nobody", false, address), IgSignInThrottle.Throttled.class);
+        assertThat(refused).isNotNull();
+        assertThat(refused.locked()).isTrue();
+        assertThat(refused.retryAfter()).isGreaterThan(java.time.Duration.ofMinutes(14));
+        assertThat(restarted.locked()).anySatisfy(l -> {
+            assertThat(l.kind() + " " + l.name()).isEqualTo("address " + address);
+            // and the attempt it just refused unchecked counts too
+            assertThat(l.failures()).isEqualTo(12);
+        });
+
+        assertThat(restarted.clear("address", address, "ig-officer")).isTrue();
+        nodeA.check("nobody", false, address);
+        nodeB.check("nobody", false, address);
+    }
+
+    /** A throttle as each node builds it: the production's 3 free attempts and lockout after 10, a first delay of a minute. */
+    private IgSignInThrottle node() {
+        return new IgSignInThrottle(audit, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), jdbc, transaction, 3,
+                java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(5), 10, java.time.Duration.ofMinutes(15), 10000);
     }
 
     private record Response(int status, long retryAfter) {

@@ -32,7 +32,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * An OpenID Connect provider on loopback for the console's sign-in tests: discovery, an authorization endpoint with a
  * sign-in form, a token endpoint (authorization code, client secret by HTTP Basic) issuing RS256 ID tokens, and the
  * JWK set. Its people are a username and the roles claim its tokens carry. The protocol is the real one, end to end
- * through the browser; the people and the single client are the test's.
+ * through the browser; the people and the single client are the test's. A person who signed in has a session here (a
+ * cookie), offered as "Continue as" on the next authorization, until RP-initiated logout at the end-session endpoint
+ * ends it: that checks the ID token given as id_token_hint and sends the browser to post_logout_redirect_uri.
  */
 public final class TestIdentityProvider implements AutoCloseable {
 
@@ -46,6 +48,8 @@ public final class TestIdentityProvider implements AutoCloseable {
     private final RSAKey key;
     private final Map<String, List<String>> people;
     private final Map<String, Grant> codes = new ConcurrentHashMap<>();
+    private final Map<String, String> sessions = new ConcurrentHashMap<>();
+    private final List<String> signedOut = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public TestIdentityProvider(Map<String, List<String>> people) {
         this.people = Map.copyOf(people);
@@ -60,6 +64,7 @@ public final class TestIdentityProvider implements AutoCloseable {
         server.createContext("/.well-known/openid-configuration", this::discovery);
         server.createContext("/authorize", this::authorize);
         server.createContext("/token", this::token);
+        server.createContext("/logout", this::logout);
         server.createContext("/jwks", exchange -> send(exchange, 200, "application/json", new JWKSet(key.toPublicJWK()).toString()));
         server.start();
     }
@@ -68,10 +73,15 @@ public final class TestIdentityProvider implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** The subjects whose session ended through RP-initiated logout, in order. */
+    public List<String> signedOut() {
+        return List.copyOf(signedOut);
+    }
+
     private void discovery(HttpExchange exchange) throws IOException {
         String issuer = issuer();
         send(exchange, 200, "application/json", """
-                {"issuer":"%1$s","authorization_endpoint":"%1$s/authorize","token_endpoint":"%1$s/token","jwks_uri":"%1$s/jwks",
+                {"issuer":"%1$s","authorization_endpoint":"%1$s/authorize","token_endpoint":"%1$s/token","jwks_uri":"%1$s/jwks","end_session_endpoint":"%1$s/logout",
                  "response_types_supported":["code"],"subject_types_supported":["public"],
                  "id_token_signing_alg_values_supported":["RS256"],"scopes_supported":["openid","profile"],
                  "token_endpoint_auth_methods_supported":["client_secret_basic"],"grant_types_supported":["authorization_code"]}"""
@@ -83,12 +93,16 @@ public final class TestIdentityProvider implements AutoCloseable {
         Map<String, String> query = form(exchange.getRequestURI().getRawQuery());
         if ("POST".equals(exchange.getRequestMethod())) {
             Map<String, String> posted = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            if (!CLIENT_ID.equals(posted.get("client_id")) || !people.containsKey(posted.get("username"))) {
+            String username = posted.containsKey("continue") ? signedIn(exchange) : posted.get("username");
+            if (!CLIENT_ID.equals(posted.get("client_id")) || username == null || !people.containsKey(username)) {
                 send(exchange, 400, "text/plain", "unknown client or person");
                 return;
             }
+            String session = UUID.randomUUID().toString();
+            sessions.put(session, username);
+            exchange.getResponseHeaders().add("Set-Cookie", "idp_session=" + session + "; Path=/; HttpOnly; SameSite=Lax");
             String code = UUID.randomUUID().toString();
-            codes.put(code, new Grant(posted.get("username"), posted.get("nonce"), posted.get("redirect_uri"), Instant.now().plusSeconds(60)));
+            codes.put(code, new Grant(username, posted.get("nonce"), posted.get("redirect_uri"), Instant.now().plusSeconds(60)));
             exchange.getResponseHeaders().add("Location", posted.get("redirect_uri") + "?code=" + code + "&state="
                     + URLEncoder.encode(posted.get("state"), StandardCharsets.UTF_8));
             send(exchange, 302, "text/plain", "");
@@ -103,11 +117,14 @@ public final class TestIdentityProvider implements AutoCloseable {
             hidden.append("<input type=\"hidden\" name=\"").append(name).append("\" value=\"").append(html(query.getOrDefault(name, "")))
                     .append("\">");
         }
+        String current = signedIn(exchange);
+        String resume = current == null ? "" : "<form method=\"post\" action=\"/authorize\">" + hidden
+                + "<button type=\"submit\" name=\"continue\" value=\"yes\" id=\"idp-continue\">Continue as " + html(current) + "</button></form>";
         send(exchange, 200, "text/html; charset=utf-8", """
                 <!DOCTYPE html><html lang="en"><head><title>Test identity provider</title></head><body><main>
-                <h1>Test identity provider</h1><form method="post" action="/authorize">%s
+                <h1>Test identity provider</h1>%s<form method="post" action="/authorize">%s
                 <label for="idp-username">Username</label><input id="idp-username" name="username" type="text">
-                <button type="submit" id="idp-sign-in">Sign in</button></form></main></body></html>""".formatted(hidden));
+                <button type="submit" id="idp-sign-in">Sign in</button></form></main></body></html>""".formatted(resume, hidden));
     }
 
     private void token(HttpExchange exchange) throws IOException {
@@ -138,6 +155,55 @@ public final class TestIdentityProvider implements AutoCloseable {
         }
         send(exchange, 200, "application/json", "{\"access_token\":\"" + UUID.randomUUID() + "\",\"token_type\":\"Bearer\",\"expires_in\":300,"
                 + "\"scope\":\"openid profile\",\"id_token\":\"" + idToken.serialize() + "\"}");
+    }
+
+    /** RP-initiated logout: the ID token must be one this provider signed for the client; the session ends. */
+    private void logout(HttpExchange exchange) throws IOException {
+        Map<String, String> query = form(exchange.getRequestURI().getRawQuery());
+        String subject;
+        try {
+            SignedJWT hint = SignedJWT.parse(query.getOrDefault("id_token_hint", ""));
+            if (!hint.verify(new com.nimbusds.jose.crypto.RSASSAVerifier(key.toRSAPublicKey()))
+                    || !hint.getJWTClaimsSet().getAudience().contains(CLIENT_ID) || !issuer().equals(hint.getJWTClaimsSet().getIssuer())) {
+                send(exchange, 400, "text/plain", "id_token_hint is not an ID token of this provider");
+                return;
+            }
+            subject = hint.getJWTClaimsSet().getSubject();
+        } catch (java.text.ParseException | JOSEException e) {
+            send(exchange, 400, "text/plain", "id_token_hint is not an ID token of this provider");
+            return;
+        }
+        String back = query.get("post_logout_redirect_uri");
+        if (back == null || !back.startsWith("https://")) {
+            send(exchange, 400, "text/plain", "post_logout_redirect_uri is required");
+            return;
+        }
+        String session = session(exchange);
+        if (session != null) {
+            sessions.remove(session);
+        }
+        signedOut.add(subject);
+        exchange.getResponseHeaders().add("Set-Cookie", "idp_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+        exchange.getResponseHeaders().add("Location", back + (query.containsKey("state")
+                ? (back.contains("?") ? "&" : "?") + "state=" + URLEncoder.encode(query.get("state"), StandardCharsets.UTF_8) : ""));
+        send(exchange, 302, "text/plain", "");
+    }
+
+    private String signedIn(HttpExchange exchange) {
+        String session = session(exchange);
+        return session == null ? null : sessions.get(session);
+    }
+
+    private static String session(HttpExchange exchange) {
+        for (String header : exchange.getRequestHeaders().getOrDefault("Cookie", List.of())) {
+            for (String cookie : header.split(";")) {
+                String c = cookie.strip();
+                if (c.startsWith("idp_session=")) {
+                    return c.substring("idp_session=".length());
+                }
+            }
+        }
+        return null;
     }
 
     private static Map<String, String> form(String raw) {
