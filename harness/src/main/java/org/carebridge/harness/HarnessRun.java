@@ -56,6 +56,7 @@ public final class HarnessRun {
     private final List<Process> started = new ArrayList<>();
     private final String stamp = Long.toString(System.currentTimeMillis(), 36);
 
+    private final String loadAtStart = loadAverage();
     private int sinkPort;
     private int sinkControl;
     private Path pkiDir;
@@ -92,7 +93,7 @@ public final class HarnessRun {
         template = config.resolve("examples/placement-notification.json");
         Map<String, List<Phase>> results = new LinkedHashMap<>();
         Map<String, String> memory = new LinkedHashMap<>();
-        String verified;
+        Map<String, String> verified = new LinkedHashMap<>();
 
         log("run directory " + run);
         System_ gateway = startGateway();
@@ -102,7 +103,7 @@ public final class HarnessRun {
             results.put("gateway", measureClosed(gateway));
             openRate = openRate(results.get("gateway"));
             results.get("gateway").addAll(measureOpen(gateway, openRate));
-            verified = sinkGet("/verify?prefix=gateway-");
+            verified.put("gateway", sinkGet("/verify?prefix=gateway-"));
             memory.put("gateway", memory(gateway));
         } finally {
             stop(gateway);
@@ -112,7 +113,7 @@ public final class HarnessRun {
             try {
                 results.put("baseline", measureClosed(baseline));
                 results.get("baseline").addAll(measureOpen(baseline, openRate));
-                verified += " (baseline " + sinkGet("/verify?prefix=baseline-").lines().findFirst().orElse("") + ")";
+                verified.put("baseline", sinkGet("/verify?prefix=baseline-"));
                 memory.put("baseline", memory(baseline));
             } finally {
                 stop(baseline);
@@ -122,7 +123,8 @@ public final class HarnessRun {
         System.out.println(report);
         Files.writeString(run.resolve("harness-report.md"), report);
         Files.writeString(run.getParent().resolve("harness-report.md"), report);
-        if (!verified.startsWith("checked") || verified.contains("failed 1") || !verified.matches("(?s)checked [1-9].*failed 0.*")) {
+        // every system's sample must have opened, and there must have been one
+        if (!verified.values().stream().allMatch(v -> v.lines().findFirst().orElse("").matches("checked [1-9]\\d* failed 0"))) {
             throw new IllegalStateException("the sampled copies did not all open: " + verified);
         }
     }
@@ -342,19 +344,20 @@ public final class HarnessRun {
         return peakBefore + " " + peakAfter + " " + ProcessCpu.peakRssBytes(system.process().pid()) / (1024 * 1024);
     }
 
-    private String table(Map<String, List<Phase>> results, Map<String, String> memory, double openRate, String verified) {
+    private String table(Map<String, List<Phase>> results, Map<String, String> memory, double openRate, Map<String, String> verified) {
         List<Phase> g = results.get("gateway");
         List<Phase> b = results.getOrDefault("baseline", List.of());
         StringBuilder t = new StringBuilder();
         t.append(String.format(Locale.ROOT, "CareBridge harness, %s: %d cores, %d run(s) of %.0f s per phase, %d connections, "
                         + "%d recipients per record; open loop at %.1f records/s; medians of the runs%n%n",
                 Instant.now(), Runtime.getRuntime().availableProcessors(), runs, seconds, connections, RECIPIENTS, openRate));
+        t.append("load average (1, 5, 15 min) at the start: ").append(loadAtStart).append("; at the end: ").append(loadAverage()).append("\n\n");
         t.append("| measure | gateway | baseline | gateway / baseline |\n|---|---|---|---|\n");
-        row(t, "closed loop: sustained end to end (records/s)", g, b, "closed", Phase::deliveredPerSecond, "%.0f");
-        row(t, "closed loop: accepted (records/s)", g, b, "closed", Phase::acceptedPerSecond, "%.0f");
+        row(t, "closed loop: sustained end to end (records/s)", g, b, "closed", Phase::deliveredPerSecond, "%.1f");
+        row(t, "closed loop: accepted (records/s)", g, b, "closed", Phase::acceptedPerSecond, "%.1f");
         row(t, "closed loop: CPU per record, JVM (us)", g, b, "closed", Phase::cpuPerRecordUs, "%.0f");
         row(t, "closed loop: CPU per record, PostgreSQL (us)", g, b, "closed", Phase::postgresPerRecordUs, "%.0f");
-        row(t, "open loop: delivered (records/s)", g, b, "open", Phase::deliveredPerSecond, "%.0f");
+        row(t, "open loop: delivered (records/s)", g, b, "open", Phase::deliveredPerSecond, "%.1f");
         row(t, "open loop: acceptance to delivery p50 (ms)", g, b, "open", Phase::e2eP50, "%.1f");
         row(t, "open loop: acceptance to delivery p99 (ms)", g, b, "open", Phase::e2eP99, "%.1f");
         row(t, "open loop: acceptance to delivery p99.9 (ms)", g, b, "open", Phase::e2eP999, "%.1f");
@@ -370,8 +373,9 @@ public final class HarnessRun {
             t.append(cells(names[i], Double.parseDouble(gm[i]), Double.parseDouble(bm[i]), "%.0f"));
         }
         int refused = Stream.concat(g.stream(), b.stream()).mapToInt(Phase::refused).sum();
-        t.append(String.format(Locale.ROOT, "%nrefused or failed requests in all phases: %d; sampled copies opened at the sinks: %s%n",
-                refused, verified.lines().findFirst().orElse("") + (verified.contains("baseline") ? verified.substring(verified.indexOf(" (baseline")) : "")));
+        t.append(String.format(Locale.ROOT, "%nrefused or failed requests in all phases: %d%n", refused));
+        verified.forEach((system, result) -> t.append("sampled copies opened at the sinks, ").append(system).append(": ")
+                .append(result.strip().replace("\n", "; ")).append('\n'));
         return t.toString();
     }
 
@@ -465,6 +469,15 @@ public final class HarnessRun {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "unknown";
         }
     }
 

@@ -72,6 +72,7 @@ public final class LoadGenerator {
         AtomicInteger accepted = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         AtomicInteger sent = new AtomicInteger();
+        java.util.Map<String, AtomicInteger> answers = new java.util.concurrent.ConcurrentHashMap<>();
         long start = System.nanoTime();
 
         if ("open".equals(mode)) {
@@ -92,6 +93,8 @@ public final class LoadGenerator {
                             long now = System.nanoTime();
                             inFlight.release();
                             accept.recordValue(Math.max(0, now - due) / 1000);
+                            answers.computeIfAbsent(failure == null ? String.valueOf(response.statusCode())
+                                    : failure.getClass().getSimpleName(), k -> new AtomicInteger()).incrementAndGet();
                             if (failure == null && response.statusCode() == 202) {
                                 acceptedAt.set(seq, now);
                                 accepted.incrementAndGet();
@@ -115,6 +118,7 @@ public final class LoadGenerator {
                             int status = client.send(request(url, body, prefix + seq), HttpResponse.BodyHandlers.discarding()).statusCode();
                             long now = System.nanoTime();
                             accept.recordValue((now - t0) / 1000);
+                            answers.computeIfAbsent(String.valueOf(status), k -> new AtomicInteger()).incrementAndGet();
                             if (status == 202) {
                                 acceptedAt.set(seq, now);
                                 accepted.incrementAndGet();
@@ -122,6 +126,7 @@ public final class LoadGenerator {
                                 refused.incrementAndGet();
                             }
                         } catch (Exception e) {
+                            answers.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicInteger()).incrementAndGet();
                             refused.incrementAndGet();
                         }
                     }
@@ -139,6 +144,7 @@ public final class LoadGenerator {
                 "mode=%s%nsent=%d%naccepted=%d%nrefused=%d%nstart=%d%nend=%d%naccept.p50=%d%naccept.p99=%d%naccept.p999=%d%naccept.max=%d%n",
                 mode, sent.get(), accepted.get(), refused.get(), start, end,
                 accept.getValueAtPercentile(50), accept.getValueAtPercentile(99), accept.getValueAtPercentile(99.9), accept.getMaxValue()));
+        report.append("answers=").append(new java.util.TreeMap<>(answers)).append('\n');
         report.append("records\n");
         for (int i = 0; i < Math.min(sent.get(), acceptedAt.length()); i++) {
             long at = acceptedAt.get(i);
@@ -147,8 +153,8 @@ public final class LoadGenerator {
             }
         }
         Files.writeString(out, report.toString());
-        System.out.printf(Locale.ROOT, "%s: sent %d, accepted %d, refused %d in %.1f s%n", mode, sent.get(), accepted.get(),
-                refused.get(), (end - start) / 1e9);
+        System.out.printf(Locale.ROOT, "%s: sent %d, accepted %d, refused %d in %.1f s; answers %s%n", mode, sent.get(),
+                accepted.get(), refused.get(), (end - start) / 1e9, new java.util.TreeMap<>(answers));
         System.exit(0);
     }
 

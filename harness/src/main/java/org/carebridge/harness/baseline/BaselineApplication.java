@@ -62,6 +62,9 @@ public class BaselineApplication {
                 return tls;
             }
         });
+        // with a client certificate HttpClient marks each connection with the TLS principal and would not reuse it for
+        // a request without that user token: keep-alive, as the gateway's JDK client has
+        component.setHttpClientConfigurer(builder -> builder.disableConnectionState());
         component.setMaxTotalConnections(200);
         component.setConnectionsPerRoute(32);
         return component;
@@ -81,13 +84,16 @@ public class BaselineApplication {
                         .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(202))
                         .setBody(constant(""));
 
-                from("jms:queue:baseline.delivery?concurrentConsumers={{baseline.consumers}}")
+                // acknowledged after the three posts, as the gateway's delivery routes
+                from("jms:queue:baseline.delivery?concurrentConsumers={{baseline.consumers}}&acknowledgementModeName=CLIENT_ACKNOWLEDGE")
                         .routeId("baseline-delivery")
                         .removeHeaders("*", "X-CareBridge-Message-Id", "Content-Type")
                         .setHeader(Exchange.HTTP_METHOD, constant("POST"))
-                        .to(sink + "/partners/cs-norfolk")
-                        .to(sink + "/fhir/health-norfolk/process-message")
-                        .to(sink + "/partners/vs-suffolk");
+                        // each recipient gets the body as it came off the queue; any failure rolls the message back
+                        .multicast().stopOnException()
+                            .to(sink + "/partners/cs-norfolk", sink + "/fhir/health-norfolk/process-message",
+                                sink + "/partners/vs-suffolk")
+                        .end();
             }
         };
     }
