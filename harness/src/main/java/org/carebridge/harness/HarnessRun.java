@@ -57,6 +57,8 @@ public final class HarnessRun {
     private final String stamp = Long.toString(System.currentTimeMillis(), 36);
 
     private final String loadAtStart = loadAverage();
+    /** Per system: CPU in ms per second with no load, of the JVM and of PostgreSQL. */
+    private final Map<String, double[]> idle = new LinkedHashMap<>();
     private int sinkPort;
     private int sinkControl;
     private Path pkiDir;
@@ -138,6 +140,7 @@ public final class HarnessRun {
 
     private List<Phase> measureClosed(System_ system) throws Exception {
         phase(system, "warm", "closed", 0, warmup, 0);
+        idle.put(system.name(), idleCpu(system));
         List<Phase> phases = new ArrayList<>();
         for (int r = 1; r <= runs; r++) {
             phases.add(phase(system, "closed" + r, "closed", 0, 0, seconds));
@@ -217,6 +220,19 @@ public final class HarnessRun {
                 phase.e2eP50(), phase.e2eP99(), phase.e2eP999(), phase.acceptP50(), phase.acceptP99(), phase.acceptP999(),
                 phase.cpuPerRecordUs(), phase.postgresPerRecordUs()));
         return phase;
+    }
+
+    /** Ten seconds with no load after the warm-up: the background work that every per-record figure also carries. */
+    private double[] idleCpu(System_ system) throws InterruptedException {
+        long cpu0 = ProcessCpu.nanos(system.process().pid(), false);
+        long pg0 = system.postgresPid() > 0 ? ProcessCpu.treeNanos(system.postgresPid()) : 0;
+        long t0 = System.nanoTime();
+        Thread.sleep(10_000);
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        double jvm = (ProcessCpu.nanos(system.process().pid(), false) - cpu0) / 1e6 / elapsed;
+        double pg = system.postgresPid() > 0 ? (ProcessCpu.treeNanos(system.postgresPid()) - pg0) / 1e6 / elapsed : 0;
+        log(String.format(Locale.ROOT, "%s idle: JVM %.1f ms CPU per s, PostgreSQL %.1f ms per s", system.name(), jvm, pg));
+        return new double[] {jvm, pg};
     }
 
     /** Until every copy arrived, or nothing new arrived for a minute. */
@@ -366,6 +382,10 @@ public final class HarnessRun {
         row(t, "open loop: 202 p99.9 (ms, from the due time)", g, b, "open", Phase::acceptP999, "%.1f");
         row(t, "open loop: CPU per record, JVM (us)", g, b, "open", Phase::cpuPerRecordUs, "%.0f");
         row(t, "open loop: CPU per record, PostgreSQL (us)", g, b, "open", Phase::postgresPerRecordUs, "%.0f");
+        double[] gi = idle.getOrDefault("gateway", new double[] {Double.NaN, Double.NaN});
+        double[] bi = idle.getOrDefault("baseline", new double[] {0, 0});
+        t.append(cells("no load, after the warm-up: CPU, JVM (ms per s)", gi[0], bi[0], "%.1f"));
+        t.append(cells("no load, after the warm-up: CPU, PostgreSQL (ms per s)", gi[1], bi[1], "%.1f"));
         String[] gm = memory.getOrDefault("gateway", "0 0 0").split(" ");
         String[] bm = memory.getOrDefault("baseline", "0 0 0").split(" ");
         String[] names = {"heap peak before a collection (MB)", "heap peak after a collection (MB)", "RSS peak (MB)"};
