@@ -213,7 +213,8 @@ public final class HarnessRun {
                 e2e.getValueAtPercentile(50) / 1e3, e2e.getValueAtPercentile(99) / 1e3, e2e.getValueAtPercentile(99.9) / 1e3,
                 Long.parseLong(summary.get("accept.p50")) / 1e3, Long.parseLong(summary.get("accept.p99")) / 1e3,
                 Long.parseLong(summary.get("accept.p999")) / 1e3,
-                delivered == 0 ? 0 : cpu / 1e3 / delivered, delivered == 0 ? 0 : pg / 1e3 / delivered);
+                delivered == 0 ? 0 : cpu / 1e3 / delivered,
+                system.postgresPid() <= 0 ? Double.NaN : delivered == 0 ? 0 : pg / 1e3 / delivered);
         log(String.format(Locale.ROOT, "%s %s: accepted %d (refused %d) at %.0f/s, delivered %d records at %.0f/s; "
                         + "acceptance to delivery p50 %.1f p99 %.1f p99.9 %.1f ms; 202 p50 %.1f p99 %.1f p99.9 %.1f ms; CPU %.0f us/record, PostgreSQL %.0f us/record",
                 system.name(), label, accepted, phase.refused(), phase.acceptedPerSecond(), delivered, phase.deliveredPerSecond(),
@@ -230,7 +231,7 @@ public final class HarnessRun {
         Thread.sleep(10_000);
         double elapsed = (System.nanoTime() - t0) / 1e9;
         double jvm = (ProcessCpu.nanos(system.process().pid(), false) - cpu0) / 1e6 / elapsed;
-        double pg = system.postgresPid() > 0 ? (ProcessCpu.treeNanos(system.postgresPid()) - pg0) / 1e6 / elapsed : 0;
+        double pg = system.postgresPid() > 0 ? (ProcessCpu.treeNanos(system.postgresPid()) - pg0) / 1e6 / elapsed : Double.NaN;
         log(String.format(Locale.ROOT, "%s idle: JVM %.1f ms CPU per s, PostgreSQL %.1f ms per s", system.name(), jvm, pg));
         return new double[] {jvm, pg};
     }
@@ -383,7 +384,7 @@ public final class HarnessRun {
         row(t, "open loop: CPU per record, JVM (us)", g, b, "open", Phase::cpuPerRecordUs, "%.0f");
         row(t, "open loop: CPU per record, PostgreSQL (us)", g, b, "open", Phase::postgresPerRecordUs, "%.0f");
         double[] gi = idle.getOrDefault("gateway", new double[] {Double.NaN, Double.NaN});
-        double[] bi = idle.getOrDefault("baseline", new double[] {0, 0});
+        double[] bi = idle.getOrDefault("baseline", new double[] {Double.NaN, Double.NaN});
         t.append(cells("no load, after the warm-up: CPU, JVM (ms per s)", gi[0], bi[0], "%.1f"));
         t.append(cells("no load, after the warm-up: CPU, PostgreSQL (ms per s)", gi[1], bi[1], "%.1f"));
         String[] gm = memory.getOrDefault("gateway", "0 0 0").split(" ");
@@ -409,7 +410,7 @@ public final class HarnessRun {
     private static String cells(String name, double gv, double bv, String format) {
         String ratio = bv > 0 && !Double.isNaN(gv) ? String.format(Locale.ROOT, "%.2f", gv / bv) : "-";
         return "| " + name + " | " + (Double.isNaN(gv) ? "-" : String.format(Locale.ROOT, format, gv)) + " | "
-                + (Double.isNaN(bv) || bv == 0 ? "-" : String.format(Locale.ROOT, format, bv)) + " | " + ratio + " |\n";
+                + (Double.isNaN(bv) ? "-" : String.format(Locale.ROOT, format, bv)) + " | " + ratio + " |\n";
     }
 
     private static double median(double[] values) {
