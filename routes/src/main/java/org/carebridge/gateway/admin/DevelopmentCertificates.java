@@ -29,6 +29,7 @@ import java.util.Optional;
 @Component
 public class DevelopmentCertificates {
 
+    private static final java.util.regex.Pattern PARTNER_ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
     private static final char[] ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
     /** What was issued: the certificates (with the CA after each) and the PKCS#12 password, shown once. */
@@ -80,7 +81,7 @@ public class DevelopmentCertificates {
 
     /** The partner's PKCS#12 store (aliases tls and encryption), if one was issued here. */
     public Optional<byte[]> pkcs12(String partnerId) {
-        return read(pkcs12File(partnerId));
+        return issuedHere(partnerId) ? read(pkcs12File(partnerId)) : Optional.empty();
     }
 
     /** The partner's keys and certificates as one PEM text: TLS key and chain, then encryption key and chain. */
@@ -99,11 +100,11 @@ public class DevelopmentCertificates {
     }
 
     public boolean issuedHere(String partnerId) {
-        return available() && Files.exists(pkcs12File(partnerId));
+        return available() && partnerId != null && PARTNER_ID.matcher(partnerId).matches() && Files.exists(pkcs12File(partnerId));
     }
 
-    private Optional<byte[]> read(Path file) {
-        if (!available() || !Files.exists(file)) {
+    private static Optional<byte[]> read(Path file) {
+        if (!Files.exists(file)) {
             return Optional.empty();
         }
         try {

@@ -71,7 +71,7 @@ class AdminApiTest extends GatewayTest {
     void anAdminScriptAddsAPartnerWithADevelopmentCertificateSendsAnExampleAndRetiresIt() throws Exception {
         String id = "vs-api-dev-" + Long.toHexString(System.nanoTime() % 0xFFFFF);
         String body = "{\"id\":\"" + id + "\",\"name\":\"Scripted school\",\"kind\":\"virtual-school\",\"area\":\"E10000029\","
-                + "\"endpointUrl\":\"https://localhost:" + DEMO_PARTNERS_PORT + "/partners/" + id + "\",\"reason\":\"scripted\"}";
+                + "\"endpointUrl\":\"https://localhost:" + DEMO_PARTNERS_PORT + "/partners/" + id + "\",\"transport\":\"https\",\"format\":\"fhir-json\",\"reason\":\"scripted\"}";
         // without a certificate and without asking for one: refused, nothing issued
         var refused = api("admin").post("/admin/api/partners", body);
         assertThat(refused.statusCode()).isEqualTo(400);
