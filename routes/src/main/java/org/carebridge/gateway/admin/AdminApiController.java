@@ -2,10 +2,8 @@ package org.carebridge.gateway.admin;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.carebridge.gateway.delivery.DeliveryTemplates;
 import org.carebridge.gateway.ig.IgRole;
 import org.carebridge.gateway.record.DeliveryState;
-import org.carebridge.security.partner.PartnerRegistry;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -49,13 +47,13 @@ public class AdminApiController {
     private final PartnerRegistration registration;
     private final CertificateList certificates;
 
-    private DeliveryTemplates transports;
-    private PartnerRegistry registry;
+    private ConnectionTests connectionTests;
+    private DevelopmentCertificates development;
 
     @Autowired
-    void connectionTests(DeliveryTemplates transports, PartnerRegistry registry) {
-        this.transports = transports;
-        this.registry = registry;
+    void connectionTests(ConnectionTests connectionTests, DevelopmentCertificates development) {
+        this.connectionTests = connectionTests;
+        this.development = development;
     }
 
     public AdminApiController(DeadLetters deadLetters, DeliveryOverview overview, PartnerAdministration partners,
@@ -165,10 +163,43 @@ public class AdminApiController {
 
     @PostMapping(path = "/partners", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Add a partner, live: checked as the partners file would be, certificates checked; admin only")
-    public ResponseEntity<PartnerSummary> create(@RequestBody PartnerRegistration.PartnerForm form, Authentication user) {
-        var partner = registration.create(form, actor(user, IgRole.ADMIN));
-        return ResponseEntity.status(HttpStatus.CREATED).header("Location", "/admin/api/partners/" + partner.id())
-                .body(PartnerSummary.of(partners.partner(partner.id())));
+    public ResponseEntity<?> create(@RequestBody PartnerRegistration.PartnerForm form,
+                                    @RequestParam(name = "issueDevelopmentCertificate", defaultValue = "false") boolean issueDevelopmentCertificate,
+                                    Authentication user) {
+        var created = registration.create(form, actor(user, IgRole.ADMIN), issueDevelopmentCertificate);
+        var partner = created.partner();
+        var response = ResponseEntity.status(HttpStatus.CREATED).header("Location", "/admin/api/partners/" + partner.id());
+        if (created.development() == null) {
+            return response.body(PartnerSummary.of(partners.partner(partner.id())));
+        }
+        String base = "/admin/api/partners/" + partner.id() + "/development-certificate";
+        return response.body(new CreatedWithDevelopmentCertificate(PartnerSummary.of(partners.partner(partner.id())),
+                new DevelopmentCertificate(true, created.development().pkcs12Password(), base + ".p12", base + ".pem")));
+    }
+
+    /** Dev-only: where to fetch the issued key and certificates, and the PKCS#12 password, which is given only here. */
+    public record DevelopmentCertificate(boolean devOnly, String pkcs12Password, String pkcs12, String pem) {
+    }
+
+    public record CreatedWithDevelopmentCertificate(PartnerSummary partner, DevelopmentCertificate developmentCertificate) {
+    }
+
+    @GetMapping(path = "/partners/{id}/development-certificate.p12", produces = "application/x-pkcs12")
+    @Operation(summary = "Dev-only: the PKCS#12 store (aliases tls, encryption) of a partner whose certificates the dev CA issued; "
+            + "its password was shown once when the partner was added; admin only; 404 outside the embedded default")
+    public ResponseEntity<byte[]> developmentPkcs12(@PathVariable String id) {
+        return development.pkcs12(id).map(bytes -> ResponseEntity.ok().contentType(MediaType.parseMediaType("application/x-pkcs12"))
+                .header("Content-Disposition", "attachment; filename=\"" + id + ".dev-only.p12\"").body(bytes))
+                .orElseThrow(() -> new org.springframework.web.server.ResponseStatusException(HttpStatus.NOT_FOUND));
+    }
+
+    @GetMapping(path = "/partners/{id}/development-certificate.pem", produces = "application/x-pem-file")
+    @Operation(summary = "Dev-only: the TLS and encryption keys and certificates, PEM, of a partner whose certificates the dev CA "
+            + "issued; admin only; 404 outside the embedded default")
+    public ResponseEntity<byte[]> developmentPem(@PathVariable String id) {
+        return development.pem(id).map(bytes -> ResponseEntity.ok().contentType(MediaType.parseMediaType("application/x-pem-file"))
+                .header("Content-Disposition", "attachment; filename=\"" + id + ".dev-only.pem\"").body(bytes))
+                .orElseThrow(() -> new org.springframework.web.server.ResponseStatusException(HttpStatus.NOT_FOUND));
     }
 
     @PostMapping(path = "/partners/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -224,13 +255,15 @@ public class AdminApiController {
     @PostMapping("/partners/{id}/connection-test")
     @Operation(summary = "Test the connection to a partner's endpoint (TLS handshake, SFTP login, SMTP EHLO); nothing is sent; admin only")
     public ResponseEntity<?> connectionTest(@PathVariable String id) {
-        var partner = registry.byId(id).filter(p -> p.endpoint() != null);
-        if (partner.isEmpty()) {
+        ConnectionTests.Tested tested;
+        try {
+            tested = connectionTests.test(id);
+        } catch (Refused e) {
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No partner with an endpoint is registered as '" + id + "'");
             problem.setTitle("Unknown partner");
             return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
         }
-        return ResponseEntity.ok(transports.checkConnection(partner.get()));
+        return ResponseEntity.ok(tested.result());
     }
 
     @ExceptionHandler(Refused.class)

@@ -85,10 +85,12 @@ public class PartnerRegistration {
     private final AuditTrail audit;
     private final TransactionTemplate transaction;
     private final Environment environment;
+    private final DevelopmentCertificates development;
 
     public PartnerRegistration(PartnerStore store, PartnerRegistry registry, PartnerRegistryFollower follower,
                                CertificateChecks certificates, ConsoleActions actions, AuditTrail audit,
-                               TransactionTemplate transaction, Environment environment) {
+                               TransactionTemplate transaction, Environment environment, DevelopmentCertificates development) {
+        this.development = development;
         this.store = store;
         this.registry = registry;
         this.follower = follower;
@@ -112,6 +114,18 @@ public class PartnerRegistration {
     }
 
     public Partner create(PartnerForm form, Actor actor) {
+        return create(form, actor, false).partner();
+    }
+
+    /** A partner added, and when the dev CA issued its certificates, the PKCS#12 password to show once. */
+    public record Created(Partner partner, DevelopmentCertificates.Issued development) {
+    }
+
+    /**
+     * Adds a partner; with {@code issueDevelopmentCertificate} (dev CA only) its TLS client and encryption certificates
+     * are issued for it once every other check has passed, instead of being pasted or uploaded.
+     */
+    public Created create(PartnerForm form, Actor actor, boolean issueDevelopmentCertificate) {
         List<Refused> problems = new ArrayList<>();
         String id = trim(form.id());
         if (id == null) {
@@ -125,13 +139,43 @@ public class PartnerRegistration {
         document.put("id", id == null ? "" : id);
         apply(form, document, true, problems);
         String delivery = text(document.path("endpoint"), "delivery") == null ? "sealed" : "plain-mtls";
-        CertificateChecks.Checked tls = certificate(form.tlsCertificate(), CertificateChecks.Use.TLS, true, problems);
-        CertificateChecks.Checked encryption = certificate(form.encryptionCertificate(), CertificateChecks.Use.ENCRYPTION,
-                delivery.equals("sealed"), problems);
+        CertificateChecks.Checked tls = null;
+        CertificateChecks.Checked encryption = null;
+        if (issueDevelopmentCertificate) {
+            if (!development.available()) {
+                problems.add(new Refused("developmentCertificate", "Development certificates are issued only in the embedded default "
+                        + "(the dev CA): upload the partner's own certificates"));
+            } else if (!blank(form.tlsCertificate()) || !blank(form.encryptionCertificate())) {
+                problems.add(new Refused("developmentCertificate", "Either issue a development certificate or give the partner's own "
+                        + "certificates, not both"));
+            }
+        } else {
+            tls = certificate(form.tlsCertificate(), CertificateChecks.Use.TLS, true, problems);
+            encryption = certificate(form.encryptionCertificate(), CertificateChecks.Use.ENCRYPTION, delivery.equals("sealed"), problems);
+        }
         String reason = reason(form.reason(), problems);
         refuseIf(problems);
-        return commit(ConsoleActions.Kind.PARTNER_CREATE, "partner-created", id, null, document,
+        DevelopmentCertificates.Issued issued = null;
+        if (issueDevelopmentCertificate) {
+            issued = development.issue(id);
+            // checked as an upload is: the dev CA is one the gateway trusts
+            tls = certificates.check(issued.tlsPem(), CertificateChecks.Use.TLS);
+            encryption = certificates.check(issued.encryptionPem(), CertificateChecks.Use.ENCRYPTION);
+        }
+        Partner partner = commit(ConsoleActions.Kind.PARTNER_CREATE, "partner-created", id, null, document,
                 tls == null ? null : tls.pem(), encryption == null ? null : encryption.pem(), actor, reason);
+        if (issued != null) {
+            audit.record(AuditFact.of(AuditKind.CONFIG_CHANGED, actor.name(), actor.role()).recipient(id)
+                    .outcome("development-certificate-issued", "partner=" + id + " dev-only tls=sha256:"
+                            + DevelopmentCertificates.fingerprint(issued.tlsPem()) + " encryption=sha256:"
+                            + DevelopmentCertificates.fingerprint(issued.encryptionPem())));
+            log.info("{} ({}) had dev-only certificates issued for partner {}", actor.name(), actor.role(), id);
+        }
+        return new Created(partner, issued);
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 
     public Partner edit(String partnerId, PartnerForm form, Actor actor) {

@@ -34,7 +34,8 @@ import java.util.Optional;
 
 /**
  * Simulated partner agencies, in process, on their own HTTPS port with mutual TLS: a HAPI FHIR server per health
- * partner and an HTTPS inbox for every other partner. Dev and demo only; off in the production profile.
+ * partner and an HTTPS inbox for every other partner, and an address that refuses every copy ({@link RefusingServlet}).
+ * Dev and demo only; off in the production profile.
  */
 public class DemoPartnerServer implements SmartLifecycle, DisposableBean {
 
@@ -133,6 +134,7 @@ public class DemoPartnerServer implements SmartLifecycle, DisposableBean {
         server = factory.getWebServer(context -> {
             context.addFilter("demo-outages", new OutageFilter(inboxes)).addMappingForUrlPatterns(null, false, "/*");
             context.addServlet("demo-inboxes", new InboxServlet(inboxes)).addMapping("/partners/*");
+            context.addServlet("demo-refusals", new RefusingServlet()).addMapping(RefusingServlet.PATH + "/*");
             for (Partner partner : registry.all()) {
                 if (partner.endpoint().transport() == Transport.FHIR_REST) {
                     RestfulServer fhirServer = new RestfulServer(fhir);

@@ -19,6 +19,13 @@ public class DemoPartnersConfiguration {
         return new DemoPartnerServer(properties, registry, pki, fhir, gatewayKeys);
     }
 
+    /** Dev-only: the console's "Send an example record", through intake as the example's own sender. */
+    @Bean
+    ExampleRecords exampleRecords(CarebridgeProperties properties, PartnerRegistry registry, org.apache.camel.ProducerTemplate intake,
+                                  org.springframework.jdbc.core.JdbcTemplate jdbc) {
+        return new ExampleRecords(properties, registry, intake, jdbc);
+    }
+
     /** The demo partners with {@code endpoint.transport: mailbox} pull from their mailboxes on the gateway. */
     @Bean
     DemoMailboxPuller demoMailboxPuller(PartnerRegistry registry, GatewayPki pki, DemoPartnerServer partners,

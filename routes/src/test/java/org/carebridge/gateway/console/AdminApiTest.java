@@ -68,6 +68,58 @@ class AdminApiTest extends GatewayTest {
     }
 
     @Test
+    void anAdminScriptAddsAPartnerWithADevelopmentCertificateSendsAnExampleAndRetiresIt() throws Exception {
+        String id = "vs-api-dev-" + Long.toHexString(System.nanoTime() % 0xFFFFF);
+        String body = "{\"id\":\"" + id + "\",\"name\":\"Scripted school\",\"kind\":\"virtual-school\",\"area\":\"E10000029\","
+                + "\"endpointUrl\":\"https://localhost:" + DEMO_PARTNERS_PORT + "/partners/" + id + "\",\"transport\":\"https\",\"format\":\"fhir-json\",\"reason\":\"scripted\"}";
+        // without a certificate and without asking for one: refused, nothing issued
+        var refused = api("admin").post("/admin/api/partners", body);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(Files.exists(PKI.partnerCertificate(id))).isFalse();
+        var operator = api("operator").post("/admin/api/partners?issueDevelopmentCertificate=true", body);
+        assertThat(operator.statusCode()).isEqualTo(403);
+
+        var created = api("admin").post("/admin/api/partners?issueDevelopmentCertificate=true", body);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode issued = json(created.body()).path("developmentCertificate");
+        assertThat(issued.path("devOnly").asBoolean()).isTrue();
+        String password = issued.path("pkcs12Password").asText();
+        assertThat(password).hasSize(20);
+        try {
+            // the keys are for the admin only
+            assertThat(api("operator").get(issued.path("pem").asText()).statusCode()).isEqualTo(403);
+            assertThat(api("auditor").get(issued.path("pkcs12").asText()).statusCode()).isEqualTo(403);
+            var pem = api("admin").get(issued.path("pem").asText());
+            assertThat(pem.statusCode()).isEqualTo(200);
+            assertThat(pem.body()).contains("PRIVATE KEY", "BEGIN CERTIFICATE");
+            var p12 = ConsoleUsers.Api.as(DATA_DIR, "admin", PKI.caCertificate(), baseUrl()).http().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + issued.path("pkcs12").asText()))
+                            .header("Authorization", api("admin").authorization()).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(new java.io.ByteArrayInputStream(p12.body()), password.toCharArray());
+            assertThat(java.util.Collections.list(store.aliases())).containsExactlyInAnyOrder("tls", "encryption");
+            assertThat(api("admin").get("/admin/api/partners/vs-suffolk/development-certificate.pem").statusCode()).isEqualTo(404);
+
+            var tested = api("admin").post("/admin/api/partners/" + id + "/connection-test", "{}");
+            assertThat(json(tested.body()).path("passed").asBoolean()).as(tested.body()).isTrue();
+
+            var unknown = api("admin").post("/admin/api/demo/examples/send", "{\"example\":\"../partners.yaml\"}");
+            assertThat(unknown.statusCode()).isEqualTo(400);
+            var sent = api("admin").post("/admin/api/demo/examples/send", "{\"example\":\"placement-notification.json\"}");
+            assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
+            assertThat(json(sent.body()).path("recipients").toString()).contains("\"" + id + "\"");
+            assertThat(json(sent.body()).path("sender").asText()).isEqualTo("cs-suffolk");
+            String trackingId = json(sent.body()).path("trackingId").asText();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                    json(api("admin").get("/admin/api/demo/records/" + trackingId).body()).toString())
+                    .contains("\"recipient\":\"" + id + "\",\"state\":\"DELIVERED\""));
+        } finally {
+            assertThat(api("admin").post("/admin/api/partners/" + id + "/retire", "{\"reason\":\"test over\"}").statusCode()).isEqualTo(204);
+        }
+    }
+
+    @Test
     void aBulkResendNeedsConfirmation() throws Exception {
         String messageId = Examples.newMessageId();
         String deliveryId = deadLetterFor("vs-suffolk", messageId);

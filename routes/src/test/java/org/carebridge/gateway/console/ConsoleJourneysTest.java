@@ -104,17 +104,21 @@ class ConsoleJourneysTest extends GatewayTest {
         new Select(b.find("kind")).selectByValue("virtual-school");
         type(b, "area", "E10000029");
         type(b, "endpointUrl", "http://localhost:" + DEMO_PARTNERS_PORT + "/partners/" + id);
-        type(b, "tlsCertificate", Files.readString(PKI.partnerCertificate(id)));
         type(b, "encryptionCertificate", Files.readString(PKI.partnerEncryptionCertificate(id)));
+        // a certificate file, uploaded, goes through the same checks as one pasted: the CA's own is refused
+        b.find("tlsCertificate").clear();
+        b.find("tlsCertificateFile").sendKeys(PKI.caCertificate().toAbsolutePath().toString());
         type(b, "reason", "The annex takes children placed in Suffolk from January");
         b.press("save-partner");
-        assertThat(b.text()).contains("The partner id cs-suffolk is already taken", "The endpoint URL must be an HTTPS address");
+        assertThat(b.text()).contains("The partner id cs-suffolk is already taken", "The endpoint URL must be an HTTPS address",
+                "The TLS client certificate is a certificate authority's certificate, not a partner system's");
         b.check("admin-partner-taken-id");
         assertThat(jdbc.queryForObject("select count(*) from registered_partner where partner_id = ?", Long.class, id)).isZero();
 
         type(b, "id", id);
         type(b, "endpointUrl", "https://localhost:" + DEMO_PARTNERS_PORT + "/partners/" + id);
-        type(b, "tlsCertificate", Files.readString(PKI.partnerCertificate(id)));
+        b.find("tlsCertificate").clear();
+        b.find("tlsCertificateFile").sendKeys(PKI.partnerCertificate(id).toAbsolutePath().toString());
         type(b, "encryptionCertificate", Files.readString(PKI.partnerEncryptionCertificate(id)));
         b.press("save-partner");
         try {
@@ -143,6 +147,139 @@ class ConsoleJourneysTest extends GatewayTest {
             // out of the flows again, so other tests' recipients stay as they were
             ConsoleUsers.Api.as(DATA_DIR, "admin", PKI.caCertificate(), baseUrl()).post("/admin/api/partners/" + id + "/retire",
                     "{\"reason\":\"test over\"}");
+        }
+    }
+
+    /**
+     * The README's newcomer walk on the embedded default, with no file and no curl: an admin adds a partner with a
+     * development certificate, tests its connection, sends an example record and watches it arrive; points the partner
+     * at the demo's refusing address so a copy is dead-lettered, points it back; an operator re-delivers the copy; an IG
+     * officer produces the subject's disclosure report; the admin retires the partner.
+     */
+    @Test
+    void aNewcomerAddsAPartnerWatchesARecordReachItRedeliversADeadLetterAndReportsDisclosures() throws Exception {
+        String id = "vs-newcomer-" + Long.toHexString(System.nanoTime() % 0xFFFFF);
+        String inbox = "https://localhost:" + DEMO_PARTNERS_PORT + "/partners/" + id;
+        Browser b = browser();
+        try {
+            b.signIn("admin", ConsoleUsers.password(DATA_DIR, "admin"));
+            b.open("/console/partners");
+            b.press("add-partner");
+            type(b, "id", id);
+            type(b, "name", "Suffolk Virtual School (newcomer)");
+            new Select(b.find("kind")).selectByValue("virtual-school");
+            type(b, "area", "E10000029");
+            type(b, "endpointUrl", inbox);
+            b.find("developmentCertificate").click();
+            type(b, "tlsCertificate", Files.readString(PKI.partnerCertificate("vs-suffolk")));
+            type(b, "reason", "Trying the console");
+            b.check("newcomer-partner-new");
+            b.press("save-partner");
+            // a pasted certificate beside the issued one is refused, and nothing is stored or issued
+            assertThat(b.text()).contains("There is a problem", "Either issue a development certificate or give the partner's own certificates");
+            b.check("newcomer-partner-both-refused");
+            assertThat(jdbc.queryForObject("select count(*) from registered_partner where partner_id = ?", Long.class, id)).isZero();
+            assertThat(Files.exists(PKI.partnerCertificate(id))).isFalse();
+            b.find("tlsCertificate").clear();
+            b.press("save-partner");
+            assertThat(b.find("done-text").getText()).contains("Suffolk Virtual School (newcomer) is added");
+            String password = b.find("pkcs12-password").getText();
+            assertThat(password).hasSize(20);
+            b.check("newcomer-partner-added");
+            b.find("download-pkcs12").click();
+            Path p12 = b.downloads.resolve(id + ".dev-only.p12");
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(p12) && Files.size(p12) > 0);
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(p12)) {
+                store.load(in, password.toCharArray());
+            }
+            assertThat(java.util.Collections.list(store.aliases())).containsExactlyInAnyOrder("tls", "encryption");
+            assertThat(((java.security.cert.X509Certificate) store.getCertificate("tls")).getSubjectX500Principal().getName()).contains("CN=" + id);
+            // the password is shown once
+            b.open("/console/partners/" + id);
+            assertThat(b.driver.findElements(By.id("pkcs12-password"))).isEmpty();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(jdbc.queryForList("select reason from audit_entry "
+                    + "where kind = 'CONFIG_CHANGED' and recipient = ? and outcome = 'development-certificate-issued'", String.class, id))
+                    .singleElement().asString().contains("dev-only tls=sha256:").doesNotContain("PRIVATE", password));
+
+            b.press("test-connection");
+            assertThat(b.find("connection-test-text").getText()).startsWith("The connection to Suffolk Virtual School (newcomer) works");
+            b.check("newcomer-connection-test");
+
+            b.press("send-example-record");
+            b.press("send-example");
+            assertThat(b.text()).contains("There is a problem", "Choose one of the example records");
+            new Select(b.find("example")).selectByValue("placement-notification.json");
+            b.check("newcomer-example");
+            b.press("send-example");
+            assertThat(b.find("done-text").getText()).contains("Sent placement-notification.json as cs-suffolk");
+            By newcomerRow = By.cssSelector("tr[data-recipient='" + id + "']");
+            // the copies table refreshes itself until the new partner's copy is delivered
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(b.driver.findElement(newcomerRow).getText()).contains("Delivered"));
+            b.check("newcomer-record-delivered");
+            String firstRecord = b.find("tracking-id").getText();
+            await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject("""
+                    select count(*) from delivery where tracking_id = ?::uuid and recipient = ? and state = 'DELIVERED'""", Long.class,
+                    firstRecord, id) == 1);
+
+            b.open("/console/partners/" + id);
+            b.press("edit-partner");
+            type(b, "endpointUrl", "https://localhost:" + DEMO_PARTNERS_PORT + "/refusing/" + id);
+            type(b, "reason", "See a copy dead-lettered");
+            b.press("save-partner");
+            assertThat(b.find("done-text").getText()).contains("is changed");
+            b.press("send-example-record");
+            new Select(b.find("example")).selectByValue("placement-notification.json");
+            b.press("send-example");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(b.driver.findElement(newcomerRow).getText())
+                    .contains("Dead-lettered", "422"));
+            b.check("newcomer-record-dead-lettered");
+
+            b.open("/console/partners/" + id);
+            b.press("edit-partner");
+            type(b, "endpointUrl", inbox);
+            type(b, "reason", "Endpoint back");
+            b.press("save-partner");
+
+            b.signIn("operator", ConsoleUsers.password(DATA_DIR, "operator"));
+            b.open("/console/operations/dead-letters");
+            new Select(b.find("partner")).selectByValue(id);
+            b.press("filter");
+            assertThat(b.find("dead-letter-count").getText()).isEqualTo("1 dead-lettered copy");
+            b.find("copy-0").click();
+            b.press("send-selected");
+            b.find("reason").sendKeys("The endpoint is right again");
+            b.press("confirm-send");
+            assertThat(b.find("sent-text").getText()).isEqualTo("Sent again: 1 copy to " + id);
+            b.check("newcomer-redelivered");
+            await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                    "select count(*) from delivery where recipient = ? and state = 'DELIVERED'", Long.class, id) == 2);
+
+            b.signIn("ig-officer", ConsoleUsers.password(DATA_DIR, "ig-officer"));
+            b.open("/console/ig/subject-access");
+            b.find("value").sendKeys("9434765919");
+            b.press("produce-report");
+            assertThat(b.find("report").getText()).contains(id, "placement-notification");
+            b.check("newcomer-subject-access-report");
+
+            b.signIn("admin", ConsoleUsers.password(DATA_DIR, "admin"));
+            b.open("/console/partners/" + id);
+            b.press("retire-partner");
+            b.press("confirm-retire");
+            assertThat(b.text()).contains("There is a problem", "Confirm that Suffolk Virtual School (newcomer) is to be retired", "Enter a reason");
+            b.check("newcomer-retire-errors");
+            assertThat(jdbc.queryForObject("select retired from registered_partner where partner_id = ?", Boolean.class, id)).isFalse();
+            b.find("reason").sendKeys("Finished trying the console");
+            b.find("confirm").click();
+            b.press("confirm-retire");
+            assertThat(b.find("done-text").getText()).contains("is retired");
+            b.check("newcomer-retired");
+            assertThat(jdbc.queryForObject("select retired from registered_partner where partner_id = ?", Boolean.class, id)).isTrue();
+        } finally {
+            if (!jdbc.queryForObject("select coalesce(bool_or(retired), true) from registered_partner where partner_id = ?", Boolean.class, id)) {
+                ConsoleUsers.Api.as(DATA_DIR, "admin", PKI.caCertificate(), baseUrl()).post("/admin/api/partners/" + id + "/retire",
+                        "{\"reason\":\"test over\"}");
+            }
         }
     }
 
