@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.carebridge.gateway.CarebridgeProperties;
+import org.carebridge.gateway.cluster.PostgresClusterService;
 import org.carebridge.gateway.record.DeliveryOrder;
 import org.carebridge.gateway.record.DeliveryStore;
 import org.carebridge.gateway.record.StoredRecord;
@@ -15,7 +16,10 @@ import org.springframework.stereotype.Component;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,9 +52,13 @@ public class DeliveryDispatcher implements SmartLifecycle, DeliveryBacklog {
     private final DeliveryStore store;
     private final int batchSize;
     private final Duration sweepAfter;
+    /** Whose claim a copy carries while this node hands it to the broker. */
+    private final String node;
     private volatile boolean running;
 
-    public DeliveryDispatcher(DeliveryStore store, CarebridgeProperties properties, MeterRegistry meters) {
+    public DeliveryDispatcher(DeliveryStore store, CarebridgeProperties properties, MeterRegistry meters,
+                              PostgresClusterService cluster) {
+        this.node = cluster.nodeId();
         this.pending = new DispatchQueue(properties.delivery().dispatchBatch() * QUEUED_BATCHES);
         Gauge.builder("carebridge.delivery.undispatched", undispatched, AtomicLong::get)
                 .description("Stored copies not yet handed to the broker").register(meters);
@@ -135,8 +143,34 @@ public class DeliveryDispatcher implements SmartLifecycle, DeliveryBacklog {
         return batch;
     }
 
+    /**
+     * Claims the batch's copies for this node just before they are sent: a copy this node has held for longer than
+     * sweep-after may meanwhile have been swept up, claimed and sent by another node, and is then let go here.
+     *
+     * @return the orders this node won, to send
+     */
+    public List<DeliveryOrder> claim(List<DeliveryOrder> batch) {
+        List<UUID> won = store.claimForDispatch(batch.stream().map(DeliveryOrder::deliveryId).toList(), node, sweepAfter);
+        if (won.size() == batch.size()) {
+            return batch;
+        }
+        Set<UUID> ours = new HashSet<>(won);
+        List<DeliveryOrder> claimed = new ArrayList<>(won.size());
+        List<DeliveryOrder> lost = new ArrayList<>(batch.size() - won.size());
+        for (DeliveryOrder order : batch) {
+            (ours.contains(order.deliveryId()) ? claimed : lost).add(order);
+        }
+        release(lost);
+        undispatched.updateAndGet(n -> Math.max(0, n - lost.size()));
+        log.debug("{} of {} copies were already handed to the broker by another dispatcher", lost.size(), batch.size());
+        return claimed;
+    }
+
     /** The batch is on the partners' queues. */
     public void handedOver(List<DeliveryOrder> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
         store.markDispatched(batch.stream().map(DeliveryOrder::deliveryId).toList());
         undispatched.updateAndGet(n -> Math.max(0, n - batch.size()));
     }

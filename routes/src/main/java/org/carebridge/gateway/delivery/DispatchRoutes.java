@@ -14,11 +14,12 @@ import org.springframework.jms.connection.JmsTransactionManager;
 import org.springframework.stereotype.Component;
 
 /**
- * The dispatcher relay as routes, on every node (what they take is claimed per copy, so nodes do not send twice):
+ * The dispatcher relay as routes, on every node; none is a singleton, since each copy is claimed in the database
+ * before it is sent, so two nodes never both send it:
  * <ul>
  *   <li>{@code delivery-dispatch} polls the {@link DeliveryDispatcher}'s in-memory queue for batches, greedily while
- *   there are orders, and hands each batch to {@code delivery-dispatch-send}; a batch the broker did not take is left
- *   to the sweep and the scheduler waits a second before polling again;</li>
+ *   there are orders, claims each batch's copies and hands those it won to {@code delivery-dispatch-send}; a batch the
+ *   broker did not take is left to the sweep and the scheduler waits a second before polling again;</li>
  *   <li>{@code delivery-dispatch-send} puts a batch on the partners' queues in one local JMS transaction, urgent
  *   copies with JMS priority 9;</li>
  *   <li>{@code delivery-sweep} offers copies left undispatched for longer than {@code sweep-after} again;</li>
@@ -51,6 +52,7 @@ public class DispatchRoutes extends RouteBuilder {
                 .bean(DeliveryDispatcher.class, "nextBatch")
                 .filter(body().isNotNull())
                     .doTry()
+                        .bean(DeliveryDispatcher.class, "claim")
                         .to(SEND)
                         .bean(DeliveryDispatcher.class, "handedOver")
                     .doCatch(Exception.class)
