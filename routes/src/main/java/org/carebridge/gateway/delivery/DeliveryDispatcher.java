@@ -2,38 +2,34 @@ package org.carebridge.gateway.delivery;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.jms.ConnectionFactory;
-import jakarta.jms.DeliveryMode;
-import jakarta.jms.JMSException;
-import jakarta.jms.Message;
-import jakarta.jms.MessageProducer;
-import jakarta.jms.Session;
+import org.apache.camel.Exchange;
 import org.carebridge.gateway.CarebridgeProperties;
+import org.carebridge.gateway.cluster.PostgresClusterService;
 import org.carebridge.gateway.record.DeliveryOrder;
 import org.carebridge.gateway.record.DeliveryStore;
 import org.carebridge.gateway.record.StoredRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.context.event.EventListener;
-import org.springframework.jms.core.JmsTemplate;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Hands stored copies to the partners' durable queues. The database commit at intake is what makes a record safe, so
- * the request does not wait for the broker: orders are batched into one broker transaction (one journal sync for many
- * records) on a background thread. Orders that never reach the broker, after a crash or a broker outage, are still
- * marked undispatched in the database and are swept up at start and at intervals.
+ * the request does not wait for the broker: its orders wait here, in a bounded in-memory queue, for the
+ * {@code delivery-dispatch} route ({@link DispatchRoutes}), which takes them in batches and sends each batch in one
+ * broker transaction (one journal sync for many records). Orders that never reach the broker, after a crash or a
+ * broker outage, are still marked undispatched in the database and are swept up at start and at intervals.
  */
 @Component("deliveryDispatcher")
 public class DeliveryDispatcher implements SmartLifecycle, DeliveryBacklog {
@@ -45,23 +41,27 @@ public class DeliveryDispatcher implements SmartLifecycle, DeliveryBacklog {
     private static final Logger log = LoggerFactory.getLogger(DeliveryDispatcher.class);
     /** The in-memory queue holds this many batches at most; the rest wait in the database for the sweep. */
     static final int QUEUED_BATCHES = 50;
+    /** How long an idle poll of the dispatch route waits for the first order of a batch. */
+    static final long IDLE_WAIT_MILLIS = 200;
+    private static final long DRAIN_AT_STOP_MILLIS = 10_000;
 
     private final DispatchQueue pending;
     private final AtomicLong undispatched = new AtomicLong();
-    private final JmsTemplate jms;
+    /** Orders taken from the queue whose batch has not yet been handed over or given up. */
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final DeliveryStore store;
     private final int batchSize;
     private final Duration sweepAfter;
+    /** Whose claim a copy carries while this node hands it to the broker. */
+    private final String node;
     private volatile boolean running;
-    private Thread worker;
 
-    public DeliveryDispatcher(ConnectionFactory connectionFactory, DeliveryStore store, CarebridgeProperties properties,
-                              MeterRegistry meters) {
+    public DeliveryDispatcher(DeliveryStore store, CarebridgeProperties properties, MeterRegistry meters,
+                              PostgresClusterService cluster) {
+        this.node = cluster.nodeId();
         this.pending = new DispatchQueue(properties.delivery().dispatchBatch() * QUEUED_BATCHES);
         Gauge.builder("carebridge.delivery.undispatched", undispatched, AtomicLong::get)
                 .description("Stored copies not yet handed to the broker").register(meters);
-        this.jms = new JmsTemplate(connectionFactory);
-        this.jms.setSessionTransacted(true);
         this.store = store;
         this.batchSize = properties.delivery().dispatchBatch();
         this.sweepAfter = properties.delivery().sweepAfter();
@@ -93,17 +93,16 @@ public class DeliveryDispatcher implements SmartLifecycle, DeliveryBacklog {
      * Hands stored copies to their partners' queues again (dead letters an operator re-delivers). They are already
      * marked undispatched in the database, so any the in-memory queue has no room for are swept up later.
      */
-    public void dispatch(java.util.Collection<DeliveryOrder> orders) {
+    public void dispatch(Collection<DeliveryOrder> orders) {
         undispatched.addAndGet(orders.size());
         pending.offer(orders);
     }
 
     /**
-     * Picks up copies a crash left between the database and the broker. Only those older than {@code sweep-after}: a
-     * younger one may be in another live node's queue on its way to the broker, and taking it too would put it on the
-     * partner's queue twice, for two nodes to deliver at once.
+     * Picks up copies a crash left between the database and the broker (the {@code delivery-recovery} route, once at
+     * start). Only those older than {@code sweep-after}: a younger one may be in another live node's queue on its way
+     * to the broker, and taking it too would put it on the partner's queue twice, for two nodes to deliver at once.
      */
-    @EventListener(ApplicationReadyEvent.class)
     public void recoverAfterStart() {
         undispatched.set(store.countUndispatched());
         List<DeliveryOrder> left = store.undispatched(sweepAfter, pending.remainingCapacity());
@@ -113,7 +112,7 @@ public class DeliveryDispatcher implements SmartLifecycle, DeliveryBacklog {
         }
     }
 
-    @Scheduled(initialDelayString = "${carebridge.delivery.sweep-interval}", fixedDelayString = "${carebridge.delivery.sweep-interval}")
+    /** The {@code delivery-sweep} route, every {@code sweep-interval} on every node. */
     public void sweep() {
         undispatched.set(store.countUndispatched());
         int room = pending.remainingCapacity();
@@ -128,94 +127,100 @@ public class DeliveryDispatcher implements SmartLifecycle, DeliveryBacklog {
         }
     }
 
-    private void run() {
-        while (running || !pending.isEmpty()) {
-            List<DeliveryOrder> batch = new ArrayList<>(batchSize);
-            try {
-                DeliveryOrder first = pending.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                pending.drainTo(batch, batchSize - 1);
-                send(batch);
-                store.markDispatched(batch.stream().map(DeliveryOrder::deliveryId).toList());
-                undispatched.updateAndGet(n -> Math.max(0, n - batch.size()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                // Left undispatched in the database; the sweep hands them over once the broker is back.
-                log.warn("Could not hand {} copies to the broker ({}); they will be swept up", batch.size(), e.getClass().getSimpleName());
-                pause();
-            } finally {
-                pending.release(batch);
-            }
-        }
-    }
-
-    private void send(List<DeliveryOrder> batch) {
-        jms.execute(session -> {
-            Map<String, MessageProducer> producers = new HashMap<>();
-            try {
-                for (DeliveryOrder order : batch) {
-                    MessageProducer producer = producers.computeIfAbsent(order.recipient(), r -> producer(session, r));
-                    producer.send(message(session, order), DeliveryMode.PERSISTENT,
-                            order.urgent() ? URGENT_PRIORITY : Message.DEFAULT_PRIORITY, 0);
-                }
-                session.commit();
-            } finally {
-                for (MessageProducer producer : producers.values()) {
-                    producer.close();
-                }
-            }
+    /**
+     * The next batch for the dispatch route, urgent orders first, or null when none came within a short wait. The
+     * wait is the idle poll: the route's scheduler polls again at once either way.
+     */
+    public List<DeliveryOrder> nextBatch() throws InterruptedException {
+        DeliveryOrder first = pending.poll(IDLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        if (first == null) {
             return null;
-        }, true);
-    }
-
-    static Message message(Session session, DeliveryOrder order) throws JMSException {
-        Message message = session.createTextMessage(order.deliveryId().toString());
-        message.setStringProperty("deliveryId", order.deliveryId().toString());
-        message.setStringProperty("trackingId", order.trackingId().toString());
-        message.setStringProperty("recipient", order.recipient());
-        message.setStringProperty("event", order.event());
-        message.setStringProperty("messageId", order.messageId());
-        message.setBooleanProperty("urgent", order.urgent());
-        return message;
-    }
-
-    private static MessageProducer producer(Session session, String recipient) {
-        try {
-            return session.createProducer(session.createQueue(queueFor(recipient)));
-        } catch (JMSException e) {
-            throw new IllegalStateException("cannot create producer", e);
         }
+        List<DeliveryOrder> batch = new ArrayList<>(batchSize);
+        batch.add(first);
+        pending.drainTo(batch, batchSize - 1);
+        inFlight.addAndGet(batch.size());
+        return batch;
     }
 
-    private void pause() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /**
+     * Claims the batch's copies for this node just before they are sent: a copy this node has held for longer than
+     * sweep-after may meanwhile have been swept up, claimed and sent by another node, and is then let go here.
+     *
+     * @return the orders this node won, to send
+     */
+    public List<DeliveryOrder> claim(List<DeliveryOrder> batch) {
+        List<UUID> won = store.claimForDispatch(batch.stream().map(DeliveryOrder::deliveryId).toList(), node, sweepAfter);
+        if (won.size() == batch.size()) {
+            return batch;
         }
+        Set<UUID> ours = new HashSet<>(won);
+        List<DeliveryOrder> claimed = new ArrayList<>(won.size());
+        List<DeliveryOrder> lost = new ArrayList<>(batch.size() - won.size());
+        for (DeliveryOrder order : batch) {
+            (ours.contains(order.deliveryId()) ? claimed : lost).add(order);
+        }
+        release(lost);
+        undispatched.updateAndGet(n -> Math.max(0, n - lost.size()));
+        log.debug("{} of {} copies were already handed to the broker by another dispatcher", lost.size(), batch.size());
+        return claimed;
+    }
+
+    /** The batch is on the partners' queues. */
+    public void handedOver(List<DeliveryOrder> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        store.markDispatched(batch.stream().map(DeliveryOrder::deliveryId).toList());
+        undispatched.updateAndGet(n -> Math.max(0, n - batch.size()));
+    }
+
+    /**
+     * The broker did not take the batch. Its orders are left undispatched in the database, for the sweep to hand over
+     * once the broker is back; the route's scheduler waits its delay before the next poll.
+     */
+    public void notHandedOver(List<DeliveryOrder> batch, Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        log.warn("Could not hand {} copies to the broker ({}); they will be swept up", batch.size(),
+                cause == null ? "unknown" : cause.getClass().getSimpleName());
+        exchange.setProperty(Exchange.SCHEDULER_POLLED_MESSAGES, false);
+    }
+
+    /** The batch has been sent, or has failed and is left to the sweep: either way it is no longer held here. */
+    public void release(List<DeliveryOrder> batch) {
+        pending.release(batch);
+        inFlight.addAndGet(-batch.size());
+    }
+
+    /** Orders waiting in memory or in a batch on its way to the broker. */
+    int holding() {
+        return pending.size() + inFlight.get();
     }
 
     @Override
     public void start() {
         running = true;
-        worker = new Thread(this::run, "delivery-dispatcher");
-        worker.setDaemon(true);
-        worker.start();
     }
 
+    /**
+     * Runs after the web server has stopped taking records and before Camel stops its routes: waits for the dispatch
+     * route to hand over what is still held, so that it reaches the broker before the broker stops.
+     */
     @Override
     public void stop() {
-        running = false;
-        try {
-            worker.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_AT_STOP_MILLIS);
+        while (holding() > 0 && System.nanoTime() < until) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
+        if (holding() > 0) {
+            log.warn("Stopping with {} copies not handed to the broker; they are swept up after restart", holding());
+        }
+        running = false;
     }
 
     @Override
@@ -225,7 +230,7 @@ public class DeliveryDispatcher implements SmartLifecycle, DeliveryBacklog {
 
     @Override
     public int getPhase() {
-        // Stops after the web server (which stops taking records) and before the broker.
+        // Stops after the web server (which stops taking records) and before Camel (MAX_VALUE - 2049) and the broker.
         return Integer.MAX_VALUE - 2048;
     }
 }

@@ -8,7 +8,6 @@ import org.carebridge.security.partner.Partner;
 import org.carebridge.security.partner.PartnerRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import java.util.concurrent.TimeUnit;
@@ -96,7 +95,7 @@ public class PartnerDeliveryControl implements CamelContextConfiguration {
         return status != null && status.isStarted();
     }
 
-    @Scheduled(initialDelayString = "${carebridge.console.suspension-refresh}", fixedDelayString = "${carebridge.console.suspension-refresh}")
+    /** Pauses and resumes routes as the shared suspension table says (the {@code partner-suspensions} route). */
     public void follow() {
         if (camel == null || !camel.isStarted()) {
             return;

@@ -1,7 +1,6 @@
 package org.carebridge.gateway.partner;
 
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import java.sql.Timestamp;
@@ -58,7 +57,7 @@ public class PartnerSuspensions {
         return deleted == 1;
     }
 
-    @Scheduled(initialDelayString = "${carebridge.console.suspension-refresh}", fixedDelayString = "${carebridge.console.suspension-refresh}")
+    /** Reads the shared suspension table again (the {@code partner-suspensions} route, every suspension-refresh). */
     public void reload() {
         Map<String, Suspension> read = new ConcurrentHashMap<>();
         jdbc.query("select partner_id, suspended_at, suspended_by, action_id from partner_suspension", rs -> {

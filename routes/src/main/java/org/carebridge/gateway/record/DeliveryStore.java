@@ -113,9 +113,33 @@ public class DeliveryStore {
                           boolean legacy, AgreementRef agreement, boolean clocked) {
     }
 
+    /**
+     * Claims undispatched copies for one node's dispatcher before it sends them, so that two dispatchers holding the
+     * same copy (a node's queue and another node's sweep) never both send it: only one conditional update wins. A
+     * claim older than {@code staleAfter} (its node died between claiming and sending) may be taken over. Times are
+     * the database's, so nodes' clocks do not matter.
+     *
+     * @return the ids this node won; the others are dispatched already or claimed by another node
+     */
+    public List<UUID> claimForDispatch(List<UUID> deliveryIds, String node, Duration staleAfter) {
+        return transaction.execute(status -> {
+            jdbc.execute("set local synchronous_commit = off");
+            return jdbc.queryForList("""
+                    update delivery set claimed_by = ?, claimed_at = now()
+                    where delivery_id = any (?) and not dispatched and state in ('QUEUED', 'FAILED')
+                      and (claimed_by is null or claimed_by = ? or claimed_at < now() - make_interval(secs => ?))
+                    returning delivery_id""", UUID.class, node, deliveryIds.toArray(UUID[]::new), node, seconds(staleAfter));
+        });
+    }
+
+    /** The copies are on their partners' queues; their claims are cleared, so a copy dispatched again starts unclaimed. */
     public void markDispatched(List<UUID> deliveryIds) {
-        relaxed(() -> jdbc.update("update delivery set dispatched = true where delivery_id = any (?)",
+        relaxed(() -> jdbc.update("update delivery set dispatched = true, claimed_by = null, claimed_at = null where delivery_id = any (?)",
                 (Object) deliveryIds.toArray(UUID[]::new)));
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
     }
 
     /**
@@ -163,23 +187,27 @@ public class DeliveryStore {
                 where delivery_id = ? and state not in ('DELIVERED', 'ERASED')""", reason, Timestamp.from(Instant.now()), deliveryId));
     }
 
-    /** Copies stored but never handed to the broker, for example because the gateway stopped in between. */
     /** Copies stored and waiting to be handed to the broker. */
     public long countUndispatched() {
         Long count = jdbc.queryForObject("select count(*) from delivery where not dispatched and state in ('QUEUED', 'FAILED')", Long.class);
         return count == null ? 0 : count;
     }
 
+    /**
+     * Copies stored longer than {@code olderThan} ago and still not handed to the broker, for the sweep: only those no
+     * dispatcher has claimed, or whose claim is as old (its node died before sending).
+     */
     public List<DeliveryOrder> undispatched(Duration olderThan, int limit) {
         return jdbc.query("""
                 select d.delivery_id, d.tracking_id, d.recipient, r.event, r.message_id,
                        exists (select 1 from record_clock c where c.tracking_id = d.tracking_id and c.rule_id = any (?))
                 from delivery d join intake_record r on r.tracking_id = d.tracking_id
                 where not d.dispatched and d.state in ('QUEUED', 'FAILED') and d.created_at < ?
+                  and (d.claimed_at is null or d.claimed_at < now() - make_interval(secs => ?))
                 order by d.created_at limit ?""",
                 (rs, i) -> new DeliveryOrder(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
                         rs.getString(4), rs.getString(5), rs.getBoolean(6)),
-                urgentLane.rules(), Timestamp.from(Instant.now().minus(olderThan)), limit);
+                urgentLane.rules(), Timestamp.from(Instant.now().minus(olderThan)), seconds(olderThan), limit);
     }
 
     public Optional<RecordStatus> status(UUID trackingId) {

@@ -5,6 +5,7 @@ import jakarta.jms.Message;
 import org.carebridge.gateway.record.DeliveryOrder;
 import org.carebridge.gateway.record.RecordDeadlines;
 import org.carebridge.gateway.record.UrgentLane;
+import org.carebridge.gateway.support.Examples;
 import org.carebridge.gateway.support.GatewayTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -36,22 +37,23 @@ class UrgentLaneTest extends GatewayTest {
     UrgentLane urgentLane;
 
     @Test
-    void anUrgentCopyOvertakesTheBulkWaitingForTheSamePartner() {
+    void anUrgentCopyOvertakesTheBulkWaitingForTheSamePartner() throws Exception {
         // a partner nobody consumes for, so the queue holds what the dispatcher handed over
         String partner = "urgent-lane-" + UUID.randomUUID();
         String queue = DeliveryDispatcher.queueFor(partner);
         JmsTemplate jms = new JmsTemplate(connectionFactory);
         jms.setReceiveTimeout(5_000);
 
+        UUID trackingId = storedRecord();
         List<DeliveryOrder> bulk = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            bulk.add(new DeliveryOrder(UUID.randomUUID(), UUID.randomUUID(), partner, "placement-notification", "bulk-" + i));
+            bulk.add(storedCopy(new DeliveryOrder(UUID.randomUUID(), trackingId, partner, "placement-notification", "bulk-" + i)));
         }
         dispatcher.dispatch(bulk);
         await().atMost(Duration.ofSeconds(30)).until(() -> depth(jms, queue) == 50);
 
-        DeliveryOrder urgent = new DeliveryOrder(UUID.randomUUID(), UUID.randomUUID(), partner, "missing-episode", "urgent-1")
-                .asUrgent();
+        DeliveryOrder urgent = storedCopy(new DeliveryOrder(UUID.randomUUID(), trackingId, partner, "missing-episode", "urgent-1")
+                .asUrgent());
         dispatcher.dispatch(List.of(urgent));
         await().atMost(Duration.ofSeconds(30)).until(() -> depth(jms, queue) == 51);
 
@@ -63,6 +65,24 @@ class UrgentLaneTest extends GatewayTest {
         }
         assertThat(received.get(0)).isEqualTo("urgent-1");
         assertThat(received.subList(1, 51)).allMatch(id -> id.startsWith("bulk-"));
+        jdbc.update("delete from delivery where recipient = ?", partner);
+    }
+
+    /** A record stored as intake stores one; its copies here are to a partner of the test's own. */
+    private UUID storedRecord() throws Exception {
+        String messageId = Examples.newMessageId();
+        assertThat(as("cs-suffolk").processMessage(Examples.bytes(Examples.placementNotification(messageId))).statusCode()).isEqualTo(202);
+        return jdbc.queryForObject("select tracking_id from intake_record where message_id = ?", UUID.class, messageId);
+    }
+
+    /** The copy stored undispatched, as intake leaves it: a dispatcher sends only copies it can claim in the database. */
+    private DeliveryOrder storedCopy(DeliveryOrder order) {
+        jdbc.update("""
+                insert into delivery (delivery_id, tracking_id, recipient, agreement_id, agreement_version, rule_id, state,
+                                      dispatched, created_at, updated_at)
+                values (?, ?, ?, 'urgent-lane-test', 1, 'urgent-lane-test', 'QUEUED', false, now(), now())""",
+                order.deliveryId(), order.trackingId(), order.recipient());
+        return order;
     }
 
     @Test
