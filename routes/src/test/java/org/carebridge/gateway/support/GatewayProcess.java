@@ -40,17 +40,18 @@ import static org.awaitility.Awaitility.await;
 public final class GatewayProcess {
 
     private final Path data;
-    private final int port = GatewayTest.freePort();
-    private final int managementPort = GatewayTest.freePort();
+    private final int port = stablePort();
+    private final int managementPort = stablePort();
     private final int partnersPort;
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<String> extraArguments;
     private String logPrefix = "gateway-run-";
+    private java.util.function.UnaryOperator<List<String>> launcher = java.util.function.UnaryOperator.identity();
     private Process process;
     private int runs;
 
     public GatewayProcess(String... extraArguments) {
-        this(createDataDir(), GatewayTest.freePort(), extraArguments);
+        this(createDataDir(), stablePort(), extraArguments);
         this.logPrefix = "gateway-run-";
     }
 
@@ -63,6 +64,17 @@ public final class GatewayProcess {
         this.partnersPort = partnersPort;
         this.extraArguments = List.of(extraArguments);
         this.logPrefix = "gateway-" + port + "-run-";
+    }
+
+    /** Runs the gateway's command through a launcher (another filesystem view, say), which must exec it as its last step. */
+    public GatewayProcess launchedBy(java.util.function.UnaryOperator<List<String>> launcher) {
+        this.launcher = launcher;
+        return this;
+    }
+
+    /** The running gateway's pid (a launcher that execs keeps it). */
+    public long pid() {
+        return process.pid();
     }
 
     public int partnersPort() {
@@ -83,6 +95,9 @@ public final class GatewayProcess {
 
     /** Starts the gateway and waits until it reports healthy. */
     public void start() throws IOException {
+        // A killed run's listening sockets close as it dies, but give a slow kernel a moment rather than fail the bind.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> bindable(port) && bindable(managementPort));
         List<String> command = new ArrayList<>(List.of(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "-cp", System.getProperty("java.class.path"),
@@ -99,7 +114,7 @@ public final class GatewayProcess {
                 // The example's placement date will one day be past its deadline; no clock-breach alert may join the inboxes.
                 "--carebridge.clocks.scan-interval=1h"));
         command.addAll(extraArguments);
-        process = new ProcessBuilder(command)
+        process = new ProcessBuilder(launcher.apply(command))
                 .redirectErrorStream(true)
                 .redirectOutput(new File(data.toFile(), logPrefix + (++runs) + ".log"))
                 .start();
@@ -162,6 +177,41 @@ public final class GatewayProcess {
                 FhirContext.forR4Cached(), gatewayKeys);
         server.start();
         return server;
+    }
+
+    /**
+     * A free port below the kernel's ephemeral range. The gateway keeps its ports across restarts; a port from the
+     * ephemeral range could meanwhile be taken as the local port of any outgoing connection on the machine (a JDBC
+     * connection, another build's HTTP client), and the next start would fail to bind it.
+     */
+    public static int stablePort() {
+        int ephemeralLow = 32768;
+        try {
+            ephemeralLow = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            // not Linux: the usual default
+        }
+        int low = 10000;
+        if (ephemeralLow - low < 1000) {
+            return GatewayTest.freePort();
+        }
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int candidate = java.util.concurrent.ThreadLocalRandom.current().nextInt(low, ephemeralLow);
+            if (bindable(candidate)) {
+                return candidate;
+            }
+        }
+        return GatewayTest.freePort();
+    }
+
+    private static boolean bindable(int port) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public static Path createDataDir() {
