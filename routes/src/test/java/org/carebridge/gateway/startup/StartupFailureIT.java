@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.fail;
  * agreement file, the production profile on the embedded database and broker. Each must exit non-zero with a short
  * Spring Boot failure analysis, not hang or bury the cause in a stack trace.
  */
-class StartupFailureTest {
+class StartupFailureIT {
 
     @Test
     void aPartnerPortInUseExitsPromptlyNamingThePort() throws Exception {
