@@ -39,6 +39,13 @@ import static org.awaitility.Awaitility.await;
  */
 public final class GatewayProcess {
 
+    /**
+     * JVM options for a gateway started by a test: the C1 compiler only and the serial collector. A gateway in a test
+     * spends its life starting up and handling a few hundred records, where C2's compilations and the parallel
+     * collector's threads cost more CPU than they win back; on a shared two-core machine that CPU is the start time.
+     */
+    public static final List<String> TEST_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto");
+
     private final Path data;
     private final int port = stablePort();
     private final int managementPort = stablePort();
@@ -99,8 +106,9 @@ public final class GatewayProcess {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> bindable(port) && bindable(managementPort));
         List<String> command = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"),
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        command.addAll(TEST_JVM_OPTIONS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 GatewayApplication.class.getName(),
                 "--carebridge.data-dir=" + data,
                 "--carebridge.config-dir=" + Examples.CONFIG.toAbsolutePath(),
@@ -119,6 +127,7 @@ public final class GatewayProcess {
                 .redirectOutput(new File(data.toFile(), logPrefix + (++runs) + ".log"))
                 .start();
         Process started = process;
+        long startedAt = System.nanoTime();
         await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(500)).until(() -> {
             assertThat(started.isAlive()).as("gateway process is running").isTrue();
             try {
@@ -129,6 +138,8 @@ public final class GatewayProcess {
                 return false;
             }
         });
+        System.out.printf("gateway run %d healthy after %.1f s, %s CPU%n", runs, (System.nanoTime() - startedAt) / 1e9,
+                started.toHandle().info().totalCpuDuration().map(d -> String.format("%.1f s", d.toMillis() / 1e3)).orElse("unknown"));
     }
 
     /** SIGKILL: no shutdown hook runs, the embedded PostgreSQL server is left behind as after a real crash. */
