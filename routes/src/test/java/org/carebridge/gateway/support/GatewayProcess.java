@@ -128,7 +128,7 @@ public final class GatewayProcess {
                 .start();
         Process started = process;
         long startedAt = System.nanoTime();
-        await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        await().atMost(Duration.ofSeconds(600)).pollInterval(Duration.ofMillis(500)).until(() -> {
             assertThat(started.isAlive()).as("gateway process is running").isTrue();
             try {
                 return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health"))
