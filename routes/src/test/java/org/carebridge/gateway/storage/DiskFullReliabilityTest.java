@@ -89,7 +89,9 @@ class DiskFullReliabilityTest {
                 accepted.add(messageId);
             }
 
-            try (Connection db = database(seen); Statement sql = db.createStatement()) {
+            // opened before the disk fills: a new session needs to write (its relation cache init file) and is refused then
+            Connection whileFull = database(seen);
+            try (Statement sql = whileFull.createStatement()) {
                 // WAL segments for what comes next exist before the disk fills: PostgreSQL must fail a statement, not its WAL
                 sql.execute("checkpoint");
                 sql.execute("select pg_switch_wal()");
@@ -115,7 +117,7 @@ class DiskFullReliabilityTest {
                 }
             }
             long halfStoredWhileFull;
-            try (Connection db = database(seen)) {
+            try (Connection db = whileFull) {
                 halfStoredWhileFull = halfStored(db, accepted) + count(db, "select count(*) from intake_record where message_id = any (?)", refused);
             }
 
