@@ -17,8 +17,6 @@ import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A PostgreSQL server under the data directory, unless {@code spring.datasource.url} points at an external one. */
@@ -27,6 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public class EmbeddedPostgresConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
+    /** How long a start waits for a server left by a killed run to stop and let go of the data directory. */
+    private static final Duration ORPHAN_STOP_BOUND = Duration.ofSeconds(60);
 
     /** Stopped by Spring after everything that uses it, not by zonky's own shutdown hook: see {@link EmbeddedServer}. */
     @Bean(destroyMethod = "")
@@ -42,7 +42,7 @@ public class EmbeddedPostgresConfiguration {
         }
         Path data = properties.dataDir().resolve("postgres").toAbsolutePath();
         Files.createDirectories(data);
-        stopOrphanedServer(data);
+        new OrphanedPostmaster(data, ORPHAN_STOP_BOUND).stop();
         return new EmbeddedServer(EmbeddedPostgres.builder()
                 .setDataDirectory(data)
                 .setCleanDataDirectory(false)
@@ -108,34 +108,5 @@ public class EmbeddedPostgresConfiguration {
         config.setMaximumPoolSize(20);
         config.setPoolName("carebridge");
         return new HikariDataSource(config);
-    }
-
-    /** A server left running by a JVM that died without its shutdown hook (kill -9) still holds the data directory. */
-    private static void stopOrphanedServer(Path data) throws IOException {
-        Path pidFile = data.resolve("postmaster.pid");
-        if (!Files.exists(pidFile)) {
-            return;
-        }
-        List<String> lines = Files.readAllLines(pidFile);
-        if (lines.isEmpty()) {
-            return;
-        }
-        long pid;
-        try {
-            pid = Long.parseLong(lines.get(0).trim());
-        } catch (NumberFormatException e) {
-            return;
-        }
-        ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false))
-                .ifPresent(orphan -> {
-                    log.warn("Stopping an orphaned embedded PostgreSQL server (pid {}) left by an earlier run", pid);
-                    orphan.destroy();
-                    try {
-                        orphan.onExit().get(30, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        orphan.destroyForcibly();
-                    }
-                });
     }
 }

@@ -39,18 +39,26 @@ import static org.awaitility.Awaitility.await;
  */
 public final class GatewayProcess {
 
+    /**
+     * JVM options for a gateway started by a test: the C1 compiler only and the serial collector. A gateway in a test
+     * spends its life starting up and handling a few hundred records, where C2's compilations and the parallel
+     * collector's threads cost more CPU than they win back; on a shared two-core machine that CPU is the start time.
+     */
+    public static final List<String> TEST_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto");
+
     private final Path data;
-    private final int port = GatewayTest.freePort();
-    private final int managementPort = GatewayTest.freePort();
+    private final int port = stablePort();
+    private final int managementPort = stablePort();
     private final int partnersPort;
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<String> extraArguments;
     private String logPrefix = "gateway-run-";
+    private java.util.function.UnaryOperator<List<String>> launcher = java.util.function.UnaryOperator.identity();
     private Process process;
     private int runs;
 
     public GatewayProcess(String... extraArguments) {
-        this(createDataDir(), GatewayTest.freePort(), extraArguments);
+        this(createDataDir(), stablePort(), extraArguments);
         this.logPrefix = "gateway-run-";
     }
 
@@ -63,6 +71,17 @@ public final class GatewayProcess {
         this.partnersPort = partnersPort;
         this.extraArguments = List.of(extraArguments);
         this.logPrefix = "gateway-" + port + "-run-";
+    }
+
+    /** Runs the gateway's command through a launcher (another filesystem view, say), which must exec it as its last step. */
+    public GatewayProcess launchedBy(java.util.function.UnaryOperator<List<String>> launcher) {
+        this.launcher = launcher;
+        return this;
+    }
+
+    /** The running gateway's pid (a launcher that execs keeps it). */
+    public long pid() {
+        return process.pid();
     }
 
     public int partnersPort() {
@@ -83,12 +102,13 @@ public final class GatewayProcess {
 
     /** Starts the gateway and waits until it reports healthy. */
     public void start() throws IOException {
+        // A killed run's listening sockets close as it dies, but give a slow kernel a moment rather than fail the bind.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> bindable(port) && bindable(managementPort));
         List<String> command = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                // A test node lives for minutes: the client compiler alone starts it in less CPU, which is what a
-                // shared machine lacks; the serial collector spares the GC threads.
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"),
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        command.addAll(TEST_JVM_OPTIONS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 GatewayApplication.class.getName(),
                 "--carebridge.data-dir=" + data,
                 "--carebridge.config-dir=" + Examples.CONFIG.toAbsolutePath(),
@@ -110,12 +130,13 @@ public final class GatewayProcess {
             }
         }
         command.addAll(extraArguments);
-        process = new ProcessBuilder(command)
+        process = new ProcessBuilder(launcher.apply(command))
                 .redirectErrorStream(true)
                 .redirectOutput(new File(data.toFile(), logPrefix + (++runs) + ".log"))
                 .start();
         Process started = process;
-        await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        long startedAt = System.nanoTime();
+        await().atMost(Duration.ofSeconds(600)).pollInterval(Duration.ofMillis(500)).until(() -> {
             assertThat(started.isAlive()).as("gateway process is running").isTrue();
             try {
                 return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health"))
@@ -125,6 +146,8 @@ public final class GatewayProcess {
                 return false;
             }
         });
+        System.out.printf("gateway run %d healthy after %.1f s, %s CPU%n", runs, (System.nanoTime() - startedAt) / 1e9,
+                started.toHandle().info().totalCpuDuration().map(d -> String.format("%.1f s", d.toMillis() / 1e3)).orElse("unknown"));
     }
 
     /** SIGKILL: no shutdown hook runs, the embedded PostgreSQL server is left behind as after a real crash. */
@@ -193,6 +216,41 @@ public final class GatewayProcess {
                 FhirContext.forR4Cached(), gatewayKeys);
         server.start();
         return server;
+    }
+
+    /**
+     * A free port below the kernel's ephemeral range. The gateway keeps its ports across restarts; a port from the
+     * ephemeral range could meanwhile be taken as the local port of any outgoing connection on the machine (a JDBC
+     * connection, another build's HTTP client), and the next start would fail to bind it.
+     */
+    public static int stablePort() {
+        int ephemeralLow = 32768;
+        try {
+            ephemeralLow = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            // not Linux: the usual default
+        }
+        int low = 10000;
+        if (ephemeralLow - low < 1000) {
+            return GatewayTest.freePort();
+        }
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int candidate = java.util.concurrent.ThreadLocalRandom.current().nextInt(low, ephemeralLow);
+            if (bindable(candidate)) {
+                return candidate;
+            }
+        }
+        return GatewayTest.freePort();
+    }
+
+    private static boolean bindable(int port) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public static Path createDataDir() {

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The README walkthrough: a placement notification from Suffolk reaches Norfolk's agencies and Suffolk's virtual school. */
-class PlacementWalkthroughTest extends GatewayTest {
+class PlacementWalkthroughIT extends GatewayTest {
 
     @Test
     void placementNotificationReachesTheThreeAgenciesAndNotThePolice() throws Exception {

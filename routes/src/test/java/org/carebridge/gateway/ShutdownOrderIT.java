@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * lets deliveries in flight finish or go back to their queues, stops Camel and the dispatcher, and stops the embedded
  * broker and database last, so its log has no ERROR line. After a restart every accepted copy is delivered, once.
  */
-class ShutdownOrderTest {
+class ShutdownOrderIT {
 
     private static final String[] RECIPIENTS = {"cs-norfolk", "health-norfolk", "vs-suffolk"};
     private static final int RECORDS = 40;

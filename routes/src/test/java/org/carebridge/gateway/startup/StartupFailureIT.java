@@ -2,6 +2,7 @@ package org.carebridge.gateway.startup;
 
 import org.carebridge.gateway.GatewayApplication;
 import org.carebridge.gateway.support.Examples;
+import org.carebridge.gateway.support.GatewayProcess;
 import org.carebridge.gateway.support.GatewayTest;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ import static org.assertj.core.api.Assertions.fail;
  * agreement file, the production profile on the embedded database and broker. Each must exit non-zero with a short
  * Spring Boot failure analysis, not hang or bury the cause in a stack trace.
  */
-class StartupFailureTest {
+class StartupFailureIT {
 
     @Test
     void aPartnerPortInUseExitsPromptlyNamingThePort() throws Exception {
@@ -71,8 +72,9 @@ class StartupFailureTest {
     private static Started start(Path config, String... args) throws Exception {
         Path data = Files.createTempDirectory(Files.createDirectories(Paths.get("target", "it-data")), "startup-").toAbsolutePath();
         Path log = data.resolve("gateway.log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-cp", System.getProperty("java.class.path"), GatewayApplication.class.getName(),
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m"));
+        command.addAll(GatewayProcess.TEST_JVM_OPTIONS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), GatewayApplication.class.getName(),
                 "--carebridge.data-dir=" + data, "--carebridge.config-dir=" + config.toAbsolutePath(),
                 "--management.server.port=0", "--carebridge.demo-partners.port=" + GatewayTest.freePort()));
         command.addAll(List.of(args));

@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
  * per recipient. The gateway runs as a separate process; the partners are down until it has been killed, so nothing
  * can have been delivered before the crash.
  */
-class CrashRecoveryTest {
+class CrashRecoveryIT {
 
     private static final String[] RECIPIENTS = {"cs-norfolk", "health-norfolk", "vs-suffolk"};
 

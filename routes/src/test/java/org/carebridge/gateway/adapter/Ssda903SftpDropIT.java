@@ -35,7 +35,7 @@ import static org.awaitility.Awaitility.await;
  * every mapped row takes the governed way: decided under the agreements, minimised, sealed, stored, delivered and
  * audited, with an acknowledgement file back listing every row.
  */
-class Ssda903SftpDropTest extends GatewayTest {
+class Ssda903SftpDropIT extends GatewayTest {
 
     private static final DateTimeFormatter DDMMYYYY = DateTimeFormatter.ofPattern("dd/MM/yyyy");
 

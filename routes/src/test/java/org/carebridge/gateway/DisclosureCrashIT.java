@@ -30,9 +30,9 @@ import static org.awaitility.Awaitility.await;
  * kills the JVM, ends the dead gateway's database sessions (as the server does when their sockets close), lets go of
  * the lock and starts the gateway again. Deliveries go on after the last round with nothing held.
  */
-class DisclosureCrashTest {
+class DisclosureCrashIT {
 
-    private static final Logger log = LoggerFactory.getLogger(DisclosureCrashTest.class);
+    private static final Logger log = LoggerFactory.getLogger(DisclosureCrashIT.class);
     private static final int RECORDS = 12;
     private static final int RECIPIENTS = 3;
     private static final int ROUNDS = 3;

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** One journey per role through the console in a real browser, each page checked with axe-core and saved as a screenshot. */
-class ConsoleJourneysTest extends GatewayTest {
+class ConsoleJourneysIT extends GatewayTest {
 
     private static Browser browser;
 
