@@ -3,6 +3,7 @@ package org.carebridge.gateway.decision;
 import org.carebridge.security.decision.Decision;
 import org.carebridge.security.decision.DecisionEngine;
 import org.carebridge.security.decision.MessageFacts;
+import org.carebridge.security.fhir.FhirJsonTree;
 import org.carebridge.security.fhir.MessageAreas;
 import org.carebridge.security.fhir.MessageSubjects;
 import org.carebridge.security.minimisation.CopyMinimiser;
@@ -38,7 +39,9 @@ public class DisclosureDecider {
         for (Decision decision : decisions) {
             if (decision.shares()) {
                 FieldProfile profile = profiles.get(decision.profile()).orElseThrow();
-                copies.put(decision.recipient().id(), minimiser.minimise(message.body(), profile));
+                copies.put(decision.recipient().id(), message.json() != null
+                        ? FhirJsonTree.write(minimiser.minimise(message.json(), profile))
+                        : minimiser.minimise(message.body(), profile));
             }
         }
         return new RoutedMessage(message, decisions, copies);

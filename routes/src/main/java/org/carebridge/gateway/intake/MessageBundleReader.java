@@ -11,7 +11,10 @@ import org.carebridge.gateway.fhir.IntakeRejected;
 import org.carebridge.gateway.fhir.ParserProblems;
 import org.carebridge.gateway.partner.PartnerEndpoints;
 import org.carebridge.security.decision.SafeguardingOverride;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.carebridge.security.fhir.EventCatalogue;
+import org.carebridge.security.fhir.FhirJsonTree;
 import org.carebridge.security.fhir.MessageSubjects;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -21,6 +24,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
@@ -53,7 +57,8 @@ public class MessageBundleReader {
         } catch (FhirJsonBody.Refused e) {
             throw reject(e.status(), e.issueType(), e.reason(), e.getMessage());
         }
-        Bundle bundle = parseBundle(request.body());
+        JsonNode tree = tree(request.body());
+        Bundle bundle = parseBundle(request.body(), tree);
         if (bundle.getType() != Bundle.BundleType.MESSAGE) {
             throw reject(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.INVALID, "not-a-message",
                     "Bundle.type must be 'message' but is '" + (bundle.hasType() ? bundle.getType().toCode() : "absent") + "'");
@@ -89,7 +94,7 @@ public class MessageBundleReader {
             throw reject(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.REQUIRED, "bad-override", e.getMessage()).claiming(claimed);
         }
         return new IncomingMessage(request.sender(), bundle.getIdElement().getIdPart(), event.getCode(), bundle,
-                request.body(), Instant.now(), override, request.protection());
+                request.body(), tree, Instant.now(), override, request.protection());
     }
 
     /** The partner id the header names as its source, only if it has the form of one (it is written to the ledger). */
@@ -102,11 +107,25 @@ public class MessageBundleReader {
         return id.matches("[a-z0-9][a-z0-9-]{0,63}") ? id : "not-a-partner-endpoint";
     }
 
-    private Bundle parseBundle(byte[] body) {
-        IParser parser = fhir.newJsonParser().setParserErrorHandler(new StrictErrorHandler());
+    /** The body's JSON tree, read once: HAPI's model and every recipient's copy are made from it. */
+    private static JsonNode tree(byte[] body) {
+        try {
+            return FhirJsonTree.read(body);
+        } catch (IOException e) {
+            // the streaming checks passed, so HAPI's own reading of the text gives the refusal
+            return null;
+        }
+    }
+
+    private Bundle parseBundle(byte[] body, JsonNode tree) {
         IBaseResource resource;
         try {
-            resource = parser.parseResource(new String(body, StandardCharsets.UTF_8));
+            if (tree instanceof ObjectNode object) {
+                resource = FhirJsonTree.parse(fhir, new StrictErrorHandler(), object);
+            } else {
+                IParser parser = fhir.newJsonParser().setParserErrorHandler(new StrictErrorHandler());
+                resource = parser.parseResource(new String(body, StandardCharsets.UTF_8));
+            }
         } catch (DataFormatException e) {
             throw reject(HttpStatus.BAD_REQUEST, IssueType.STRUCTURE, "not-fhir", ParserProblems.notFhir(e.getMessage()));
         } catch (RuntimeException e) {

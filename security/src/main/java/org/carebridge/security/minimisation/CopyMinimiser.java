@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.carebridge.security.fhir.FhirJsonTree;
 import org.carebridge.security.fhir.GatewayCodeSystems;
 
 import java.io.IOException;
@@ -60,8 +61,7 @@ public final class CopyMinimiser {
 
     public byte[] minimise(byte[] bundleJson, FieldProfile profile) {
         try {
-            JsonNode bundle = json.readTree(bundleJson);
-            return json.writeValueAsBytes(minimise(bundle, profile));
+            return FhirJsonTree.write(minimise(FhirJsonTree.read(bundleJson), profile));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot minimise a message that was not JSON", e);
         }

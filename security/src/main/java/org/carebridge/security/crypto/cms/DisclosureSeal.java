@@ -1,13 +1,19 @@
 package org.carebridge.security.crypto.cms;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.cms.Attribute;
+import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cms.CMSAuthEnvelopedDataGenerator;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
 import org.bouncycastle.cms.SignerInfoGenerator;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -52,6 +58,7 @@ public final class DisclosureSeal {
     private final X509CertificateHolder signerCertificate;
     private final Store<X509CertificateHolder> certificates;
     private final Queue<SignerInfoGenerator> signers = new ConcurrentLinkedQueue<>();
+    private volatile SigningTime signingTime;
 
     public DisclosureSeal(KeyMaterial signer, Clock clock) {
         this.signer = signer;
@@ -96,7 +103,26 @@ public final class DisclosureSeal {
     private SignerInfoGenerator newSigner() throws OperatorCreationException {
         var contentSigner = new JcaContentSignerBuilder(signatureAlgorithm).setProvider(Cms.PROVIDER).build(signingKey);
         return new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().setProvider(Cms.PROVIDER).build())
+                .setSignedAttributeGenerator(parameters -> new DefaultSignedAttributeTableGenerator(signingTime()).getAttributes(parameters))
                 .build(contentSigner, signerCertificate);
+    }
+
+    /**
+     * The signing-time attribute, made once per second: the time is encoded to the second, and Bouncy Castle's own
+     * default builds and parses it through new date formats on every signature.
+     */
+    private AttributeTable signingTime() {
+        long second = clock.millis() / 1000;
+        SigningTime cached = signingTime;
+        if (cached == null || cached.second() != second) {
+            cached = new SigningTime(second, new AttributeTable(new Attribute(CMSAttributes.signingTime,
+                    new DERSet(new Time(new Date(second * 1000))))));
+            signingTime = cached;
+        }
+        return cached.table();
+    }
+
+    private record SigningTime(long second, AttributeTable table) {
     }
 
     /** CMS AuthEnvelopedData (AES-256-GCM, the JDK's cipher) of {@code data} for {@code recipient}, as DER. */

@@ -6,7 +6,6 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cms.CMSAlgorithm;
 import org.bouncycastle.cms.RecipientInfoGenerator;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientInfoGenerator;
-import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
 import org.bouncycastle.jce.spec.ECParameterSpec;
 import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
 
@@ -58,9 +57,9 @@ final class RecipientKeys {
 
     private static RecipientKeys prepare(X509Certificate recipient) throws GeneralSecurityException {
         if (recipient.getPublicKey() instanceof RSAPublicKey) {
-            var oaep = new JcaAlgorithmParametersConverter().getAlgorithmIdentifier(PKCSObjectIdentifiers.id_RSAES_OAEP,
-                    new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
-            return new RecipientKeys(new JceKeyTransRecipientInfoGenerator(recipient, oaep).setProvider(Cms.PROVIDER), null, null);
+            var parameters = new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
+            var oaep = new JcaAlgorithmParametersConverter().getAlgorithmIdentifier(PKCSObjectIdentifiers.id_RSAES_OAEP, parameters);
+            return new RecipientKeys(new OaepRecipientInfo(recipient, oaep, parameters), null, null);
         }
         if (recipient.getPublicKey() instanceof ECPublicKey) {
             X509Certificate converted = new JcaX509CertificateConverter().setProvider(Cms.PROVIDER)

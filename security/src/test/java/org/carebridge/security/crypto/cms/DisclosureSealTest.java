@@ -115,6 +115,67 @@ class DisclosureSealTest {
         assertThat(originatorKey(first)).isNotEqualTo(originatorKey(second));
     }
 
+    @Test
+    void rsaCopiesToTheSameRecipientEachCarryTheirOwnWrappedKeyUnderOaepSha256() throws Exception {
+        KeyMaterial recipient = encryptionKey("vs-suffolk");
+        DisclosureSeal shared = seal();
+        var first = new org.bouncycastle.cms.CMSAuthEnvelopedData(shared.seal(CONTENT, recipient.certificate()));
+        var second = new org.bouncycastle.cms.CMSAuthEnvelopedData(shared.seal(CONTENT, recipient.certificate()));
+
+        var one = (org.bouncycastle.cms.KeyTransRecipientInformation) first.getRecipientInfos().getRecipients().iterator().next();
+        var two = (org.bouncycastle.cms.KeyTransRecipientInformation) second.getRecipientInfos().getRecipients().iterator().next();
+        assertThat(one.getKeyEncryptionAlgOID()).isEqualTo(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_RSAES_OAEP.getId());
+        var oaep = org.bouncycastle.asn1.pkcs.RSAESOAEPparams.getInstance(one.getKeyEncryptionAlgParams());
+        assertThat(oaep.getHashAlgorithm().getAlgorithm()).isEqualTo(org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha256);
+        assertThat(one.getRID().match(new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(recipient.certificate()))).isTrue();
+        assertThat(wrappedKey(first)).isNotEqualTo(wrappedKey(second));
+        var key = new org.bouncycastle.cms.jcajce.JceKeyTransAuthEnvelopedRecipient(recipient.privateKey()).setProvider(Cms.PROVIDER);
+        assertThat(one.getContent(key)).isNotEmpty();
+        assertThat(two.getContent(key)).isNotEmpty();
+    }
+
+    private static byte[] wrappedKey(org.bouncycastle.cms.CMSAuthEnvelopedData data) {
+        var envelope = org.bouncycastle.asn1.cms.AuthEnvelopedData.getInstance(data.toASN1Structure().getContent());
+        var info = org.bouncycastle.asn1.cms.RecipientInfo.getInstance(envelope.getRecipientInfos().getObjectAt(0));
+        return ((org.bouncycastle.asn1.cms.KeyTransRecipientInfo) info.getInfo()).getEncryptedKey().getOctets();
+    }
+
+    @Test
+    void signingTimeIsTheSealsClockToTheSecondAndFollowsIt() throws Exception {
+        Instant start = Instant.parse("2026-03-01T10:15:30.250Z");
+        var now = new java.util.concurrent.atomic.AtomicReference<>(start);
+        Clock moving = new Clock() {
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        DisclosureSeal timed = new DisclosureSeal(gatewaySigning, moving);
+
+        Instant first = signingTime(timed.sign(CONTENT));
+        now.set(start.plusMillis(500));
+        Instant sameSecond = signingTime(timed.sign(CONTENT));
+        now.set(start.plusSeconds(61));
+        Instant later = signingTime(timed.sign(CONTENT));
+
+        assertThat(first).isEqualTo(Instant.parse("2026-03-01T10:15:30Z"));
+        assertThat(sameSecond).isEqualTo(first);
+        assertThat(later).isEqualTo(Instant.parse("2026-03-01T10:16:31Z"));
+    }
+
+    private static Instant signingTime(byte[] signed) throws Exception {
+        var signer = new org.bouncycastle.cms.CMSSignedData(signed).getSignerInfos().getSigners().iterator().next();
+        var attribute = signer.getSignedAttributes().get(org.bouncycastle.asn1.cms.CMSAttributes.signingTime);
+        return org.bouncycastle.asn1.cms.Time.getInstance(attribute.getAttrValues().getObjectAt(0)).getDate().toInstant();
+    }
+
     private static org.bouncycastle.asn1.cms.GCMParameters gcmParameters(org.bouncycastle.cms.CMSAuthEnvelopedData data) {
         var envelope = org.bouncycastle.asn1.cms.AuthEnvelopedData.getInstance(data.toASN1Structure().getContent());
         return org.bouncycastle.asn1.cms.GCMParameters.getInstance(
