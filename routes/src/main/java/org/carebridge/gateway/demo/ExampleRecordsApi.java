@@ -1,8 +1,9 @@
-package org.carebridge.gateway.admin;
+package org.carebridge.gateway.demo;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.carebridge.gateway.demo.ExampleRecords;
+import org.carebridge.gateway.admin.Actor;
+import org.carebridge.gateway.admin.Refused;
 import org.carebridge.gateway.fhir.IntakeRejected;
 import org.carebridge.gateway.ig.IgRole;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
