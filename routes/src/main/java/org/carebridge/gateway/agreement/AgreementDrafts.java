@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -252,7 +251,6 @@ public class AgreementDrafts {
     }
 
     /** Each morning (and after an approval): the ledger says which approved agreements came into force today. */
-    @Scheduled(initialDelayString = "${carebridge.agreements.in-force-check:1h}", fixedDelayString = "${carebridge.agreements.in-force-check:1h}")
     public void noteComingIntoForce() {
         noteComingIntoForce(registry.today());
     }

@@ -10,7 +10,6 @@ import org.carebridge.security.agreement.AgreementSet;
 import org.carebridge.security.config.ConfigurationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -105,7 +104,6 @@ public class AgreementRegistry {
         }
     }
 
-    @Scheduled(initialDelayString = "${carebridge.agreements.reload-interval:10s}", fixedDelayString = "${carebridge.agreements.reload-interval:10s}")
     public void reloadIfChanged() {
         String now = fingerprint();
         if (!now.equals(fingerprint)) {

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
@@ -51,8 +50,6 @@ public class UnauthenticatedRefusals {
     }
 
     /** Writes one ledger entry per tally and starts new ones. */
-    @Scheduled(initialDelayString = "${carebridge.audit.refusal-interval:60s}",
-            fixedDelayString = "${carebridge.audit.refusal-interval:60s}")
     @PreDestroy
     public void flush() {
         Map<Key, Tally> taken = new java.util.HashMap<>();

@@ -5,7 +5,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
@@ -54,7 +53,6 @@ public class ClockScanner {
         metrics.open(clocks.openCounts());
     }
 
-    @Scheduled(initialDelayString = "${carebridge.clocks.scan-interval}", fixedDelayString = "${carebridge.clocks.scan-interval}")
     public void scheduledScan() {
         try {
             scan(clock.instant());

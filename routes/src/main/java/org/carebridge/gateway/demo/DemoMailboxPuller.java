@@ -13,7 +13,6 @@ import org.carebridge.security.partner.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
-import org.springframework.scheduling.annotation.Scheduled;
 
 import java.io.IOException;
 import java.net.URI;
@@ -44,7 +43,6 @@ public class DemoMailboxPuller {
         this.environment = environment;
     }
 
-    @Scheduled(initialDelayString = "${carebridge.demo-partners.mailbox-poll:30s}", fixedDelayString = "${carebridge.demo-partners.mailbox-poll:30s}")
     public void scheduledPull() {
         try {
             pull();

@@ -13,7 +13,6 @@ import org.carebridge.security.partner.Partner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
@@ -64,7 +63,6 @@ public class CopyWithdrawal {
     }
 
     /** Every not-agreed override whose withdrawal is not yet stored (a send that failed is retried here). */
-    @Scheduled(initialDelayString = "${carebridge.ig.withdrawal-retry:5m}", fixedDelayString = "${carebridge.ig.withdrawal-retry:5m}")
     public int sendOutstanding() {
         int sent = 0;
         for (Due due : due(null)) {

@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -248,7 +247,6 @@ public class IgSignInThrottle {
         return true;
     }
 
-    @Scheduled(fixedDelayString = "${carebridge.ig.sign-in.lockout:15m}")
     public void forgetQuiet() {
         jdbc.update("""
                 delete from ig_sign_in_attempt

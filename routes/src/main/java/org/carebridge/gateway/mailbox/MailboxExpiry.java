@@ -2,7 +2,6 @@ package org.carebridge.gateway.mailbox;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
@@ -22,7 +21,6 @@ public class MailboxExpiry {
         this.metrics = metrics;
     }
 
-    @Scheduled(initialDelayString = "${carebridge.mailbox.expiry-interval:10m}", fixedDelayString = "${carebridge.mailbox.expiry-interval:10m}")
     public void expireDue() {
         try {
             Mailbox.Expiry expiry = mailbox.expire(clock.instant());

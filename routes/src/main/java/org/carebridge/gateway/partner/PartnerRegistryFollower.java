@@ -3,7 +3,6 @@ package org.carebridge.gateway.partner;
 import org.carebridge.security.partner.PartnerRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import java.util.HashSet;
@@ -46,7 +45,6 @@ public class PartnerRegistryFollower {
         applied.put(row.partnerId(), row.version());
     }
 
-    @Scheduled(initialDelayString = "${carebridge.registry.refresh}", fixedDelayString = "${carebridge.registry.refresh}")
     public void follow() {
         Set<String> changed = new HashSet<>();
         store.versions().forEach((id, version) -> {

@@ -11,7 +11,6 @@ import org.carebridge.security.partner.Partner;
 import org.carebridge.security.partner.PartnerRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import java.nio.file.Files;
@@ -75,8 +74,6 @@ public class CertificateWatch {
         return Duration.between(clock.instant(), certificate.getNotAfter().toInstant()).toDays();
     }
 
-    @Scheduled(initialDelayString = "${carebridge.sealing.certificate-check-interval:60s}",
-            fixedDelayString = "${carebridge.sealing.certificate-check-interval:60s}")
     public void check() {
         reloadReplacedPartnerCertificates();
         for (Map.Entry<String, Supplier<X509Certificate>> entry : watched.entrySet()) {
