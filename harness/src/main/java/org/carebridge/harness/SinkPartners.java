@@ -110,7 +110,10 @@ public final class SinkPartners {
         arrivals.add(new Arrival(partner, messageId, now));
         long n = seen.computeIfAbsent(partner, p -> new AtomicLong()).incrementAndGet();
         if (n % SAMPLE_EVERY == 1) {
-            List<Sample> kept = samples.computeIfAbsent(partner, p -> java.util.Collections.synchronizedList(new ArrayList<>()));
+            // each system under test (the message id's first part) gets its own sample per partner
+            String system = messageId.substring(0, Math.max(0, messageId.indexOf('-')));
+            List<Sample> kept = samples.computeIfAbsent(system + "/" + partner,
+                    p -> java.util.Collections.synchronizedList(new ArrayList<>()));
             if (kept.size() < SAMPLE_CAP) {
                 kept.add(new Sample(messageId, exchange.getRequestHeaders().getFirst("Content-Type"), body));
             }
@@ -148,7 +151,7 @@ public final class SinkPartners {
         int failed = 0;
         StringBuilder problems = new StringBuilder();
         for (var entry : samples.entrySet()) {
-            String partner = entry.getKey();
+            String partner = entry.getKey().substring(entry.getKey().indexOf('/') + 1);
             List<Sample> kept;
             synchronized (entry.getValue()) {
                 kept = List.copyOf(entry.getValue());
