@@ -212,13 +212,14 @@ public class PartnerPages {
                   Authentication user, Model model, RedirectAttributes redirect) {
         PartnerAdministration.PartnerView view = known(id);
         List<OperationsPages.FieldError> problems = new java.util.ArrayList<>();
-        if (!"yes".equals(confirm)) {
-            problems.add(new OperationsPages.FieldError("confirm", "Confirm that " + view.partner().name() + " is to be retired"));
-        }
+        // the error summary lists problems in the order of the fields on the page
         try {
             Reasons.check(reason);
         } catch (Refused e) {
             problems.add(new OperationsPages.FieldError("reason", e.getMessage()));
+        }
+        if (!"yes".equals(confirm)) {
+            problems.add(new OperationsPages.FieldError("confirm", "Confirm that " + view.partner().name() + " is to be retired"));
         }
         if (problems.isEmpty()) {
             try {
