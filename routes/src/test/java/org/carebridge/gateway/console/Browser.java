@@ -99,7 +99,20 @@ final class Browser implements AutoCloseable {
     void follow(By target) {
         WebElement page = driver.findElement(By.tagName("html"));
         driver.findElement(target).click();
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
+        // chromedriver reports an element of a page already replaced either as stale or as a node outside the document
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> {
+            try {
+                page.isEnabled();
+                return false;
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                return true;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                    return true;
+                }
+                throw e;
+            }
+        });
     }
 
     String text() {

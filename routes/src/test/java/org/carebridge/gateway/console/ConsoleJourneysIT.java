@@ -5,6 +5,7 @@ import org.carebridge.gateway.support.GatewayTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.support.ui.Select;
@@ -215,7 +216,8 @@ class ConsoleJourneysIT extends GatewayTest {
             assertThat(b.find("done-text").getText()).contains("Sent placement-notification.json as cs-suffolk");
             By newcomerRow = By.cssSelector("tr[data-recipient='" + id + "']");
             // the copies table refreshes itself until the new partner's copy is delivered
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(b.driver.findElement(newcomerRow).getText()).contains("Delivered"));
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class)
+                    .untilAsserted(() -> assertThat(b.driver.findElement(newcomerRow).getText()).contains("Delivered"));
             b.check("newcomer-record-delivered");
             String firstRecord = b.find("tracking-id").getText();
             await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject("""
@@ -231,7 +233,8 @@ class ConsoleJourneysIT extends GatewayTest {
             b.press("send-example-record");
             new Select(b.find("example")).selectByValue("placement-notification.json");
             b.press("send-example");
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(b.driver.findElement(newcomerRow).getText())
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class)
+                    .untilAsserted(() -> assertThat(b.driver.findElement(newcomerRow).getText())
                     .contains("Dead-lettered", "422"));
             b.check("newcomer-record-dead-lettered");
 
