@@ -1,37 +1,21 @@
 package org.carebridge.security.bench;
 
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.carebridge.security.crypto.DevPki;
 import org.carebridge.security.crypto.KeyMaterial;
+import org.carebridge.security.crypto.PrimitiveFloor;
 import org.carebridge.security.crypto.cms.DisclosureSeal;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.crypto.Cipher;
-import javax.crypto.KeyAgreement;
-import javax.crypto.KeyGenerator;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.OAEPParameterSpec;
-import javax.crypto.spec.PSource;
-import javax.crypto.spec.SecretKeySpec;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
-import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
-import java.security.spec.MGF1ParameterSpec;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,9 +42,7 @@ class SealingBenchmarkTest {
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
     private static final String SIGNING = System.getProperty("bench.signing", "");
     private static final String PROTECTION = System.getProperty("bench.protection", "");
-    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     @TempDir
     Path dir;
@@ -80,7 +62,7 @@ class SealingBenchmarkTest {
                 continue;
             }
             KeyMaterial signer = signer(pki, signing);
-            Floor floor = new Floor(signer);
+            PrimitiveFloor floor = new PrimitiveFloor(signer);
             for (String protection : List.of("RSA-OAEP", "ECDH-P256")) {
                 if (!PROTECTION.isEmpty() && !PROTECTION.equals(protection)) {
                     continue;
@@ -150,82 +132,6 @@ class SealingBenchmarkTest {
             certs.add(KeyMaterial.load(file, protection.equals("RSA-OAEP") ? pki.partnerEncryptionKey(id) : pki.partnerKey(id)).certificate());
         }
         return certs;
-    }
-
-    /**
-     * The same primitives a seal performs for one copy, with no CMS structure around them and nothing rebuilt per copy
-     * that need not be: keys in Bouncy Castle's form, the recipient's curve parameters, the JDK's AES-GCM.
-     */
-    private static final class Floor {
-
-        private final PrivateKey signingKey;
-        private final String algorithm;
-
-        Floor(KeyMaterial signer) throws Exception {
-            signingKey = KeyFactory.getInstance(signer.privateKey().getAlgorithm(), BC)
-                    .generatePrivate(new PKCS8EncodedKeySpec(signer.privateKey().getEncoded()));
-            algorithm = switch (signer.privateKey().getAlgorithm()) {
-                case "EC" -> "SHA256withECDSA";
-                case "RSA" -> "SHA256withRSA";
-                default -> "Ed25519";
-            };
-        }
-
-        PublicKey recipientKey(PublicKey key) {
-            try {
-                return KeyFactory.getInstance(key.getAlgorithm(), BC).generatePublic(new X509EncodedKeySpec(key.getEncoded()));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        void seal(byte[] content, PublicKey recipient) {
-            envelope(content, sign(content), recipient);
-        }
-
-        byte[] sign(byte[] content) {
-            try {
-                Signature signature = Signature.getInstance(algorithm, BC);
-                signature.initSign(signingKey);
-                signature.update(MessageDigest.getInstance("SHA-256").digest(content));
-                return signature.sign();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        void envelope(byte[] content, byte[] signed, PublicKey recipient) {
-            try {
-                KeyGenerator generator = KeyGenerator.getInstance("AES");
-                generator.init(256, RANDOM);
-                SecretKey cek = generator.generateKey();
-                byte[] nonce = new byte[12];
-                RANDOM.nextBytes(nonce);
-                Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
-                gcm.init(Cipher.ENCRYPT_MODE, cek, new GCMParameterSpec(128, nonce));
-                gcm.update(content);
-                gcm.doFinal(signed);
-
-                if (recipient instanceof org.bouncycastle.jce.interfaces.ECPublicKey ec) {
-                    KeyPairGenerator ephemeral = KeyPairGenerator.getInstance("EC", BC);
-                    ephemeral.initialize(ec.getParameters());
-                    KeyPair pair = ephemeral.generateKeyPair();
-                    KeyAgreement agreement = KeyAgreement.getInstance("ECDH", BC);
-                    agreement.init(pair.getPrivate());
-                    agreement.doPhase(recipient, true);
-                    byte[] kek = MessageDigest.getInstance("SHA-256").digest(agreement.generateSecret());
-                    Cipher wrap = Cipher.getInstance("AESWrap", BC);
-                    wrap.init(Cipher.WRAP_MODE, new SecretKeySpec(Arrays.copyOf(kek, 32), "AES"));
-                    wrap.wrap(cek);
-                } else {
-                    Cipher oaep = Cipher.getInstance("RSA/NONE/OAEPPadding", BC);
-                    oaep.init(Cipher.WRAP_MODE, recipient, new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
-                    oaep.wrap(cek);
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 
     interface Operation {
