@@ -35,6 +35,10 @@ import java.util.concurrent.locks.LockSupport;
  *   limit); a request waiting for a free connection is still timed from its due time.</li>
  *   <li>{@code closed}: {@code connections} senders, each posting as soon as its last answer came; the maximum rate.</li>
  * </ul>
+ * Several senders may be given, comma-separated, each with its own template (the same count): record n is posted by
+ * sender n mod k with its template. An optional last argument names a start file: once its connections are open the
+ * generator writes {@code <out>.ready} and waits for the start file, which holds the {@link System#nanoTime()} to
+ * start at, so that two generators' loads overlap exactly.
  * Writes {@code out}: a summary (key=value) then one line per accepted record: {@code n acceptedNanos}.
  */
 public final class LoadGenerator {
@@ -42,8 +46,8 @@ public final class LoadGenerator {
     public static void main(String[] args) throws Exception {
         String url = args[0];
         Path pkiDir = Path.of(args[1]);
-        String partner = args[2];
-        Path template = Path.of(args[3]);
+        String[] partners = args[2].split(",");
+        String[] templates = args[3].split(",");
         String prefix = args[4];
         String mode = args[5];
         double rate = Double.parseDouble(args[6]);
@@ -51,17 +55,27 @@ public final class LoadGenerator {
         double seconds = Double.parseDouble(args[8]);
         int connections = Integer.parseInt(args[9]);
         Path out = Path.of(args[10]);
+        Path startFile = args.length > 11 ? Path.of(args[11]) : null;
+        if (partners.length != templates.length) {
+            throw new IllegalArgumentException("one template per sender: " + args[2] + " / " + args[3]);
+        }
 
         DevPki pki = new DevPki(pkiDir);
-        HttpClient client = HttpClient.newBuilder()
-                .sslContext(TlsContexts.mutual(KeyMaterial.load(pki.partnerCertificate(partner), pki.partnerKey(partner)),
-                        Pem.readCertificates(pki.caCertificate())))
-                .sslParameters(TlsContexts.strictParameters())
-                .version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(4))
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
-        String body = Files.readString(template);
+        var executor = Executors.newFixedThreadPool(4);
+        HttpClient[] clients = new HttpClient[partners.length];
+        String[] bodies = new String[partners.length];
+        for (int i = 0; i < partners.length; i++) {
+            clients[i] = HttpClient.newBuilder()
+                    .sslContext(TlsContexts.mutual(KeyMaterial.load(pki.partnerCertificate(partners[i]), pki.partnerKey(partners[i])),
+                            Pem.readCertificates(pki.caCertificate())))
+                    .sslParameters(TlsContexts.strictParameters())
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .executor(executor)
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
+            bodies[i] = Files.readString(Path.of(templates[i]));
+        }
+        int kinds = partners.length;
         int total = "open".equals(mode) ? (int) Math.round(rate * seconds) : records;
         long deadline = "closed".equals(mode) && records <= 0 ? (long) (seconds * 1e9) : Long.MAX_VALUE;
         if (total <= 0) {
@@ -77,10 +91,21 @@ public final class LoadGenerator {
         // harness does not count, so that the phase does not charge the load generator's start to the server
         String preflight = prefix.substring(0, prefix.length() - 1) + "pre-";
         List<CompletableFuture<?>> opening = new ArrayList<>();
-        for (int c = 0; c < connections; c++) {
-            opening.add(client.sendAsync(request(url, body, preflight + c), HttpResponse.BodyHandlers.discarding()));
+        for (int c = 0; c < connections * kinds; c++) {
+            opening.add(clients[c % kinds].sendAsync(request(url, bodies[c % kinds], preflight + c), HttpResponse.BodyHandlers.discarding()));
         }
         CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        if (startFile != null) {
+            Files.writeString(Path.of(out + ".ready"), "ready");
+            while (!Files.exists(startFile)) {
+                LockSupport.parkNanos(10_000_000);
+            }
+            long startAt = Long.parseLong(Files.readString(startFile).trim());
+            long pause;
+            while ((pause = startAt - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(pause);
+            }
+        }
         long start = System.nanoTime();
 
         if ("open".equals(mode)) {
@@ -96,7 +121,7 @@ public final class LoadGenerator {
                 inFlight.acquire();
                 int seq = n;
                 sent.incrementAndGet();
-                pending.add(client.sendAsync(request(url, body, prefix + seq), HttpResponse.BodyHandlers.discarding())
+                pending.add(clients[seq % kinds].sendAsync(request(url, bodies[seq % kinds], prefix + seq), HttpResponse.BodyHandlers.discarding())
                         .whenComplete((response, failure) -> {
                             long now = System.nanoTime();
                             inFlight.release();
@@ -123,7 +148,8 @@ public final class LoadGenerator {
                         long t0 = System.nanoTime();
                         sent.incrementAndGet();
                         try {
-                            int status = client.send(request(url, body, prefix + seq), HttpResponse.BodyHandlers.discarding()).statusCode();
+                            int status = clients[seq % kinds].send(request(url, bodies[seq % kinds], prefix + seq),
+                                    HttpResponse.BodyHandlers.discarding()).statusCode();
                             long now = System.nanoTime();
                             accept.recordValue((now - t0) / 1000);
                             answers.computeIfAbsent(String.valueOf(status), k -> new AtomicInteger()).incrementAndGet();

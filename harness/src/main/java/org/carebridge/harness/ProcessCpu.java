@@ -50,9 +50,18 @@ final class ProcessCpu {
 
     /** VmHWM: the peak resident set size in bytes since the process started. */
     static long peakRssBytes(long pid) {
+        return status(pid, "VmHWM:");
+    }
+
+    /** VmRSS: the resident set size in bytes now. */
+    static long rssBytes(long pid) {
+        return status(pid, "VmRSS:");
+    }
+
+    private static long status(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
                 }
             }

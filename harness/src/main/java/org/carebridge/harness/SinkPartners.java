@@ -53,6 +53,10 @@ public final class SinkPartners {
     }
 
     private final ConcurrentLinkedQueue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
+    /** Per phase (the message id up to its last '-'): copies, first and last arrival, counted however many arrive. */
+    private final Map<String, long[]> phases = new ConcurrentHashMap<>();
+    /** Phases whose arrivals are only counted, not kept one by one (a backfill of a million records). */
+    private final java.util.Set<String> countOnly = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicLong> seen = new ConcurrentHashMap<>();
     private final Map<String, List<Sample>> samples = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
@@ -87,6 +91,11 @@ public final class SinkPartners {
 
         HttpServer control = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), controlPort), 16);
         control.createContext("/count", exchange -> reply(exchange, String.valueOf(count(prefix(exchange)))));
+        control.createContext("/count-only", exchange -> {
+            countOnly.add(prefix(exchange));
+            reply(exchange, "ok");
+        });
+        control.createContext("/summary", exchange -> reply(exchange, summary(prefix(exchange))));
         control.createContext("/arrivals", exchange -> reply(exchange, arrivals(prefix(exchange))));
         control.createContext("/verify", exchange -> reply(exchange, verify(prefix(exchange))));
         control.start();
@@ -107,7 +116,16 @@ public final class SinkPartners {
             return;
         }
         String partner = partner(exchange.getRequestURI());
-        arrivals.add(new Arrival(partner, messageId, now));
+        String phase = messageId.substring(0, messageId.lastIndexOf('-') + 1);
+        long[] tally = phases.computeIfAbsent(phase, p -> new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE});
+        synchronized (tally) {
+            tally[0]++;
+            tally[1] = Math.min(tally[1], now);
+            tally[2] = Math.max(tally[2], now);
+        }
+        if (!countOnly.contains(phase)) {
+            arrivals.add(new Arrival(partner, messageId, now));
+        }
         long n = seen.computeIfAbsent(partner, p -> new AtomicLong()).incrementAndGet();
         if (n % SAMPLE_EVERY == 1) {
             // each system under test (the message id's first part) gets its own sample per partner
@@ -129,7 +147,32 @@ public final class SinkPartners {
     }
 
     private long count(String prefix) {
-        return arrivals.stream().filter(a -> a.messageId().startsWith(prefix)).count();
+        long total = 0;
+        for (var phase : phases.entrySet()) {
+            if (phase.getKey().startsWith(prefix)) {
+                synchronized (phase.getValue()) {
+                    total += phase.getValue()[0];
+                }
+            }
+        }
+        return total;
+    }
+
+    /** {@code copies firstNanos lastNanos} of the phases under the prefix. */
+    private String summary(String prefix) {
+        long copies = 0;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (var phase : phases.entrySet()) {
+            if (phase.getKey().startsWith(prefix)) {
+                synchronized (phase.getValue()) {
+                    copies += phase.getValue()[0];
+                    first = Math.min(first, phase.getValue()[1]);
+                    last = Math.max(last, phase.getValue()[2]);
+                }
+            }
+        }
+        return copies + " " + first + " " + last;
     }
 
     private String arrivals(String prefix) {
