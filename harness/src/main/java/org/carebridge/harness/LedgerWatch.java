@@ -89,11 +89,21 @@ final class LedgerWatch implements AutoCloseable {
         }
     }
 
-    /** Until the outbox is empty (or {@code atMost} passed): how long that took, in milliseconds. */
-    long drain(long atMostMillis) throws SQLException, InterruptedException {
+    /**
+     * Until the outbox is empty: how long that took, in milliseconds; -1 if it stopped shrinking for {@code stalledMillis}
+     * (a ledger writer that is not running: the phase then reports the backlog it left).
+     */
+    long drain(long stalledMillis) throws SQLException, InterruptedException {
         long start = System.nanoTime();
-        while (sample().backlog() > 0) {
-            if (System.nanoTime() - start > TimeUnit.MILLISECONDS.toNanos(atMostMillis)) {
+        long lowest = Long.MAX_VALUE;
+        long progress = start;
+        long backlog;
+        while ((backlog = sample().backlog()) > 0) {
+            if (backlog < lowest) {
+                lowest = backlog;
+                progress = System.nanoTime();
+            } else if (System.nanoTime() - progress > TimeUnit.MILLISECONDS.toNanos(stalledMillis)) {
+                System.out.println("[harness] the ledger's outbox stopped shrinking at " + backlog + " facts: is the ledger writer running?");
                 return -1;
             }
             Thread.sleep(100);
@@ -135,7 +145,7 @@ final class LedgerWatch implements AutoCloseable {
                 checkpoints = rs.getLong(1);
             }
         }
-        boolean onSchedule = maxUnsigned <= checkpointEvery + batch && maxUnsignedAge <= intervalMillis + 5000;
+        boolean onSchedule = drainMillis >= 0 && maxUnsigned <= checkpointEvery + batch && maxUnsignedAge <= intervalMillis + 5000;
         return new Window(all.size(), maxBacklog, maxOldest, maxUnsigned, maxUnsignedAge, atEnd.entries() - first.entries(),
                 checkpoints, atEnd, drainMillis, onSchedule);
     }
