@@ -10,7 +10,8 @@ import java.util.List;
  */
 public final class CanonicalJson {
 
-    private final StringBuilder json = new StringBuilder("{");
+    /** Sized for a ledger entry, so the builder does not grow copy by copy as the fields are written. */
+    private final StringBuilder json = new StringBuilder(512).append('{');
 
     public CanonicalJson text(String name, String value) {
         if (value != null) {
@@ -42,7 +43,9 @@ public final class CanonicalJson {
 
     @Override
     public String toString() {
-        return json + "}";
+        String written = json.append('}').toString();
+        json.setLength(json.length() - 1);
+        return written;
     }
 
     public byte[] toBytes() {

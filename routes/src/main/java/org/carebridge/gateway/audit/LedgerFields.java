@@ -15,7 +15,25 @@ public final class LedgerFields {
         if (value == null) {
             return null;
         }
-        String clean = value.replaceAll("\\p{Cntrl}", " ");
+        String clean = value;
+        for (int i = 0; i < value.length(); i++) {
+            if (isControl(value.charAt(i))) {
+                // rare: codes and ids have none, so the usual value is returned as it is, with nothing allocated
+                char[] chars = value.toCharArray();
+                for (int j = i; j < chars.length; j++) {
+                    if (isControl(chars[j])) {
+                        chars[j] = ' ';
+                    }
+                }
+                clean = new String(chars);
+                break;
+            }
+        }
         return clean.length() <= MAX_LENGTH ? clean : clean.substring(0, MAX_LENGTH - 1) + "…";
+    }
+
+    /** The characters {@code \p{Cntrl}} matches: C0 controls and DEL. */
+    private static boolean isControl(char c) {
+        return c < 0x20 || c == 0x7f;
     }
 }

@@ -41,8 +41,11 @@ public class DeliveryDispatcher implements SmartLifecycle, DeliveryBacklog {
     private static final Logger log = LoggerFactory.getLogger(DeliveryDispatcher.class);
     /** The in-memory queue holds this many batches at most; the rest wait in the database for the sweep. */
     static final int QUEUED_BATCHES = 50;
-    /** How long an idle poll of the dispatch route waits for the first order of a batch. */
-    static final long IDLE_WAIT_MILLIS = 200;
+    /**
+     * How long an idle poll of the dispatch route waits for the first order of a batch. An order wakes it at once, so
+     * this costs no latency: it only sets how often an idle node runs the route (and how long its stop may wait).
+     */
+    static final long IDLE_WAIT_MILLIS = 1000;
     private static final long DRAIN_AT_STOP_MILLIS = 10_000;
 
     private final DispatchQueue pending;
