@@ -1,5 +1,6 @@
 package org.carebridge.gateway.cluster;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.support.cluster.AbstractCamelClusterView;
 import org.slf4j.Logger;
@@ -89,6 +90,12 @@ public class PostgresClusterView extends AbstractCamelClusterView {
 
     /** Takes or renews the lease; on any failure, keeps leading only while the last renewal is fresh enough. */
     void tick() {
+        CamelContext camel = getClusterService().getCamelContext();
+        if (camel != null && !camel.isStarted()) {
+            // A master route's timer started while Camel itself is still starting can miss its start-up callback and
+            // never fire: lead only once Camel is up.
+            return;
+        }
         long started = System.nanoTime();
         try {
             List<String> taken = jdbc.queryForList("""
@@ -120,12 +127,12 @@ public class PostgresClusterView extends AbstractCamelClusterView {
         boolean changed = nowLeader != leader || (id == null ? leaderId != null : !id.equals(leaderId));
         leader = nowLeader;
         leaderId = id;
-        if (changed) {
-            if (nowLeader) {
-                log.info("Node {} leads '{}'", nodeId, getNamespace());
-            }
-            fireLeadershipChangedEvent(getLeader());
+        if (changed && nowLeader) {
+            log.info("Node {} leads '{}'", nodeId, getNamespace());
         }
+        // Told on every tick, not only on a change: a master route that began listening after the lead was taken
+        // starts its job, and one whose consumer was started again after the lead was lost stops it.
+        fireLeadershipChangedEvent(getLeader());
     }
 
     private final class Member implements CamelClusterMember {

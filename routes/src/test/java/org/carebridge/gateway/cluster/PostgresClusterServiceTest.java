@@ -2,8 +2,10 @@ package org.carebridge.gateway.cluster;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
+import org.apache.camel.cluster.CamelClusterEventListener;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.cluster.CamelClusterView;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.carebridge.gateway.support.GatewayTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -118,6 +120,36 @@ class PostgresClusterServiceTest extends GatewayTest {
         await().atMost(LEASE.plusSeconds(2)).until(() -> !a.getLocalMember().isLeader());
         await().atMost(LEASE.plus(RENEW).plusSeconds(3)).until(() -> b.getLocalMember().isLeader());
         assertThat(a.getLocalMember().isLeader()).as("never two leaders").isFalse();
+    }
+
+    @Test
+    void aJobThatStartsListeningAfterTheLeadWasTakenIsStillToldItLeads() throws Exception {
+        CamelClusterView view = view(node("early", dataSource));
+        await().atMost(Duration.ofSeconds(10)).until(() -> view.getLocalMember().isLeader());
+
+        AtomicBoolean toldItLeads = new AtomicBoolean();
+        view.addEventListener((CamelClusterEventListener.Leadership) (v, leader) ->
+                toldItLeads.set(leader != null && leader.isLocal()));
+        await().atMost(RENEW.multipliedBy(5)).untilTrue(toldItLeads);
+    }
+
+    @Test
+    void aNodeTakesNoLeadUntilCamelHasStarted() throws Exception {
+        DefaultCamelContext starting = new DefaultCamelContext();
+        PostgresClusterService service = new PostgresClusterService(dataSource, "starting", LEASE, RENEW);
+        service.setCamelContext(starting);
+        started.add(service);
+        service.start();
+        CamelClusterView view = view(service);
+        await().during(RENEW.multipliedBy(4)).atMost(Duration.ofSeconds(5)).until(() -> !view.getLocalMember().isLeader());
+        assertThat(jdbc.queryForList("select holder from cluster_lease where namespace = ?", String.class, namespace)).isEmpty();
+
+        starting.start();
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> view.getLocalMember().isLeader());
+        } finally {
+            starting.stop();
+        }
     }
 
     @Test
