@@ -167,6 +167,32 @@ class IntakeRefusalTest extends GatewayTest {
         assertRefused(as("cs-suffolk").processMessage(JSON.writeValueAsBytes(bundle)), 422, "more entries than the limit of 200");
     }
 
+    @Test
+    void aNarrativeThatIsNotWellFormedXhtml() throws Exception {
+        ObjectNode bundle = (ObjectNode) json(Examples.placementNotification(Examples.newMessageId()));
+        ObjectNode text = narrative(bundle);
+        text.put("div", "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>unclosed</div>");
+        assertRefused(as("cs-suffolk").processMessage(JSON.writeValueAsBytes(bundle)), 400, "not a valid FHIR R4 resource");
+    }
+
+    @Test
+    void aNarrativeWithADoctypeDeclaringAnEntity() throws Exception {
+        ObjectNode bundle = (ObjectNode) json(Examples.placementNotification(Examples.newMessageId()));
+        narrative(bundle).put("div", "<!DOCTYPE div [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+                + "<div xmlns=\"http://www.w3.org/1999/xhtml\">&e;</div>");
+        assertRefused(as("cs-suffolk").processMessage(JSON.writeValueAsBytes(bundle)), 400, "not a valid FHIR R4 resource");
+    }
+
+    /** The first entry resource's narrative ({@code text}) of the example. */
+    private static ObjectNode narrative(ObjectNode bundle) {
+        for (JsonNode entry : bundle.path("entry")) {
+            if (entry.path("resource").path("text") instanceof ObjectNode text && text.has("div")) {
+                return text;
+            }
+        }
+        throw new AssertionError("the example has no narrative");
+    }
+
     /** The example with the named bytes in place of the first characters of the placement's name. */
     private static byte[] withBytesInName(int... bytes) throws IOException {
         byte[] body = Examples.bytes(Examples.placementNotification(Examples.newMessageId())

@@ -8,6 +8,7 @@ import org.carebridge.gateway.CarebridgeProperties;
 import org.carebridge.gateway.decision.IncomingMessage;
 import org.carebridge.gateway.fhir.FhirJsonBody;
 import org.carebridge.gateway.fhir.IntakeRejected;
+import org.carebridge.gateway.fhir.NarrativeXhtml;
 import org.carebridge.gateway.fhir.ParserProblems;
 import org.carebridge.gateway.partner.PartnerEndpoints;
 import org.carebridge.security.decision.SafeguardingOverride;
@@ -121,7 +122,7 @@ public class MessageBundleReader {
         IBaseResource resource;
         try {
             if (tree instanceof ObjectNode object) {
-                resource = FhirJsonTree.parse(fhir, new StrictErrorHandler(), object);
+                resource = parseTree(object);
             } else {
                 IParser parser = fhir.newJsonParser().setParserErrorHandler(new StrictErrorHandler());
                 resource = parser.parseResource(new String(body, StandardCharsets.UTF_8));
@@ -136,6 +137,21 @@ public class MessageBundleReader {
                     "The body must be a FHIR Bundle of type message, not a " + resource.fhirType());
         }
         return bundle;
+    }
+
+    /** HAPI's model of the tree, the entries' narratives read by {@link NarrativeXhtml} rather than by HAPI. */
+    private IBaseResource parseTree(ObjectNode tree) {
+        NarrativeXhtml.Taken narratives = NarrativeXhtml.take(tree);
+        IBaseResource resource;
+        try {
+            resource = FhirJsonTree.parse(fhir, new StrictErrorHandler(), tree);
+        } finally {
+            narratives.restore();
+        }
+        if (narratives.isEmpty() || (resource instanceof Bundle bundle && narratives.putInto(bundle))) {
+            return resource;
+        }
+        return FhirJsonTree.parse(fhir, new StrictErrorHandler(), tree);
     }
 
     private static IntakeRejected reject(HttpStatus status, IssueType type, String reason, String diagnostics) {

@@ -17,7 +17,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.sql.Timestamp;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,29 @@ import java.util.UUID;
  */
 @Component("recordStore")
 public class RecordStore {
+
+    /**
+     * A decision, the copy it permits and an override awaiting review, each only when its flag (the last argument of
+     * its clause) is true, written with the decision's ledger fact in one statement (see {@link AuditTrail#recordAllWith}).
+     */
+    private static final List<String> DECISION_ROW = List.of("""
+            insert into decision (decision_id, tracking_id, recipient, outcome, reason, explanation, agreement_id,
+                                  agreement_version, rule_id, lawful_basis, consent_ref, profile, decided_at)
+            select ?::uuid, ?::uuid, ?::text, ?::text, ?::text, ?::text, ?::text, ?::integer, ?::text, ?::text, ?::text,
+                   ?::text, ?::timestamptz
+            where ?::boolean""", """
+            insert into delivery (delivery_id, tracking_id, recipient, agreement_id, agreement_version, rule_id,
+                                  decision_id, profile, payload, state, created_at, updated_at)
+            select ?::uuid, ?::uuid, ?::text, ?::text, ?::integer, ?::text, ?::uuid, ?::text, ?::bytea, 'QUEUED',
+                   ?::timestamptz, ?::timestamptz
+            where ?::boolean""", """
+            insert into override_review (override_id, decision_id, tracking_id, recipient, sealed_assertion, created_at)
+            select ?::uuid, ?::uuid, ?::uuid, ?::text, ?::bytea, ?::timestamptz
+            where ?::boolean""");
+    private static final int DECISION_ARGS = 14;
+    private static final int DELIVERY_ARGS = 12;
+    private static final int OVERRIDE_ARGS = 7;
+    private static final int DECISION_ROW_ARGS = DECISION_ARGS + DELIVERY_ARGS + OVERRIDE_ARGS;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
@@ -83,20 +109,23 @@ public class RecordStore {
                         UUID.class, message.sender().id(), message.messageId());
                 return new StoredRecord(existing, message.event(), List.of(), true);
             }
+            // the record's own fact first, changing nothing; then each decision with its copy and override, and its fact
             List<AuditFact> facts = new ArrayList<>();
+            List<List<Object>> rows = new ArrayList<>();
             facts.add(new AuditFact(message.receivedAt(), AuditKind.RECEIVED, message.sender().id(), "partner", trackingId.toString(),
                     null, null, null, null, "accepted",
                     message.protection() == null ? message.event() : message.event() + "; " + message.protection(), subjectKeys.keep(MessageSubjects.identifiers(message.bundle()))));
+            rows.add(Arrays.asList(new Object[DECISION_ROW_ARGS]));
             List<DeliveryOrder> orders = new ArrayList<>();
-            List<Object[]> decisions = new ArrayList<>();
-            List<Object[]> deliveries = new ArrayList<>();
-            List<Object[]> overrides = new ArrayList<>();
+            // bound as timestamptz directly: the driver formats a java.sql.Timestamp through a Calendar each time
+            OffsetDateTime at = message.receivedAt().atOffset(ZoneOffset.UTC);
             for (Decision decision : routed.decisions()) {
                 UUID decisionId = UUID.randomUUID();
                 String recipient = decision.recipient().id();
-                decisions.add(new Object[]{decisionId, trackingId, recipient, decision.outcome().name(), decision.reason(),
+                List<Object> row = new ArrayList<>(DECISION_ROW_ARGS);
+                row.addAll(Arrays.asList(decisionId, trackingId, recipient, decision.outcome().name(), decision.reason(),
                         decision.explanation(), decision.agreementId(), decision.agreementVersion(), decision.ruleId(),
-                        decision.lawfulBasis(), decision.consentReference(), decision.profile(), now});
+                        decision.lawfulBasis(), decision.consentReference(), decision.profile(), at, true));
                 facts.add(new AuditFact(message.receivedAt(), switch (decision.outcome()) {
                     case PERMIT -> AuditKind.DECIDED;
                     case DENY -> AuditKind.DENIED;
@@ -104,34 +133,27 @@ public class RecordStore {
                 }, "gateway", "decision", trackingId.toString(), decision.agreementId(), decision.agreementVersion(),
                         decision.lawfulBasis(), recipient, decision.outcome().name(),
                         decision.reason() + (decision.consentReference() == null ? "" : " " + decision.consentReference()), List.of()));
-                if (!decision.shares()) {
-                    continue;
+                SafeguardingOverride override = decision.shares() ? decision.override() : null;
+                if (decision.shares()) {
+                    UUID deliveryId = UUID.randomUUID();
+                    orders.add(new DeliveryOrder(deliveryId, trackingId, recipient, message.event(), message.messageId()));
+                    row.addAll(Arrays.asList(deliveryId, trackingId, recipient, decision.agreementId(), decision.agreementVersion(),
+                            decision.ruleId(), decisionId, decision.profile(), sealedCopy(key, routed.copies().get(recipient), deliveryId),
+                            at, at, true));
+                } else {
+                    row.addAll(Arrays.asList(new Object[DELIVERY_ARGS]));
                 }
-                UUID deliveryId = UUID.randomUUID();
-                orders.add(new DeliveryOrder(deliveryId, trackingId, recipient, message.event(), message.messageId()));
-                deliveries.add(new Object[]{deliveryId, trackingId, recipient, decision.agreementId(), decision.agreementVersion(),
-                        decision.ruleId(), decisionId, decision.profile(), sealedCopy(key, routed.copies().get(recipient), deliveryId),
-                        now, now});
-                SafeguardingOverride override = decision.override();
                 if (override != null) {
                     UUID overrideId = UUID.randomUUID();
-                    overrides.add(new Object[]{overrideId, decisionId, trackingId, recipient,
-                            OverrideAssertions.seal(key, overrideId, override), now});
+                    row.addAll(Arrays.asList(overrideId, decisionId, trackingId, recipient,
+                            OverrideAssertions.seal(key, overrideId, override), at, true));
+                } else {
+                    row.addAll(Arrays.asList(new Object[OVERRIDE_ARGS]));
                 }
+                rows.add(row);
             }
-            jdbc.batchUpdate("""
-                    insert into decision (decision_id, tracking_id, recipient, outcome, reason, explanation, agreement_id,
-                                          agreement_version, rule_id, lawful_basis, consent_ref, profile, decided_at)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", decisions);
-            jdbc.batchUpdate("""
-                    insert into delivery (delivery_id, tracking_id, recipient, agreement_id, agreement_version, rule_id,
-                                          decision_id, profile, payload, state, created_at, updated_at)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?)""", deliveries);
-            jdbc.batchUpdate("""
-                    insert into override_review (override_id, decision_id, tracking_id, recipient, sealed_assertion, created_at)
-                    values (?, ?, ?, ?, ?, ?)""", overrides);
+            audit.recordAllWith(DECISION_ROW, rows, facts);
             monitoring.record(trackingId, message);
-            audit.recordAll(facts);
             boolean urgent = urgentLane.urgent(clocks.start(trackingId, message, orders.size()));
             return new StoredRecord(trackingId, message.event(),
                     urgent ? orders.stream().map(DeliveryOrder::asUrgent).toList() : List.copyOf(orders), false);
