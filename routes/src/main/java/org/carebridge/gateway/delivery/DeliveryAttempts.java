@@ -72,7 +72,7 @@ public class DeliveryAttempts {
         log.info("Delivery {} to {} failed (attempt {} of {}): {}", deliveryId(exchange), recipient, attempt, maxAttempts, reason(exchange));
     }
 
-    /** Records the dead-lettering of a copy and points the message at the partner's dead-letter queue. */
+    /** Records the dead-lettering of a copy and turns the message back into its order, for the partner's dead-letter queue. */
     public void deadLettered(Exchange exchange) {
         String recipient = exchange.getIn().getHeader("recipient", String.class);
         String event = exchange.getIn().getHeader("event", String.class);
@@ -84,6 +84,8 @@ public class DeliveryAttempts {
         metrics.deadLettered(recipient, event);
         log.warn("Delivery {} to {} dead-lettered at attempt {}: {}", deliveryId(exchange), recipient, attempt, reason(exchange));
         exchange.getIn().setHeader("deadLetterQueue", DeliveryDispatcher.deadLetterQueueFor(recipient));
+        // the order's own body, as the dispatcher sent it, in place of the loaded copy
+        exchange.getIn().setBody(exchange.getIn().getHeader("deliveryId", String.class));
     }
 
     private void countFailure(String recipient, String event, int attempt) {

@@ -18,7 +18,9 @@ public class DeliveryConfiguration {
 
     @Bean
     PartnerHttpsTransport partnerHttpsTransport(GatewayPki pki, CarebridgeProperties properties) {
-        return new PartnerHttpsTransport(pki.clientContext(), properties.delivery().connectTimeout(), properties.delivery().timeout());
+        // a connection for each of the partner queue's consumers
+        return new PartnerHttpsTransport(pki.clientContext(), properties.delivery().connectTimeout(), properties.delivery().timeout(),
+                properties.delivery().concurrentConsumers());
     }
 
     @Bean

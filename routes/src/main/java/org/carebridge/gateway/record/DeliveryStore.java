@@ -52,7 +52,8 @@ public class DeliveryStore {
     public PendingDelivery loadForDelivery(String deliveryId) {
         UUID id = UUID.fromString(deliveryId);
         List<Sealed> found = jdbc.query("""
-                select d.delivery_id, d.tracking_id, d.recipient, r.event, r.message_id, d.payload, r.payload, r.received_at,
+                select d.delivery_id, d.tracking_id, d.recipient, r.event, r.message_id, d.payload,
+                       case when d.payload is null then r.payload end, r.received_at,
                        k.kek_id, k.wrapped_key, r.erased_at is not null, r.retain_until is null, d.agreement_id, d.agreement_version,
                        exists (select 1 from record_clock c where c.tracking_id = d.tracking_id and c.state <> 'STOPPED')
                 from delivery d join intake_record r on r.tracking_id = d.tracking_id

@@ -226,6 +226,20 @@ class DeliveryPolicyRouteTest {
         verify(store).markDeadLettered(copy, "delivery to partner 'p1' failed: partner answered HTTP 503");
     }
 
+    @Test
+    void aDeliveryKeepsNoCopyOfTheOrderItCameAs() throws Exception {
+        UUID copy = UUID.randomUUID();
+        partner.expectedMessageCount(1);
+
+        Exchange done = attempt(copy, 1, "ok");
+
+        partner.assertIsSatisfied();
+        assertThat(done.isFailed()).isFalse();
+        // the dead-letter path rebuilds the order from its own id: with useOriginalMessage in any error handler Camel
+        // switches this on, and then copies every message of every route as it arrives
+        assertThat(camel.isAllowUseOriginalMessage()).isFalse();
+    }
+
     private void expectDeadLetter(UUID deliveryId) {
         deadLetters.expectedMessageCount(1);
         deadLetters.expectedHeaderReceived("deliveryId", deliveryId.toString());
