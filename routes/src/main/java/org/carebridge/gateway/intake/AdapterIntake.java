@@ -1,6 +1,5 @@
 package org.carebridge.gateway.intake;
 
-import ca.uhn.fhir.context.FhirContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.carebridge.connectors.inbound.GovernedIntake;
@@ -15,7 +14,6 @@ import org.carebridge.security.partner.PartnerRegistry;
 import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.stereotype.Component;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,14 +32,12 @@ public class AdapterIntake implements GovernedIntake {
 
     private final ProducerTemplate intake;
     private final PartnerRegistry partners;
-    private final FhirContext fhir;
     private final AuditTrail audit;
     private final GatewayMetrics metrics;
 
-    public AdapterIntake(ProducerTemplate intake, PartnerRegistry partners, FhirContext fhir, AuditTrail audit, GatewayMetrics metrics) {
+    public AdapterIntake(ProducerTemplate intake, PartnerRegistry partners, AuditTrail audit, GatewayMetrics metrics) {
         this.intake = intake;
         this.partners = partners;
-        this.fhir = fhir;
         this.audit = audit;
         this.metrics = metrics;
     }
@@ -91,9 +87,9 @@ public class AdapterIntake implements GovernedIntake {
                 .orElseThrow(() -> new IllegalArgumentException("no registered partner '" + partnerId + "'"));
     }
 
-    private IntakeRequest request(Partner sender, Bundle message, String via) {
-        byte[] body = fhir.newJsonParser().encodeResourceToString(message).getBytes(StandardCharsets.UTF_8);
-        return new IntakeRequest(sender, "application/fhir+json", body, via);
+    /** The Bundle as the adapter built it: intake writes its JSON once and never parses it back. */
+    private static IntakeRequest request(Partner sender, Bundle message, String via) {
+        return IntakeRequest.mapped(sender, message, via);
     }
 
     private Receipt refused(String partnerId, IntakeRejected rejected) {
