@@ -3,7 +3,6 @@ package org.carebridge.gateway.adapter;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
-import org.apache.camel.support.service.ServiceHelper;
 import org.carebridge.connectors.inbound.Acknowledgement;
 import org.carebridge.connectors.inbound.GovernedIntake;
 import org.carebridge.connectors.inbound.Ssda903Inbound;
@@ -76,14 +75,16 @@ class FileIntakeRouteTest extends GatewayTest {
         Sent files = new Sent(FileIntakeRoute.ENDPOINT, null);
         camel.getManagementStrategy().addEventNotifier(decided);
         camel.getManagementStrategy().addEventNotifier(files);
-        ServiceHelper.startService(decided, files);
+        decided.start();
+        files.start();
         Acknowledgement ack;
         try {
             ack = inbound().receive("return.zip", zip);
         } finally {
             camel.getManagementStrategy().removeEventNotifier(decided);
             camel.getManagementStrategy().removeEventNotifier(files);
-            ServiceHelper.stopService(decided, files);
+            decided.stop();
+            files.stop();
         }
 
         assertThat(ack.summary()).isEqualTo("3 accepted, 3 read");
