@@ -51,10 +51,11 @@ public final class CtfInbound implements InboundFiles {
         String digest = Ssda903Inbound.digest(file);
         try {
             reader.read(file, now, outcome -> { });
-            RowBatch batch = new RowBatch(intake, senderId, row -> FORMAT + " file " + MappedRows.shortDigest(digest) + ", "
-                    + row.table() + " line " + row.line(), ack);
-            reader.read(file, now, batch);
-            batch.flush();
+            try (RowBatch batch = new RowBatch(intake, senderId, row -> FORMAT + " file " + MappedRows.shortDigest(digest) + ", "
+                    + row.table() + " line " + row.line(), ack)) {
+                reader.read(file, now, batch);
+                batch.flush();
+            }
         } catch (CtfRefused refused) {
             ack.refuseFile(refused.getMessage());
         } catch (RuntimeException e) {

@@ -23,7 +23,8 @@ public interface GovernedIntake {
     /**
      * Several messages of one file, each still its own record, decided, stored and audited on its own, with its own
      * receipt, in the order given. The gateway may store them in fewer transactions; each record is then stored whole
-     * or not at all, and one that cannot be stored never costs another its place.
+     * or not at all, and one that cannot be stored never costs another its place. A file's next batch may be handed
+     * over while one is still being taken, so an implementation takes calls from several threads at once.
      *
      * @throws RuntimeException when the gateway could not store one of them: those before it may be stored (send the
      *                          file again; what is stored is recognised by its message id and not stored twice)

@@ -108,10 +108,11 @@ public final class Ssda903Inbound implements InboundFiles {
         }
         if (problem == null) {
             try {
-                read(reader, file, now, outcome -> { });
-                RowBatch batch = new RowBatch(intake, settings.senderId(), row -> via(digest, row), ack);
-                read(reader, file, now, batch);
-                batch.flush();
+                read(reader.checking(true), file, now, outcome -> { });
+                try (RowBatch batch = new RowBatch(intake, settings.senderId(), row -> via(digest, row), ack)) {
+                    read(reader.checking(false), file, now, batch);
+                    batch.flush();
+                }
             } catch (Ssda903Refused refused) {
                 problem = refused.getMessage();
             } catch (RuntimeException e) {

@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -105,12 +106,19 @@ final class Ssda903Mapper {
     private final Ssda903Settings settings;
     private final ChildrensHomes homes;
     private final Instant mappedAt;
+    private final boolean messages;
     private LocalDate latestStart;
 
     Ssda903Mapper(Ssda903Settings settings, ChildrensHomes homes, Instant mappedAt) {
+        this(settings, homes, mappedAt, true);
+    }
+
+    /** @param messages false to check and answer each row without building its message (a checking pass) */
+    Ssda903Mapper(Ssda903Settings settings, ChildrensHomes homes, Instant mappedAt, boolean messages) {
         this.settings = settings;
         this.homes = homes;
         this.mappedAt = mappedAt;
+        this.messages = messages;
     }
 
     Child child(Fields row) throws RowProblem {
@@ -174,7 +182,7 @@ final class Ssda903Mapper {
                 return new EpisodeRow(RowOutcome.skipped(table, line, "the episode started before " + settings.newSince() + ": not new"), placement);
             }
             String messageId = messageId(child.id(), PLACEMENT_NOTIFICATION, start);
-            Bundle bundle = placementNotification(messageId, child, placement, rne, ls, cin, provider, end);
+            Bundle bundle = messages ? placementNotification(messageId, child, placement, rne, ls, cin, provider, end) : null;
             return new EpisodeRow(RowOutcome.mapped(table, line, PLACEMENT_NOTIFICATION, messageId, bundle), placement);
         } catch (RowProblem problem) {
             return new EpisodeRow(RowOutcome.refused(table, line, problem.column(), problem.getMessage()), null);
@@ -199,7 +207,8 @@ final class Ssda903Mapper {
             Placement placement = placements.stream().filter(p -> !p.start().isAfter(start))
                     .reduce((a, b) -> b.start().isBefore(a.start()) ? a : b).orElse(null);
             String messageId = messageId(child.id(), MISSING_EPISODE, start);
-            return RowOutcome.mapped(table, line, MISSING_EPISODE, messageId, missingEpisode(messageId, child, placement, kind, start, end));
+            return RowOutcome.mapped(table, line, MISSING_EPISODE, messageId,
+                    messages ? missingEpisode(messageId, child, placement, kind, start, end) : null);
         } catch (RowProblem problem) {
             return RowOutcome.refused(table, line, problem.column(), problem.getMessage());
         }
@@ -385,10 +394,22 @@ final class Ssda903Mapper {
         }
     }
 
-    /** Resource ids derived from the message id, so the same row always gives the same message. */
-    private record Ids(String messageId) {
+    /**
+     * Resource ids derived from the message id, so the same row always gives the same message. Each is a digest, and a
+     * message names most resources several times (id, full URL, references): each is worked out once.
+     */
+    private static final class Ids {
+
+        private final String messageId;
+        private final Map<String, String> byType = new HashMap<>();
+
+        Ids(String messageId) {
+            this.messageId = messageId;
+        }
+
         String id(String type) {
-            return UUID.nameUUIDFromBytes((messageId + "|" + type).getBytes(StandardCharsets.UTF_8)).toString();
+            return byType.computeIfAbsent(type,
+                    t -> UUID.nameUUIDFromBytes((messageId + "|" + t).getBytes(StandardCharsets.UTF_8)).toString());
         }
 
         String url(String type) {

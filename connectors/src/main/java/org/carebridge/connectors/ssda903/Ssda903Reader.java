@@ -22,15 +22,25 @@ public final class Ssda903Reader {
     private final Ssda903Settings settings;
     private final ChildrensHomes homes;
     private LocalDate latestEpisodeStart;
+    private boolean checking;
 
     public Ssda903Reader(Ssda903Settings settings, ChildrensHomes homes) {
         this.settings = settings;
         this.homes = homes;
     }
 
+    /**
+     * While on, each row is checked and answered as it would be, but a mapped row carries no message ({@link
+     * RowOutcome#bundle()} is null): the checking pass, which need not build what it throws away.
+     */
+    public Ssda903Reader checking(boolean checking) {
+        this.checking = checking;
+        return this;
+    }
+
     /** The CSV tables (Header, Episodes, Missing; others ignored with a warning). */
     public void readCsv(Ssda903Tables tables, Instant mappedAt, Consumer<RowOutcome> out) {
-        Ssda903Mapper mapper = new Ssda903Mapper(settings, homes, mappedAt);
+        Ssda903Mapper mapper = new Ssda903Mapper(settings, homes, mappedAt, !checking);
         new Ssda903Csv(mapper, settings, out).read(tables);
         latestEpisodeStart = mapper.latestStart();
     }
@@ -49,7 +59,7 @@ public final class Ssda903Reader {
 
     /** The single-file XML form, {@code EXPSSDA903}. */
     public void readXml(InputStream xml, Instant mappedAt, Consumer<RowOutcome> out) {
-        Ssda903Mapper mapper = new Ssda903Mapper(settings, homes, mappedAt);
+        Ssda903Mapper mapper = new Ssda903Mapper(settings, homes, mappedAt, !checking);
         new Ssda903Xml(mapper, settings, out).read(xml);
         latestEpisodeStart = mapper.latestStart();
     }

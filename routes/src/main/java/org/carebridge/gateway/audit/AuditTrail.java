@@ -43,17 +43,13 @@ public class AuditTrail {
 
     /** As {@link #recordWith}, for many changes of the same form, each with its fact, sent as one batch. */
     public void recordAllWith(String change, List<List<Object>> changeArgs, List<AuditFact> facts) {
-        recordAllWithClause("with change as (" + change + ")", changeArgs, facts);
-    }
-
-    private void recordAllWithClause(String with, List<List<Object>> changeArgs, List<AuditFact> facts) {
         if (changeArgs.size() != facts.size()) {
             throw new IllegalArgumentException("one fact per change");
         }
         if (facts.isEmpty()) {
             return;
         }
-        jdbc.batchUpdate(with + "\n" + INSERT, new BatchPreparedStatementSetter() {
+        jdbc.batchUpdate("with change as (" + change + ")\n" + INSERT, new BatchPreparedStatementSetter() {
             @Override
             public void setValues(PreparedStatement ps, int row) throws SQLException {
                 List<Object> args = changeArgs.get(row);
@@ -68,19 +64,6 @@ public class AuditTrail {
                 return facts.size();
             }
         });
-    }
-
-    /**
-     * As {@link #recordAllWith(String, List, List)} with several changes per fact, each its own {@code with} clause, in
-     * one statement per fact and one batch in all. A change that must not happen for some fact can end in
-     * {@code where ?::boolean}.
-     */
-    public void recordAllWith(List<String> changes, List<List<Object>> changeArgs, List<AuditFact> facts) {
-        StringBuilder with = new StringBuilder("with ");
-        for (int i = 0; i < changes.size(); i++) {
-            with.append(i == 0 ? "" : ",\n").append("change").append(i).append(" as (").append(changes.get(i)).append(')');
-        }
-        recordAllWithClause(with.toString(), changeArgs, facts);
     }
 
     // A fact's time is the database's clock, the one clock every node shares: a node whose clock is off cannot put

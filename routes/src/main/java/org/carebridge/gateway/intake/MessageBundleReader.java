@@ -52,6 +52,9 @@ public class MessageBundleReader {
     }
 
     public IncomingMessage read(IntakeRequest request) {
+        if (request.mapped() != null) {
+            return read(request, request.mapped());
+        }
         try {
             FhirJsonBody.checkContentType(request.contentType());
             FhirJsonBody.checkJson(request.body(), maxDepth, maxEntries);
@@ -60,6 +63,19 @@ public class MessageBundleReader {
         }
         JsonNode tree = tree(request.body());
         Bundle bundle = parseBundle(request.body(), tree);
+        return checked(request, bundle, request.body(), tree);
+    }
+
+    /**
+     * A message an adapter mapped: its model is the Bundle the adapter built, written as JSON once for storage and the
+     * copies, never parsed back; the messaging rules apply to it as to a posted one.
+     */
+    private IncomingMessage read(IntakeRequest request, Bundle mapped) {
+        byte[] body = fhir.newJsonParser().encodeResourceToString(mapped).getBytes(StandardCharsets.UTF_8);
+        return checked(request, mapped, body, tree(body));
+    }
+
+    private IncomingMessage checked(IntakeRequest request, Bundle bundle, byte[] body, JsonNode tree) {
         if (bundle.getType() != Bundle.BundleType.MESSAGE) {
             throw reject(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.INVALID, "not-a-message",
                     "Bundle.type must be 'message' but is '" + (bundle.hasType() ? bundle.getType().toCode() : "absent") + "'");
@@ -95,7 +111,7 @@ public class MessageBundleReader {
             throw reject(HttpStatus.UNPROCESSABLE_ENTITY, IssueType.REQUIRED, "bad-override", e.getMessage()).claiming(claimed);
         }
         return new IncomingMessage(request.sender(), bundle.getIdElement().getIdPart(), event.getCode(), bundle,
-                request.body(), tree, Instant.now(), override, request.protection());
+                body, tree, Instant.now(), override, request.protection());
     }
 
     /** The partner id the header names as its source, only if it has the form of one (it is written to the ledger). */

@@ -17,14 +17,14 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.sql.Timestamp;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -34,29 +34,6 @@ import java.util.UUID;
  */
 @Component("recordStore")
 public class RecordStore {
-
-    /**
-     * A decision, the copy it permits and an override awaiting review, each only when its flag (the last argument of
-     * its clause) is true, written with the decision's ledger fact in one statement (see {@link AuditTrail#recordAllWith}).
-     */
-    private static final List<String> DECISION_ROW = List.of("""
-            insert into decision (decision_id, tracking_id, recipient, outcome, reason, explanation, agreement_id,
-                                  agreement_version, rule_id, lawful_basis, consent_ref, profile, decided_at)
-            select ?::uuid, ?::uuid, ?::text, ?::text, ?::text, ?::text, ?::text, ?::integer, ?::text, ?::text, ?::text,
-                   ?::text, ?::timestamptz
-            where ?::boolean""", """
-            insert into delivery (delivery_id, tracking_id, recipient, agreement_id, agreement_version, rule_id,
-                                  decision_id, profile, payload, state, created_at, updated_at)
-            select ?::uuid, ?::uuid, ?::text, ?::text, ?::integer, ?::text, ?::uuid, ?::text, ?::bytea, 'QUEUED',
-                   ?::timestamptz, ?::timestamptz
-            where ?::boolean""", """
-            insert into override_review (override_id, decision_id, tracking_id, recipient, sealed_assertion, created_at)
-            select ?::uuid, ?::uuid, ?::uuid, ?::text, ?::bytea, ?::timestamptz
-            where ?::boolean""");
-    private static final int DECISION_ARGS = 14;
-    private static final int DELIVERY_ARGS = 12;
-    private static final int OVERRIDE_ARGS = 7;
-    private static final int DECISION_ROW_ARGS = DECISION_ARGS + DELIVERY_ARGS + OVERRIDE_ARGS;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
@@ -83,101 +60,32 @@ public class RecordStore {
         this.retention = retention;
     }
 
+    /** One record, as a batch of one ({@link #storeAll}): the commit is what a 202 promises. */
     public StoredRecord store(RoutedMessage routed) {
-        IncomingMessage message = routed.message();
-        UUID trackingId = UUID.randomUUID();
-        Timestamp now = Timestamp.from(message.receivedAt());
-        PayloadVault.RecordKey key = vault.newKey(trackingId);
-        byte[] sealedOriginal = key.seal(message.body(), PayloadVault.recordPlace(trackingId));
-        Timestamp retainUntil = Timestamp.from(retention.retainUntil(message.receivedAt(), routed.decisions()));
-        return transaction.execute(status -> {
-            // the record and its wrapped data key in one round trip; neither when the message is a duplicate
-            List<UUID> inserted = jdbc.queryForList("""
-                    with r as (
-                        insert into intake_record (tracking_id, sender, message_id, event, received_at, payload, retain_until)
-                        values (?, ?, ?, ?, ?, ?, ?)
-                        on conflict (sender, message_id) do nothing
-                        returning tracking_id),
-                    k as (
-                        insert into data_key (tracking_id, kek_id, wrapped_key, created_at)
-                        select tracking_id, ?, ?, ? from r)
-                    select tracking_id from r""", UUID.class,
-                    trackingId, message.sender().id(), message.messageId(), message.event(), now, sealedOriginal, retainUntil,
-                    key.wrapped().kekId(), key.wrapped().wrapped(), now);
-            if (inserted.isEmpty()) {
-                UUID existing = jdbc.queryForObject("select tracking_id from intake_record where sender = ? and message_id = ?",
-                        UUID.class, message.sender().id(), message.messageId());
-                return new StoredRecord(existing, message.event(), List.of(), true);
-            }
-            // the record's own fact first, changing nothing; then each decision with its copy and override, and its fact
-            List<AuditFact> facts = new ArrayList<>();
-            List<List<Object>> rows = new ArrayList<>();
-            facts.add(new AuditFact(message.receivedAt(), AuditKind.RECEIVED, message.sender().id(), "partner", trackingId.toString(),
-                    null, null, null, null, "accepted",
-                    message.protection() == null ? message.event() : message.event() + "; " + message.protection(), subjectKeys.keep(MessageSubjects.identifiers(message.bundle()))));
-            rows.add(Arrays.asList(new Object[DECISION_ROW_ARGS]));
-            List<DeliveryOrder> orders = new ArrayList<>();
-            // bound as timestamptz directly: the driver formats a java.sql.Timestamp through a Calendar each time
-            OffsetDateTime at = message.receivedAt().atOffset(ZoneOffset.UTC);
-            for (Decision decision : routed.decisions()) {
-                UUID decisionId = UUID.randomUUID();
-                String recipient = decision.recipient().id();
-                List<Object> row = new ArrayList<>(DECISION_ROW_ARGS);
-                row.addAll(Arrays.asList(decisionId, trackingId, recipient, decision.outcome().name(), decision.reason(),
-                        decision.explanation(), decision.agreementId(), decision.agreementVersion(), decision.ruleId(),
-                        decision.lawfulBasis(), decision.consentReference(), decision.profile(), at, true));
-                facts.add(new AuditFact(message.receivedAt(), switch (decision.outcome()) {
-                    case PERMIT -> AuditKind.DECIDED;
-                    case DENY -> AuditKind.DENIED;
-                    case PERMIT_BY_OVERRIDE -> AuditKind.OVERRIDDEN;
-                }, "gateway", "decision", trackingId.toString(), decision.agreementId(), decision.agreementVersion(),
-                        decision.lawfulBasis(), recipient, decision.outcome().name(),
-                        decision.reason() + (decision.consentReference() == null ? "" : " " + decision.consentReference()), List.of()));
-                SafeguardingOverride override = decision.shares() ? decision.override() : null;
-                if (decision.shares()) {
-                    UUID deliveryId = UUID.randomUUID();
-                    orders.add(new DeliveryOrder(deliveryId, trackingId, recipient, message.event(), message.messageId()));
-                    row.addAll(Arrays.asList(deliveryId, trackingId, recipient, decision.agreementId(), decision.agreementVersion(),
-                            decision.ruleId(), decisionId, decision.profile(), sealedCopy(key, routed.copies().get(recipient), deliveryId),
-                            at, at, true));
-                } else {
-                    row.addAll(Arrays.asList(new Object[DELIVERY_ARGS]));
-                }
-                if (override != null) {
-                    UUID overrideId = UUID.randomUUID();
-                    row.addAll(Arrays.asList(overrideId, decisionId, trackingId, recipient,
-                            OverrideAssertions.seal(key, overrideId, override), at, true));
-                } else {
-                    row.addAll(Arrays.asList(new Object[OVERRIDE_ARGS]));
-                }
-                rows.add(row);
-            }
-            audit.recordAllWith(DECISION_ROW, rows, facts);
-            monitoring.record(trackingId, message);
-            boolean urgent = urgentLane.urgent(clocks.start(trackingId, message, orders.size()));
-            return new StoredRecord(trackingId, message.event(),
-                    urgent ? orders.stream().map(DeliveryOrder::asUrgent).toList() : List.copyOf(orders), false);
-        });
+        return storeAll(List.of(routed)).get(0);
     }
 
     /**
-     * Stores the records of one file together, each as {@link #store} would (its own tracking id, data key, decisions,
-     * copies and ledger entries), in one transaction and a few JDBC batches: the batch costs one commit and a round
-     * trip per table, not per record, and each record is stored whole or not at all. A message id already stored, or
-     * repeated within the batch, is a duplicate, as for {@link #store}. If the batch cannot be committed, each record
-     * is stored on its own, so a record that cannot be stored fails alone (its exception is thrown once those before
-     * it are stored).
+     * Stores records together, each its own record (its own tracking id, data key, decisions, copies and ledger
+     * entries), in one transaction and a few JDBC batches: a batch costs one commit and a round trip per table, not per
+     * record, and each record is stored whole or not at all. A message id already stored, or repeated within the batch,
+     * is a duplicate. If a batch of several cannot be committed, each record is stored on its own, so a record that
+     * cannot be stored fails alone (its exception is thrown once those before it are stored).
      */
     public List<StoredRecord> storeAll(List<RoutedMessage> batch) {
-        if (batch.size() > 1) {
-            List<Sealed> sealed = batch.stream().map(this::seal).toList();
+        List<Sealed> sealed = batch.stream().map(this::seal).toList();
+        if (sealed.size() > 1) {
             try {
                 return transaction.execute(status -> storeTogether(sealed));
             } catch (RuntimeException e) {
                 // one record spoiled the batch's transaction: store them one by one, so that it fails alone
             }
         }
-        return batch.stream().map(this::store).toList();
+        List<StoredRecord> stored = new ArrayList<>(sealed.size());
+        for (Sealed one : sealed) {
+            stored.add(transaction.execute(status -> storeTogether(List.of(one))).get(0));
+        }
+        return stored;
     }
 
     /** A record sealed under its new data key, before its transaction. */
@@ -193,31 +101,14 @@ public class RecordStore {
     }
 
     private List<StoredRecord> storeTogether(List<Sealed> batch) {
-        List<Object[]> records = new ArrayList<>();
-        for (Sealed r : batch) {
-            IncomingMessage message = r.routed().message();
-            records.add(new Object[]{r.trackingId(), message.sender().id(), message.messageId(), message.event(),
-                    Timestamp.from(message.receivedAt()), r.original(), r.retainUntil()});
-        }
-        int[] inserted = jdbc.batchUpdate("""
-                insert into intake_record (tracking_id, sender, message_id, event, received_at, payload, retain_until)
-                values (?, ?, ?, ?, ?, ?, ?)
-                on conflict (sender, message_id) do nothing""", records);
-        List<Object[]> keys = new ArrayList<>();
+        boolean[] inserted = insertRecordsAndKeys(batch);
         List<SubjectIdentifier> subjects = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
-            if (inserted[i] != 0 && inserted[i] != 1) {
-                throw new IllegalStateException("the batch did not say which records it inserted");
-            }
-            if (inserted[i] == 1) {
-                Sealed r = batch.get(i);
-                keys.add(new Object[]{r.trackingId(), r.key().wrapped().kekId(), r.key().wrapped().wrapped(),
-                        Timestamp.from(r.routed().message().receivedAt())});
-                subjects.addAll(MessageSubjects.identifiers(r.routed().message().bundle()));
+            if (inserted[i]) {
+                subjects.addAll(MessageSubjects.identifiers(batch.get(i).routed().message().bundle()));
             }
         }
-        jdbc.batchUpdate("insert into data_key (tracking_id, kek_id, wrapped_key, created_at) values (?, ?, ?, ?)", keys);
-        // every subject of the batch kept at once, in key order, as store keeps a record's
+        // every subject of the batch kept at once, in key order
         subjectKeys.keep(subjects);
         List<AuditFact> facts = new ArrayList<>();
         List<Object[]> decisions = new ArrayList<>();
@@ -227,7 +118,7 @@ public class RecordStore {
         for (int i = 0; i < batch.size(); i++) {
             List<DeliveryOrder> recordOrders = new ArrayList<>();
             orders.add(recordOrders);
-            if (inserted[i] == 1) {
+            if (inserted[i]) {
                 rows(batch.get(i), facts, decisions, deliveries, overrides, recordOrders);
             }
         }
@@ -245,7 +136,7 @@ public class RecordStore {
         Map<UUID, IncomingMessage> monitored = new LinkedHashMap<>();
         List<RecordDeadlines.Starting> starting = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
-            if (inserted[i] == 1) {
+            if (inserted[i]) {
                 IncomingMessage message = batch.get(i).routed().message();
                 monitored.put(batch.get(i).trackingId(), message);
                 starting.add(new RecordDeadlines.Starting(batch.get(i).trackingId(), message, orders.get(i).size()));
@@ -258,7 +149,7 @@ public class RecordStore {
         int next = 0;
         for (int i = 0; i < batch.size(); i++) {
             IncomingMessage message = batch.get(i).routed().message();
-            if (inserted[i] == 0) {
+            if (!inserted[i]) {
                 UUID existing = jdbc.queryForObject("select tracking_id from intake_record where sender = ? and message_id = ?",
                         UUID.class, message.sender().id(), message.messageId());
                 stored.add(new StoredRecord(existing, message.event(), List.of(), true));
@@ -272,7 +163,41 @@ public class RecordStore {
         return stored;
     }
 
-    /** One record's ledger facts, decisions, sealed copies and overrides, as {@link #store} writes them. */
+    /**
+     * The records and their wrapped data keys in one round trip, a key only for a record inserted; whether each was
+     * (not: its message id was stored before, or earlier in the batch).
+     */
+    private boolean[] insertRecordsAndKeys(List<Sealed> batch) {
+        StringBuilder values = new StringBuilder();
+        List<Object> args = new ArrayList<>(batch.size() * 9);
+        for (Sealed r : batch) {
+            IncomingMessage message = r.routed().message();
+            Timestamp receivedAt = Timestamp.from(message.receivedAt());
+            values.append(values.isEmpty() ? "" : ", ").append("(?::uuid, ?::text, ?::text, ?::text, ?::timestamptz, ?::bytea, ?::timestamptz, ?::text, ?::bytea)");
+            args.addAll(Arrays.asList(r.trackingId(), message.sender().id(), message.messageId(), message.event(),
+                    receivedAt, r.original(), r.retainUntil(), r.key().wrapped().kekId(), r.key().wrapped().wrapped()));
+        }
+        List<UUID> stored = jdbc.queryForList("""
+                with v (tracking_id, sender, message_id, event, received_at, payload, retain_until, kek_id, wrapped_key) as (
+                    values %s),
+                r as (
+                    insert into intake_record (tracking_id, sender, message_id, event, received_at, payload, retain_until)
+                    select tracking_id, sender, message_id, event, received_at, payload, retain_until from v
+                    on conflict (sender, message_id) do nothing
+                    returning tracking_id),
+                k as (
+                    insert into data_key (tracking_id, kek_id, wrapped_key, created_at)
+                    select v.tracking_id, v.kek_id, v.wrapped_key, v.received_at from v join r on r.tracking_id = v.tracking_id)
+                select tracking_id from r""".formatted(values), UUID.class, args.toArray());
+        Set<UUID> insertedIds = new HashSet<>(stored);
+        boolean[] inserted = new boolean[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            inserted[i] = insertedIds.contains(batch.get(i).trackingId());
+        }
+        return inserted;
+    }
+
+    /** One record's ledger facts, decisions, sealed copies and overrides. */
     private void rows(Sealed r, List<AuditFact> facts, List<Object[]> decisions, List<Object[]> deliveries, List<Object[]> overrides,
                       List<DeliveryOrder> orders) {
         IncomingMessage message = r.routed().message();
