@@ -62,13 +62,6 @@ public class PartnerRegistration {
     public record PartnerForm(String id, String name, String kind, String area, String endpointUrl, String transport,
                               String format, String delivery, List<String> roles, String tlsCertificate,
                               String encryptionCertificate, String reason, String deliveryOrder) {
-
-        public PartnerForm(String id, String name, String kind, String area, String endpointUrl, String transport,
-                           String format, String delivery, List<String> roles, String tlsCertificate,
-                           String encryptionCertificate, String reason) {
-            this(id, name, kind, area, endpointUrl, transport, format, delivery, roles, tlsCertificate, encryptionCertificate,
-                    reason, null);
-        }
     }
 
     /** Every problem with a change at once, each naming its field. */
@@ -225,7 +218,7 @@ public class PartnerRegistration {
     /** Registers a new certificate for one use, checked as on the forms. */
     public Partner uploadCertificate(String partnerId, CertificateChecks.Use use, String pem, Actor actor, String reason) {
         PartnerForm form = new PartnerForm(null, null, null, null, null, null, null, null, null,
-                use == CertificateChecks.Use.TLS ? nonNull(pem) : null, use == CertificateChecks.Use.ENCRYPTION ? nonNull(pem) : null, reason);
+                use == CertificateChecks.Use.TLS ? nonNull(pem) : null, use == CertificateChecks.Use.ENCRYPTION ? nonNull(pem) : null, reason, null);
         if (pem == null || pem.isBlank()) {
             throw new Refused(use.field(), "Paste the " + use.label() + " (PEM)");
         }

@@ -25,6 +25,8 @@ public class ChildOrder {
     /** The broker's message group property. */
     static final String GROUP = "JMSXGroupID";
     static final String CHILD_KEY = "childKey";
+    /** Exchange property: the copy was held, not tried (the partner's circuit counts it neither way). */
+    static final String HELD = "carebridgeHeldInChildOrder";
 
     private static final Logger log = LoggerFactory.getLogger(ChildOrder.class);
 
@@ -47,6 +49,7 @@ public class ChildOrder {
             return true;
         }
         sequence.hold(deliveryId);
+        exchange.setProperty(HELD, true);
         String recipient = exchange.getIn().getHeader("recipient", String.class);
         log.debug("Delivery {} to {} held behind an earlier copy about the same child", deliveryId, recipient);
         // the earlier copy may have been delivered meanwhile, its release looking before this one was held

@@ -46,21 +46,19 @@ public class ChildSequence {
     }
 
     /**
-     * The copies held in this partner's and child's sequence, released to be handed to the broker again, in acceptance
-     * order; those still too early are held again when they come off the broker.
+     * The copies held in this partner's and child's sequence, to be handed to the broker again, in acceptance order;
+     * those still too early are held again when they come off the broker. Each stays marked held until a dispatcher
+     * claims it ({@link DeliveryStore#claimForDispatch}), so the batch that first sent it cannot mark it sent meanwhile.
      */
     public List<DeliveryOrder> release(String recipient, String childKey) {
         return jdbc.query("""
-                with released as (
-                    update delivery set held = false
-                    where recipient = ? and child_key = ? and held and not dispatched and state in ('QUEUED', 'FAILED')
-                    returning delivery_id, tracking_id, recipient, child_key, accepted_seq)
                 select d.delivery_id, d.tracking_id, d.recipient, r.event, r.message_id,
                        exists (select 1 from record_clock c where c.tracking_id = d.tracking_id and c.rule_id = any (?)), d.child_key
-                from released d join intake_record r on r.tracking_id = d.tracking_id
+                from delivery d join intake_record r on r.tracking_id = d.tracking_id
+                where d.recipient = ? and d.child_key = ? and d.held and not d.dispatched and d.state in ('QUEUED', 'FAILED')
                 order by d.accepted_seq""",
-                (rs, i) -> new DeliveryOrder(rs.getObject(1, java.util.UUID.class), rs.getObject(2, java.util.UUID.class),
+                (rs, i) -> new DeliveryOrder(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                         rs.getString(3), rs.getString(4), rs.getString(5), rs.getBoolean(6), rs.getString(7)),
-                recipient, childKey, urgentLane.rules());
+                urgentLane.rules(), recipient, childKey);
     }
 }
