@@ -121,12 +121,12 @@ public class AdminApiController {
 
     public record PartnerSummary(String id, String name, String kind, String area, String endpoint, boolean suspended,
                                  Instant suspendedSince, String suspendedBy, String suspensionReason, boolean delivering,
-                                 DeliveryOverview.Backlog backlog) {
+                                 DeliveryOverview.Backlog backlog, String deliveryOrder) {
         static PartnerSummary of(PartnerAdministration.PartnerView v) {
             var p = v.partner();
             return new PartnerSummary(p.id(), p.name(), p.kind() == null ? null : p.kind().code(), p.area(),
                     p.endpoint() == null || p.endpoint().url() == null ? null : String.valueOf(p.endpoint().url()), v.suspended(), v.suspendedSince(),
-                    v.suspendedBy(), v.suspensionReason(), v.delivering(), v.backlog());
+                    v.suspendedBy(), v.suspensionReason(), v.delivering(), v.backlog(), p.copyOrder().code());
         }
     }
 

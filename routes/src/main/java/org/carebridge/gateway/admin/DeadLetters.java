@@ -147,14 +147,15 @@ public class DeadLetters {
             Timestamp now = Timestamp.from(Instant.now());
             List<DeliveryOrder> orders = jdbc.query("""
                     with requeued as (
-                        update delivery set state = 'QUEUED', dispatched = false, last_error = null, updated_at = ?
+                        update delivery set state = 'QUEUED', dispatched = false, held = false, last_error = null, updated_at = ?
                         where delivery_id = any (?) and state = 'DEAD_LETTERED'
-                        returning delivery_id, tracking_id, recipient)
-                    select q.delivery_id, q.tracking_id, q.recipient, r.event, r.message_id
+                        returning delivery_id, tracking_id, recipient, child_key, accepted_seq)
+                    select q.delivery_id, q.tracking_id, q.recipient, r.event, r.message_id, q.child_key
                     from requeued q join intake_record r on r.tracking_id = q.tracking_id
-                    where r.erased_at is null""",
+                    where r.erased_at is null
+                    order by q.accepted_seq""",
                     (rs, i) -> new DeliveryOrder(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                            rs.getString(4), rs.getString(5)), now, ids.toArray(UUID[]::new));
+                            rs.getString(4), rs.getString(5), false, rs.getString(6)), now, ids.toArray(UUID[]::new));
             List<AuditFact> facts = orders.stream().map(o -> AuditFact.of(AuditKind.REDELIVERED, actor.name(), actor.role())
                     .tracking(o.trackingId().toString()).recipient(o.recipient()).outcome("requeued", "action=" + actionId)).toList();
             audit.recordAll(facts);

@@ -12,6 +12,7 @@ import org.carebridge.security.config.ConfigurationException;
 import org.carebridge.security.config.Placeholders;
 import org.carebridge.security.crypto.Pem;
 import org.carebridge.security.partner.AgencyKind;
+import org.carebridge.security.partner.CopyOrder;
 import org.carebridge.security.partner.Partner;
 import org.carebridge.security.partner.PartnerRegistry;
 import org.carebridge.security.partner.Transport;
@@ -60,7 +61,7 @@ public class PartnerRegistration {
      */
     public record PartnerForm(String id, String name, String kind, String area, String endpointUrl, String transport,
                               String format, String delivery, List<String> roles, String tlsCertificate,
-                              String encryptionCertificate, String reason) {
+                              String encryptionCertificate, String reason, String deliveryOrder) {
     }
 
     /** Every problem with a change at once, each naming its field. */
@@ -110,7 +111,8 @@ public class PartnerRegistration {
         document.path("roles").forEach(r -> roles.add(r.asText()));
         return new PartnerForm(partnerId, text(document, "name"), text(document, "kind"), text(document, "area"),
                 text(endpoint, "url"), text(endpoint, "transport"), text(endpoint, "format"),
-                text(endpoint, "delivery") == null ? "sealed" : text(endpoint, "delivery"), roles, null, null, null);
+                text(endpoint, "delivery") == null ? "sealed" : text(endpoint, "delivery"), roles, null, null, null,
+                text(document, "delivery-order") == null ? CopyOrder.ANY.code() : text(document, "delivery-order"));
     }
 
     public Partner create(PartnerForm form, Actor actor) {
@@ -216,7 +218,7 @@ public class PartnerRegistration {
     /** Registers a new certificate for one use, checked as on the forms. */
     public Partner uploadCertificate(String partnerId, CertificateChecks.Use use, String pem, Actor actor, String reason) {
         PartnerForm form = new PartnerForm(null, null, null, null, null, null, null, null, null,
-                use == CertificateChecks.Use.TLS ? nonNull(pem) : null, use == CertificateChecks.Use.ENCRYPTION ? nonNull(pem) : null, reason);
+                use == CertificateChecks.Use.TLS ? nonNull(pem) : null, use == CertificateChecks.Use.ENCRYPTION ? nonNull(pem) : null, reason, null);
         if (pem == null || pem.isBlank()) {
             throw new Refused(use.field(), "Paste the " + use.label() + " (PEM)");
         }
@@ -424,6 +426,16 @@ public class PartnerRegistration {
                 endpoint.remove("delivery");
             }
         }
+        if (creating || form.deliveryOrder() != null) {
+            String order = trim(form.deliveryOrder()) == null ? CopyOrder.ANY.code() : trim(form.deliveryOrder());
+            if (CopyOrder.fromCode(order).isEmpty()) {
+                problems.add(new Refused("deliveryOrder", "Select the order copies are delivered in: one of " + CopyOrder.codes()));
+            } else if (order.equals(CopyOrder.ANY.code())) {
+                document.remove("delivery-order");
+            } else {
+                document.put("delivery-order", order);
+            }
+        }
         if (creating || form.roles() != null) {
             TreeSet<String> roles = new TreeSet<>();
             for (String role : form.roles() == null ? List.<String>of() : form.roles()) {
@@ -504,6 +516,7 @@ public class PartnerRegistration {
         summary.put("endpoint.transport", text(document.path("endpoint"), "transport"));
         summary.put("endpoint.format", text(document.path("endpoint"), "format"));
         summary.put("endpoint.delivery", text(document.path("endpoint"), "delivery") == null ? "sealed" : "plain-mtls");
+        summary.put("delivery-order", text(document, "delivery-order") == null ? CopyOrder.ANY.code() : text(document, "delivery-order"));
         List<String> roles = new ArrayList<>();
         document.path("roles").forEach(r -> roles.add(r.asText()));
         summary.put("roles", roles.toString());

@@ -58,7 +58,7 @@ public class PartnerPages {
     @GetMapping("/console/partners/new")
     String newPartner(Model model) {
         model.addAttribute("form", new PartnerRegistration.PartnerForm(null, null, null, null, null, "https", "fhir-json", "sealed",
-                List.of(), null, null, null));
+                List.of(), null, null, null, "any"));
         return form(model, null);
     }
 
@@ -99,7 +99,7 @@ public class PartnerPages {
             throw new PartnerRegistration.Invalid(problems);
         }
         return new PartnerRegistration.PartnerForm(form.id(), form.name(), form.kind(), form.area(), form.endpointUrl(), form.transport(),
-                form.format(), form.delivery(), form.roles(), tls, encryption, form.reason());
+                form.format(), form.delivery(), form.roles(), tls, encryption, form.reason(), form.deliveryOrder());
     }
 
     private static String fileOrPasted(MultipartFile file, String pasted, String field, String label, List<Refused> problems) {
@@ -166,7 +166,7 @@ public class PartnerPages {
     private static PartnerRegistration.PartnerForm withRoles(PartnerRegistration.PartnerForm form) {
         return form.roles() != null ? form : new PartnerRegistration.PartnerForm(form.id(), form.name(), form.kind(), form.area(),
                 form.endpointUrl(), form.transport(), form.format(), form.delivery(), List.of(), form.tlsCertificate(),
-                form.encryptionCertificate(), form.reason());
+                form.encryptionCertificate(), form.reason(), form.deliveryOrder());
     }
 
     private static List<OperationsPages.FieldError> errors(Refused e) {

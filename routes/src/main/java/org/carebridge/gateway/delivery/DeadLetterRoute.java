@@ -13,6 +13,8 @@ public class DeadLetterRoute extends RouteBuilder {
     public void configure() {
         from(ENDPOINT).routeId("dead-letter")
                 .bean("deliveryAttempts", "deadLettered")
-                .toD("jms:queue:${header.deadLetterQueue}?deliveryPersistent={{carebridge.delivery.dead-letter-persistent:true}}");
+                .toD("jms:queue:${header.deadLetterQueue}?deliveryPersistent={{carebridge.delivery.dead-letter-persistent:true}}")
+                // a dead letter does not hold its child's later copies back: they go on (ChildOrder)
+                .bean(ChildOrder.class, "moveOn");
     }
 }

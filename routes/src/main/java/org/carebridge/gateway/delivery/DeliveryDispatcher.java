@@ -102,6 +102,15 @@ public class DeliveryDispatcher implements SmartLifecycle, DeliveryBacklog {
     }
 
     /**
+     * Hands copies held in their child's sequence to the broker again ({@link ChildOrder}); one still in a batch on its
+     * way to the broker is queued again once that batch is done.
+     */
+    public void dispatchAgain(Collection<DeliveryOrder> orders) {
+        undispatched.addAndGet(orders.size());
+        pending.offer(orders, true);
+    }
+
+    /**
      * Picks up copies a crash left between the database and the broker (the {@code delivery-recovery} route, once at
      * start). Only those older than {@code sweep-after}: a younger one may be in another live node's queue on its way
      * to the broker, and taking it too would put it on the partner's queue twice, for two nodes to deliver at once.

@@ -68,9 +68,12 @@ public abstract class DeliveryTemplate extends RouteBuilder {
                         + "&acknowledgementModeName={{carebridge.delivery.acknowledgement-mode:CLIENT_ACKNOWLEDGE}}")
                 .routeConfigurationId("delivery-errors")
                 .autoStartup("{{autoStartup}}")
+                // a copy about a child whose earlier copy to this partner is still on its way is held (ChildOrder)
+                .filter(method(ChildOrder.class, "admits"))
                 .bean(DeliveryStore.class, "loadForDelivery(${header.deliveryId})")
                 .filter(body().isNotNull());
         deliver(copy);
-        copy.end();
+        copy.bean(ChildOrder.class, "moveOn");
+        copy.end().end();
     }
 }

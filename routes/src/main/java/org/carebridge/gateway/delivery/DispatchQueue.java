@@ -24,6 +24,8 @@ final class DispatchQueue {
     /** One permit per order in either lane, so a taker waits for whichever lane fills first. */
     private final Semaphore available = new Semaphore(0);
     private final Set<UUID> held = ConcurrentHashMap.newKeySet();
+    /** Orders offered again while held, offered once more when released (a copy held in its child's sequence). */
+    private final java.util.Map<UUID, DeliveryOrder> again = new ConcurrentHashMap<>();
 
     DispatchQueue(int capacity) {
         this.bulk = new ArrayBlockingQueue<>(capacity);
@@ -32,9 +34,21 @@ final class DispatchQueue {
 
     /** @return how many of the orders were taken (already held ones count as taken, not twice) */
     int offer(Collection<DeliveryOrder> offered) {
+        return offer(offered, false);
+    }
+
+    /**
+     * As {@link #offer(Collection)}; with {@code afterRelease}, an order already held is queued once more when its
+     * batch is released: a copy held in its child's sequence may be released while the batch that first sent it is
+     * still being marked sent.
+     */
+    int offer(Collection<DeliveryOrder> offered, boolean afterRelease) {
         int taken = 0;
         for (DeliveryOrder order : offered) {
             if (!held.add(order.deliveryId())) {
+                if (afterRelease) {
+                    again.put(order.deliveryId(), order);
+                }
                 taken++;
                 continue;
             }
@@ -67,9 +81,19 @@ final class DispatchQueue {
         available.acquireUninterruptibly(drained);
     }
 
-    /** The batch has been sent, or has failed and is left to the sweep: either way it is no longer held here. */
+    /**
+     * The batch has been sent, or has failed and is left to the sweep: either way it is no longer held here. An order
+     * offered again meanwhile is queued now; its claim decides whether it is still to be sent.
+     */
     void release(List<DeliveryOrder> batch) {
         batch.forEach(order -> held.remove(order.deliveryId()));
+        if (!again.isEmpty()) {
+            List<DeliveryOrder> offered = batch.stream().map(order -> again.remove(order.deliveryId()))
+                    .filter(java.util.Objects::nonNull).toList();
+            if (!offered.isEmpty()) {
+                offer(offered);
+            }
+        }
     }
 
     int remainingCapacity() {

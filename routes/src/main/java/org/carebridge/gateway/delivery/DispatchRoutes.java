@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
  *   there are orders, claims each batch's copies and hands those it won to {@code delivery-dispatch-send}; a batch the
  *   broker did not take is left to the sweep and the scheduler waits a second before polling again;</li>
  *   <li>{@code delivery-dispatch-send} puts a batch on the partners' queues in one local JMS transaction, urgent
- *   copies with JMS priority 9;</li>
+ *   copies with JMS priority 9, and a copy to a partner that needs per-child order in its child's message group;</li>
  *   <li>{@code delivery-sweep} offers copies left undispatched for longer than {@code sweep-after} again;</li>
  *   <li>{@code delivery-recovery} does the same once, at start, for copies a crash left behind.</li>
  * </ul>
@@ -95,5 +95,10 @@ public class DispatchRoutes extends RouteBuilder {
         message.setHeader("urgent", order.urgent());
         message.setHeader("JMSPriority", order.urgent() ? DeliveryDispatcher.URGENT_PRIORITY : Message.DEFAULT_PRIORITY);
         message.setHeader("JMSDeliveryMode", DeliveryMode.PERSISTENT);
+        if (order.childKey() != null) {
+            // one child's copies to a partner that needs per-child order: one consumer at a time takes them (ChildOrder)
+            message.setHeader(ChildOrder.GROUP, order.childKey());
+            message.setHeader(ChildOrder.CHILD_KEY, order.childKey());
+        }
     }
 }

@@ -137,6 +137,10 @@ public class PartnerCircuits implements RoutePolicyFactory, DisposableBean {
 
         @Override
         public void onExchangeDone(Route route, Exchange exchange) {
+            if (exchange.getProperty(ChildOrder.HELD, false, Boolean.class)) {
+                // held behind its child's earlier copy: not tried, so it says nothing about the partner
+                return;
+            }
             Throwable cause = exchange.getException() != null ? exchange.getException()
                     : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
             if (cause == null || DeliveryAttempts.answeredForThisCopy(cause)) {

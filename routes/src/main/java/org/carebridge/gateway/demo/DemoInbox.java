@@ -30,6 +30,8 @@ public class DemoInbox {
     private volatile boolean online = true;
     private volatile boolean openOnReceipt = true;
     private final Function<byte[], byte[]> unseal;
+    /** Message ids in the order they first arrived, while a test asks for them; null otherwise. */
+    private volatile java.util.Queue<String> arrivals;
 
     public DemoInbox(String partnerId, Path dir) throws IOException {
         this(partnerId, dir, null);
@@ -64,9 +66,15 @@ public class DemoInbox {
                 return 400;
             }
         }
-        if (store(messageId, sealed ? ".p7m" : ".json", body) && opened != null) {
-            // what the partner's system reads, beside the sealed copy exactly as it arrived
-            store(messageId, ".json", opened);
+        if (store(messageId, sealed ? ".p7m" : ".json", body)) {
+            java.util.Queue<String> order = arrivals;
+            if (order != null) {
+                order.add(messageId);
+            }
+            if (opened != null) {
+                // what the partner's system reads, beside the sealed copy exactly as it arrived
+                store(messageId, ".json", opened);
+            }
         }
         return 200;
     }
@@ -120,6 +128,20 @@ public class DemoInbox {
             throw new IllegalStateException("partner '" + partnerId + "' has no key to open sealed copies");
         }
         return unseal.apply(Files.readAllBytes(sealedCopy));
+    }
+
+    /**
+     * Starts noting the order copies first arrive in (duplicates are not noted again), for a check of delivery order;
+     * any earlier note is dropped. Off by default, so a long run keeps no list.
+     */
+    public void noteArrivals() {
+        arrivals = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    }
+
+    /** Message ids in the order they first arrived since {@link #noteArrivals}. */
+    public List<String> arrivals() {
+        java.util.Queue<String> order = arrivals;
+        return order == null ? List.of() : List.copyOf(order);
     }
 
     /** Every copy posted here, received or not, duplicates included. */

@@ -126,17 +126,21 @@ public class DeliveryStore {
         return transaction.execute(status -> {
             jdbc.execute("set local synchronous_commit = off");
             return jdbc.queryForList("""
-                    update delivery set claimed_by = ?, claimed_at = now()
+                    update delivery set claimed_by = ?, claimed_at = now(), held = false
                     where delivery_id = any (?) and not dispatched and state in ('QUEUED', 'FAILED')
                       and (claimed_by is null or claimed_by = ? or claimed_at < now() - make_interval(secs => ?))
                     returning delivery_id""", UUID.class, node, deliveryIds.toArray(UUID[]::new), node, seconds(staleAfter));
         });
     }
 
-    /** The copies are on their partners' queues; their claims are cleared, so a copy dispatched again starts unclaimed. */
+    /**
+     * The copies are on their partners' queues; their claims are cleared, so a copy dispatched again starts unclaimed. A
+     * copy a consumer has already taken off the broker and held in its child's sequence ({@link ChildSequence}) since it
+     * was claimed stays undispatched.
+     */
     public void markDispatched(List<UUID> deliveryIds) {
-        relaxed(() -> jdbc.update("update delivery set dispatched = true, claimed_by = null, claimed_at = null where delivery_id = any (?)",
-                (Object) deliveryIds.toArray(UUID[]::new)));
+        relaxed(() -> jdbc.update("update delivery set dispatched = true, claimed_by = null, claimed_at = null "
+                + "where delivery_id = any (?) and not held", (Object) deliveryIds.toArray(UUID[]::new)));
     }
 
     private static double seconds(Duration duration) {
@@ -182,10 +186,14 @@ public class DeliveryStore {
                 where delivery_id = ? and state in ('QUEUED', 'FAILED')""", reason, Timestamp.from(Instant.now()), deliveryId));
     }
 
+    /**
+     * Committed synchronously: a per-child sequence waits for this copy until it is delivered or dead-lettered, so a
+     * dead letter whose state a crash lost would hold the child's later copies back.
+     */
     public void markDeadLettered(UUID deliveryId, String reason) {
-        relaxed(() -> jdbc.update("""
+        jdbc.update("""
                 update delivery set state = 'DEAD_LETTERED', attempts = attempts + 1, last_error = ?, updated_at = ?
-                where delivery_id = ? and state not in ('DELIVERED', 'ERASED')""", reason, Timestamp.from(Instant.now()), deliveryId));
+                where delivery_id = ? and state not in ('DELIVERED', 'ERASED')""", reason, Timestamp.from(Instant.now()), deliveryId);
     }
 
     /** Copies stored and waiting to be handed to the broker. */
@@ -196,18 +204,20 @@ public class DeliveryStore {
 
     /**
      * Copies stored longer than {@code olderThan} ago and still not handed to the broker, for the sweep: only those no
-     * dispatcher has claimed, or whose claim is as old (its node died before sending).
+     * dispatcher has claimed, or whose claim is as old (its node died before sending). A copy held in its child's
+     * sequence ({@link ChildSequence}) is taken only once no earlier copy is waiting (its release was lost in a crash).
      */
     public List<DeliveryOrder> undispatched(Duration olderThan, int limit) {
         return jdbc.query("""
                 select d.delivery_id, d.tracking_id, d.recipient, r.event, r.message_id,
-                       exists (select 1 from record_clock c where c.tracking_id = d.tracking_id and c.rule_id = any (?))
+                       exists (select 1 from record_clock c where c.tracking_id = d.tracking_id and c.rule_id = any (?)), d.child_key
                 from delivery d join intake_record r on r.tracking_id = d.tracking_id
                 where not d.dispatched and d.state in ('QUEUED', 'FAILED') and d.created_at < ?
                   and (d.claimed_at is null or d.claimed_at < now() - make_interval(secs => ?))
-                order by d.created_at limit ?""",
+                  and (not d.held or not %s)
+                order by d.created_at limit ?""".formatted(ChildSequence.EARLIER_WAITING),
                 (rs, i) -> new DeliveryOrder(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                        rs.getString(4), rs.getString(5), rs.getBoolean(6)),
+                        rs.getString(4), rs.getString(5), rs.getBoolean(6), rs.getString(7)),
                 urgentLane.rules(), Timestamp.from(Instant.now().minus(olderThan)), seconds(olderThan), limit);
     }
 

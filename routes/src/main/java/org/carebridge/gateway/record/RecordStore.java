@@ -128,8 +128,8 @@ public class RecordStore {
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", decisions);
         jdbc.batchUpdate("""
                 insert into delivery (delivery_id, tracking_id, recipient, agreement_id, agreement_version, rule_id,
-                                      decision_id, profile, payload, state, created_at, updated_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?)""", deliveries);
+                                      decision_id, profile, payload, state, created_at, updated_at, child_key)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?)""", deliveries);
         jdbc.batchUpdate("""
                 insert into override_review (override_id, decision_id, tracking_id, recipient, sealed_assertion, created_at)
                 values (?, ?, ?, ?, ?, ?)""", overrides);
@@ -207,6 +207,7 @@ public class RecordStore {
                 null, null, null, null, "accepted",
                 message.protection() == null ? message.event() : message.event() + "; " + message.protection(),
                 subjectKeys.keysOf(MessageSubjects.identifiers(message.bundle()))));
+        SubjectIdentifier child = ChildKeys.child(MessageSubjects.identifiers(message.bundle()));
         for (Decision decision : r.routed().decisions()) {
             UUID decisionId = UUID.randomUUID();
             String recipient = decision.recipient().id();
@@ -224,10 +225,11 @@ public class RecordStore {
                 continue;
             }
             UUID deliveryId = UUID.randomUUID();
-            orders.add(new DeliveryOrder(deliveryId, trackingId, recipient, message.event(), message.messageId()));
+            String childKey = ChildKeys.groupOf(subjectKeys, child, decision.recipient());
+            orders.add(new DeliveryOrder(deliveryId, trackingId, recipient, message.event(), message.messageId(), false, childKey));
             deliveries.add(new Object[]{deliveryId, trackingId, recipient, decision.agreementId(), decision.agreementVersion(),
                     decision.ruleId(), decisionId, decision.profile(), sealedCopy(r.key(), r.routed().copies().get(recipient), deliveryId),
-                    now, now});
+                    now, now, childKey});
             SafeguardingOverride override = decision.override();
             if (override != null) {
                 UUID overrideId = UUID.randomUUID();

@@ -132,6 +132,8 @@ public class RetentionEraser {
                 where tracking_id = any (?) and outcome = 'PERMIT_BY_OVERRIDE' and explanation like '%override asserted by %'""",
                 (Object) ids);
         jdbc.update("update monitoring_fact set tracking_id = null where tracking_id = any (?)", (Object) ids);
+        // the copies' message group, a keyed hash of the child; a copy held behind one of these goes on at the next sweep
+        jdbc.update("update delivery set child_key = null where tracking_id = any (?) and child_key is not null", (Object) ids);
     }
 
     /**

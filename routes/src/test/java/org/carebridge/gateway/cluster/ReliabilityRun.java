@@ -69,6 +69,8 @@ final class ReliabilityRun implements AutoCloseable {
     private final Set<String> accepted = ConcurrentHashMap.newKeySet();
     private final AtomicInteger retried = new AtomicInteger();
     private final AtomicInteger tried = new AtomicInteger();
+    /** Per accepted message id: when it was first sent and when it was accepted (nanoTime), for order checks. */
+    private final Map<String, long[]> sendTimes = new ConcurrentHashMap<>();
     private DemoPartnerServer partners;
     private DevPki pki;
     private String template;
@@ -168,6 +170,10 @@ final class ReliabilityRun implements AutoCloseable {
         return retried.get();
     }
 
+    Map<String, long[]> sendTimes() {
+        return sendTimes;
+    }
+
     /** Sends {@code count} new records, causes {@code fault} (if any) once half of them are answered, waits for the rest. */
     void burst(int count, Fault fault) throws Exception {
         List<Future<?>> inFlight = new ArrayList<>();
@@ -192,6 +198,7 @@ final class ReliabilityRun implements AutoCloseable {
         String messageId = Examples.newMessageId();
         byte[] body = Examples.bytes(Examples.withMessageId(template, messageId));
         AtomicInteger attempt = new AtomicInteger();
+        long sentAt = System.nanoTime();
         await().atMost(Duration.ofMinutes(4)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     int tries = attempt.getAndIncrement();
@@ -205,6 +212,7 @@ final class ReliabilityRun implements AutoCloseable {
                     try {
                         HttpResponse<String> response = clients.get(node).processMessage(body);
                         if (response.statusCode() / 100 == 2) {
+                            sendTimes.put(messageId, new long[]{sentAt, System.nanoTime()});
                             accepted.add(messageId);
                             return true;
                         }

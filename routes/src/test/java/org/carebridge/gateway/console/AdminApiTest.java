@@ -228,6 +228,18 @@ class AdminApiTest extends GatewayTest {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ledger(id)).anySatisfy(e -> assertThat(e)
                     .startsWith("admin admin partner-changed").contains("changed=name: Oversight board -> Oversight board (East)")));
 
+            // a partner that needs per-child order; anything else is refused and changes nothing
+            var unordered = api("admin").post("/admin/api/partners/" + id, "{\"deliveryOrder\":\"by-date\",\"reason\":\"order\"}");
+            assertThat(unordered.statusCode()).isEqualTo(400);
+            assertThat(json(unordered.body()).path("problems").get(0).path("field").asText()).isEqualTo("deliveryOrder");
+            assertThat(registry.byId(id).orElseThrow().copyOrder()).isEqualTo(org.carebridge.security.partner.CopyOrder.ANY);
+            var ordered = api("admin").post("/admin/api/partners/" + id, "{\"deliveryOrder\":\"per-child\",\"reason\":\"order\"}");
+            assertThat(ordered.statusCode()).as(ordered.body()).isEqualTo(200);
+            assertThat(json(ordered.body()).path("deliveryOrder").asText()).isEqualTo("per-child");
+            assertThat(registry.byId(id).orElseThrow().copyOrder()).isEqualTo(org.carebridge.security.partner.CopyOrder.PER_CHILD);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ledger(id)).anySatisfy(e -> assertThat(e)
+                    .startsWith("admin admin partner-changed").contains("changed=delivery-order: any -> per-child")));
+
             // a renewed TLS certificate identifies the partner at once, and the old one no longer does
             java.nio.file.Path renewed = DATA_DIR.resolve(id + "-renewed.crt.pem");
             PKI.issue(id, org.carebridge.security.crypto.DevPki.Use.TLS_CLIENT, org.carebridge.security.crypto.DevPki.ecKeyPair(),

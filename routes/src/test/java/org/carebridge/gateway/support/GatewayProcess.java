@@ -92,6 +92,11 @@ public final class GatewayProcess {
         return process != null && process.isAlive();
     }
 
+    /** The log of this gateway's latest run. */
+    public Path logFile() {
+        return data.resolve(logPrefix + runs + ".log");
+    }
+
     public Path dataDir() {
         return data;
     }

@@ -11,9 +11,10 @@ import java.util.Set;
  * @param roles what the partner system may do beyond sending records, e.g. {@value #CONSENT_WRITER}
  * @param inbound how the gateway fetches the partner's own format (SSDA903 over SFTP), or null for a partner that
  *                posts FHIR messages
+ * @param copyOrder whether copies about one child must reach the partner in acceptance order
  */
 public record Partner(String id, String name, AgencyKind kind, String area, PartnerEndpoint endpoint, Path certificate,
-                      Set<String> roles, Sealing sealing, PartnerInbound inbound) {
+                      Set<String> roles, Sealing sealing, PartnerInbound inbound, CopyOrder copyOrder) {
 
     /**
      * How copies reach this partner and how it sends to us.
@@ -47,6 +48,12 @@ public record Partner(String id, String name, AgencyKind kind, String area, Part
     public Partner {
         roles = Set.copyOf(roles);
         sealing = sealing == null ? Sealing.NONE : sealing;
+        copyOrder = copyOrder == null ? CopyOrder.ANY : copyOrder;
+    }
+
+    public Partner(String id, String name, AgencyKind kind, String area, PartnerEndpoint endpoint, Path certificate,
+                   Set<String> roles, Sealing sealing, PartnerInbound inbound) {
+        this(id, name, kind, area, endpoint, certificate, roles, sealing, inbound, CopyOrder.ANY);
     }
 
     public Partner(String id, String name, AgencyKind kind, String area, PartnerEndpoint endpoint, Path certificate,

@@ -126,9 +126,14 @@ public final class PartnerRegistryLoader {
                         + "plain-mtls cannot be used with it");
             }
             PartnerInbound inbound = inbound(node.path("inbound"), kind, sealing, own);
+            String order = text(node, "delivery-order");
+            CopyOrder copyOrder = order == null ? CopyOrder.ANY : CopyOrder.fromCode(order).orElse(null);
+            if (copyOrder == null) {
+                own.add("delivery-order '" + order + "' is not one of " + CopyOrder.codes());
+            }
             own.forEach(p -> problems.add(label + ": " + p));
             if (own.isEmpty()) {
-                partners.add(new Partner(id, name, kind, area, endpoint, certificate, roles, sealing, inbound));
+                partners.add(new Partner(id, name, kind, area, endpoint, certificate, roles, sealing, inbound, copyOrder));
             }
         }
         if (!problems.isEmpty()) {

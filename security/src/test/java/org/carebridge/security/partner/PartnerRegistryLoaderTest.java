@@ -120,6 +120,18 @@ class PartnerRegistryLoaderTest {
     }
 
     @Test
+    void aPartnerMayNeedItsCopiesInOrderPerChildAndTakesThemInAnyOrderOtherwise() throws Exception {
+        String entry = partner("mash-x", "safeguarding-hub", "E10000020", "https://mash.example", "https", "mash.pem");
+        assertThat(loader.read(write(entry)).get(0).copyOrder()).isEqualTo(CopyOrder.ANY);
+        assertThat(loader.read(write(entry + "    delivery-order: per-child\n")).get(0).copyOrder()).isEqualTo(CopyOrder.PER_CHILD);
+        assertThat(loader.read(write(entry + "    delivery-order: any\n")).get(0).copyOrder()).isEqualTo(CopyOrder.ANY);
+        assertProblem(write(entry + "    delivery-order: per-record\n"), "partner 'mash-x'",
+                "delivery-order 'per-record' is not one of [any, per-child]");
+        assertThat(loader.read(RealConfig.partnersYaml()).stream().filter(p -> p.copyOrder() == CopyOrder.PER_CHILD))
+                .extracting(Partner::id).containsExactly("mash-suffolk");
+    }
+
+    @Test
     void aPartnerCanBeRequiredToSignWhatItSends() throws Exception {
         String entry = partner("police-x", "police", "E10000020", "https://police.example", "https", "police.pem")
                 + "    intake:\n      require-signature: true\n";
