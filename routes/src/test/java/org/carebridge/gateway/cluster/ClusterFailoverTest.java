@@ -16,8 +16,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -251,7 +254,7 @@ class ClusterFailoverTest {
             assertThat(breachedTwice).as("clocks breached more than once").isZero();
             assertThat(alerts.breached()).as("clocks breached").isGreaterThanOrEqualTo(SMALL_BURST);
             assertThat(alerts.alerted()).as("breached clocks alerted once").isEqualTo(alerts.breached());
-            assertThat(alerts.duplicates()).as("duplicate breach alerts").isZero();
+            assertThat(alerts.duplicateAlerts()).as("duplicate breach alerts").isZero();
 
             assertThat(outage.unavailable()).as("503s with Retry-After while the database was down").isPositive();
             assertThat(outage.otherAnswers()).as("answers other than 202, or 503 with Retry-After, while the database was down").isEmpty();
@@ -297,7 +300,7 @@ class ClusterFailoverTest {
             statement.setArray(1, db.createArrayOf("text", messageIds.toArray()));
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    if (!atDutyPartner.contains(DutyPartnerAlert.messageId(rs.getObject(1, java.util.UUID.class)))) {
+                    if (!atDutyPartner.contains(DutyPartnerAlert.messageId(rs.getObject(1, UUID.class)))) {
                         return false;
                     }
                 }
@@ -310,24 +313,24 @@ class ClusterFailoverTest {
      * The clock-breach alerts of the run's records: clocks breached, those alerted exactly once (one alert record, one
      * copy to the duty partner, delivered, one file in its inbox), and alerts beyond one per breach anywhere.
      */
-    record Alerts(int breached, int alerted, int duplicates) {
+    record Alerts(int breached, int alerted, int duplicateAlerts) {
         @Override
         public String toString() {
-            return breached + " clocks breached, " + alerted + " alerted once, " + duplicates + " duplicate alerts";
+            return breached + " clocks breached, " + alerted + " alerted once, " + duplicateAlerts + " duplicate alerts";
         }
     }
 
     private static Alerts alerts(Connection db, ReliabilityRun run) throws Exception {
         Set<String> accepted = Set.copyOf(run.accepted());
         DemoInbox duty = run.partners().inbox("cs-norfolk").orElseThrow();
-        java.util.Map<String, Integer> files = new java.util.HashMap<>();
+        Map<String, Integer> files = new HashMap<>();
         try (var list = Files.list(duty.dir())) {
             list.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("clock-breach-") && f.endsWith(".p7m"))
                     .forEach(f -> files.merge(f.substring(0, f.indexOf('.')), 1, Integer::sum));
         }
         int breached = 0;
         int alerted = 0;
-        int duplicates = 0;
+        int duplicateAlerts = 0;
         try (PreparedStatement statement = db.prepareStatement("""
                 select r.message_id, c.tracking_id,
                        (select count(*) from audit_entry e where e.kind = 'CLOCK_BREACHED' and e.tracking_id = c.tracking_id::text),
@@ -341,7 +344,7 @@ class ClusterFailoverTest {
                     continue;
                 }
                 breached++;
-                String alert = DutyPartnerAlert.messageId(rs.getObject(2, java.util.UUID.class));
+                String alert = DutyPartnerAlert.messageId(rs.getObject(2, UUID.class));
                 int entries = rs.getInt(3);
                 int records = rs.getInt(4);
                 int delivered = rs.getInt(5);
@@ -349,9 +352,9 @@ class ClusterFailoverTest {
                 if (entries == 1 && records == 1 && delivered == 1 && inInbox == 1) {
                     alerted++;
                 }
-                duplicates += Math.max(0, entries - 1) + Math.max(0, records - 1) + Math.max(0, delivered - 1) + Math.max(0, inInbox - 1);
+                duplicateAlerts += Math.max(0, entries - 1) + Math.max(0, records - 1) + Math.max(0, delivered - 1) + Math.max(0, inInbox - 1);
             }
         }
-        return new Alerts(breached, alerted, duplicates);
+        return new Alerts(breached, alerted, duplicateAlerts);
     }
 }
