@@ -10,6 +10,7 @@ import org.carebridge.gateway.record.DeliveryStore;
 import org.carebridge.gateway.record.StoredRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -55,12 +56,14 @@ public class DeliveryDispatcher implements SmartLifecycle, DeliveryBacklog {
     private final DeliveryStore store;
     private final int batchSize;
     private final Duration sweepAfter;
+    /** How long a claim holds off other dispatchers: a node that dies in the middle of a send loses its copies then. */
+    private final Duration claimTimeout;
     /** Whose claim a copy carries while this node hands it to the broker. */
     private final String node;
     private volatile boolean running;
 
     public DeliveryDispatcher(DeliveryStore store, CarebridgeProperties properties, MeterRegistry meters,
-                              PostgresClusterService cluster) {
+                              PostgresClusterService cluster, @Value("${carebridge.delivery.claim-timeout:10s}") Duration claimTimeout) {
         this.node = cluster.nodeId();
         this.pending = new DispatchQueue(properties.delivery().dispatchBatch() * QUEUED_BATCHES);
         Gauge.builder("carebridge.delivery.undispatched", undispatched, AtomicLong::get)
@@ -68,6 +71,7 @@ public class DeliveryDispatcher implements SmartLifecycle, DeliveryBacklog {
         this.store = store;
         this.batchSize = properties.delivery().dispatchBatch();
         this.sweepAfter = properties.delivery().sweepAfter();
+        this.claimTimeout = claimTimeout;
     }
 
     public static String queueFor(String partnerId) {
@@ -114,10 +118,11 @@ public class DeliveryDispatcher implements SmartLifecycle, DeliveryBacklog {
      * Picks up copies a crash left between the database and the broker (the {@code delivery-recovery} route, once at
      * start). Only those older than {@code sweep-after}: a younger one may be in another live node's queue on its way
      * to the broker, and taking it too would put it on the partner's queue twice, for two nodes to deliver at once.
+     * A claimed copy is taken once its claim is older than {@code claim-timeout}, however young the copy.
      */
     public void recoverAfterStart() {
         undispatched.set(store.countUndispatched());
-        List<DeliveryOrder> left = store.undispatched(sweepAfter, pending.remainingCapacity());
+        List<DeliveryOrder> left = store.undispatched(sweepAfter, claimTimeout, pending.remainingCapacity());
         if (!left.isEmpty()) {
             log.info("Re-dispatching {} of {} stored copies that had not reached the broker", left.size(), undispatched.get());
             pending.offer(left);
@@ -131,7 +136,7 @@ public class DeliveryDispatcher implements SmartLifecycle, DeliveryBacklog {
         if (room == 0) {
             return;
         }
-        List<DeliveryOrder> left = store.undispatched(sweepAfter, room);
+        List<DeliveryOrder> left = store.undispatched(sweepAfter, claimTimeout, room);
         if (!left.isEmpty()) {
             int taken = pending.offer(left);
             log.warn("Re-dispatching {} stored copies that had not reached the broker after {} ({} undispatched in all)",
@@ -157,12 +162,13 @@ public class DeliveryDispatcher implements SmartLifecycle, DeliveryBacklog {
 
     /**
      * Claims the batch's copies for this node just before they are sent: a copy this node has held for longer than
-     * sweep-after may meanwhile have been swept up, claimed and sent by another node, and is then let go here.
+     * sweep-after may meanwhile have been swept up, claimed and sent by another node, and is then let go here. Another
+     * node may take a claim over once it is older than {@code claim-timeout}.
      *
      * @return the orders this node won, to send
      */
     public List<DeliveryOrder> claim(List<DeliveryOrder> batch) {
-        List<UUID> won = store.claimForDispatch(batch.stream().map(DeliveryOrder::deliveryId).toList(), node, sweepAfter);
+        List<UUID> won = store.claimForDispatch(batch.stream().map(DeliveryOrder::deliveryId).toList(), node, claimTimeout);
         if (won.size() == batch.size()) {
             return batch;
         }

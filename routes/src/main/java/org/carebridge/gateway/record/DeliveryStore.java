@@ -117,19 +117,19 @@ public class DeliveryStore {
     /**
      * Claims undispatched copies for one node's dispatcher before it sends them, so that two dispatchers holding the
      * same copy (a node's queue and another node's sweep) never both send it: only one conditional update wins. A
-     * claim older than {@code staleAfter} (its node died between claiming and sending) may be taken over. Times are
-     * the database's, so nodes' clocks do not matter.
+     * claim older than {@code claimTimeout} (its node died between claiming and sending, or its send is stuck) may be
+     * taken over. Times are the database's, so nodes' clocks do not matter.
      *
      * @return the ids this node won; the others are dispatched already or claimed by another node
      */
-    public List<UUID> claimForDispatch(List<UUID> deliveryIds, String node, Duration staleAfter) {
+    public List<UUID> claimForDispatch(List<UUID> deliveryIds, String node, Duration claimTimeout) {
         return transaction.execute(status -> {
             jdbc.execute("set local synchronous_commit = off");
             return jdbc.queryForList("""
                     update delivery set claimed_by = ?, claimed_at = now(), held = false
                     where delivery_id = any (?) and not dispatched and state in ('QUEUED', 'FAILED')
                       and (claimed_by is null or claimed_by = ? or claimed_at < now() - make_interval(secs => ?))
-                    returning delivery_id""", UUID.class, node, deliveryIds.toArray(UUID[]::new), node, seconds(staleAfter));
+                    returning delivery_id""", UUID.class, node, deliveryIds.toArray(UUID[]::new), node, seconds(claimTimeout));
         });
     }
 
@@ -203,22 +203,25 @@ public class DeliveryStore {
     }
 
     /**
-     * Copies stored longer than {@code olderThan} ago and still not handed to the broker, for the sweep: only those no
-     * dispatcher has claimed, or whose claim is as old (its node died before sending). A copy held in its child's
-     * sequence ({@link ChildSequence}) is taken only once no earlier copy is waiting (its release was lost in a crash).
+     * Copies still not handed to the broker, for the sweep: those no dispatcher has claimed, stored longer than
+     * {@code olderThan} ago (a younger one may still be in a live node's queue), and those whose claim is older than
+     * {@code claimTimeout}, however young the copy (its node died in the middle of sending it). A claim is held only
+     * for one send to the broker, so a dead node's copies are taken over within claim-timeout and a sweep interval.
+     * A copy held in its child's sequence ({@link ChildSequence}) is taken only once no earlier copy is waiting (its
+     * release was lost in a crash).
      */
-    public List<DeliveryOrder> undispatched(Duration olderThan, int limit) {
+    public List<DeliveryOrder> undispatched(Duration olderThan, Duration claimTimeout, int limit) {
         return jdbc.query("""
                 select d.delivery_id, d.tracking_id, d.recipient, r.event, r.message_id,
                        exists (select 1 from record_clock c where c.tracking_id = d.tracking_id and c.rule_id = any (?)), d.child_key
                 from delivery d join intake_record r on r.tracking_id = d.tracking_id
-                where not d.dispatched and d.state in ('QUEUED', 'FAILED') and d.created_at < ?
-                  and (d.claimed_at is null or d.claimed_at < now() - make_interval(secs => ?))
+                where not d.dispatched and d.state in ('QUEUED', 'FAILED')
+                  and ((d.claimed_at is null and d.created_at < ?) or d.claimed_at < now() - make_interval(secs => ?))
                   and (not d.held or not %s)
                 order by d.created_at limit ?""".formatted(ChildSequence.EARLIER_WAITING),
                 (rs, i) -> new DeliveryOrder(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
                         rs.getString(4), rs.getString(5), rs.getBoolean(6), rs.getString(7)),
-                urgentLane.rules(), Timestamp.from(Instant.now().minus(olderThan)), seconds(olderThan), limit);
+                urgentLane.rules(), Timestamp.from(Instant.now().minus(olderThan)), seconds(claimTimeout), limit);
     }
 
     public Optional<RecordStatus> status(UUID trackingId) {

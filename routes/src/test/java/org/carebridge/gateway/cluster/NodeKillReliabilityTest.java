@@ -1,6 +1,5 @@
 package org.carebridge.gateway.cluster;
 
-import org.carebridge.gateway.support.GatewayProcess;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -29,34 +28,20 @@ class NodeKillReliabilityTest {
                 "--carebridge.cluster.lease=6s",
                 "--carebridge.cluster.renew-interval=1s",
                 "--carebridge.audit.checkpoint-interval=5s"), i -> List.of(), 8)) {
-            int perPhase = Math.max(1, RECORDS / (KILLS + 1));
-            int sent = 0;
-            for (int phase = 0; phase <= KILLS && sent < RECORDS; phase++) {
-                int count = phase == KILLS ? RECORDS - sent : Math.min(perPhase, RECORDS - sent);
-                sent += count;
-                GatewayProcess victim = phase < KILLS ? run.node(phase % 2) : null;
-                run.burst(count, victim == null ? null : victim::kill);
-                if (victim != null) {
-                    victim.start();
-                }
-            }
-            run.awaitDelivered(Duration.ofMinutes(10));
-            run.assertStoredOnceDeliveredAndClocksStopped();
-            run.awaitLedgerSettled(Duration.ofMinutes(2));
-            String verified = run.verifyLedgerOffline(run.node(0));
-            int lost = run.lost();
-            int storedTwice = run.storedTwice();
+            // each kill with requests in flight, the node restarted once the burst is answered, alternately
+            run.burstsWithKills(RECORDS, KILLS, i -> run.node(i % 2)::kill, i -> run.node(i % 2)::start);
+            ReliabilityRun.Outcome outcome = run.settle(Duration.ofMinutes(10), run.node(0));
             ReliabilityRun.report("node-kill", "tried " + run.tried() + ", accepted " + run.accepted().size() + " ("
                     + run.retried() + " sends retried on the other node), kills " + KILLS + ", survived "
-                    + (run.accepted().size() - lost / ReliabilityRun.RECIPIENTS.size()) + ", lost " + lost
-                    + " copies, duplicated " + storedTwice + " (stored twice by a partner), re-sent " + run.resent()
-                    + " (discarded by the partner by message id); ledger: " + verified + "; "
+                    + outcome.survived(run.accepted().size()) + ", lost " + outcome.lost()
+                    + " copies, duplicated " + outcome.storedTwice() + " (stored twice by a partner), re-sent " + outcome.resent()
+                    + " (discarded by the partner by message id); ledger: " + outcome.ledger() + "; "
                     + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
 
             assertThat(run.accepted()).hasSize(RECORDS);
-            assertThat(lost).as("accepted copies lost").isZero();
-            assertThat(storedTwice).as("copies stored twice").isZero();
-            assertThat(verified).startsWith("OK");
+            assertThat(outcome.lost()).as("accepted copies lost").isZero();
+            assertThat(outcome.storedTwice()).as("copies stored twice").isZero();
+            assertThat(outcome.ledger()).startsWith("OK");
         }
     }
 }

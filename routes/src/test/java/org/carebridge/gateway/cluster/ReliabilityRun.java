@@ -7,6 +7,7 @@ import org.carebridge.gateway.support.Examples;
 import org.carebridge.gateway.support.GatewayProcess;
 import org.carebridge.gateway.support.GatewayTest;
 import org.carebridge.gateway.support.PartnerClient;
+import org.carebridge.gateway.support.SmallFilesystem;
 import org.carebridge.gateway.support.StandalonePostgres;
 import org.carebridge.ledger.VerifierMain;
 import org.carebridge.security.crypto.DevPki;
@@ -24,6 +25,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,11 +49,12 @@ import static org.awaitility.Awaitility.await;
  * primary/backup pair, gateway nodes as separate JVMs over one data directory, the demo partners in this JVM), and the
  * run-and-count loop every reliability test uses: send records from several senders round robin over the live nodes,
  * cause a fault halfway through a burst, wait until every accepted record is at each recipient, count what was lost,
- * stored twice and re-sent.
+ * stored twice and re-sent. The counting (lost, half-stored, amcheck, the ledger verified offline) and the sending of
+ * records once each while something is wrong ({@link Refusals}) serve the single-gateway tests too.
  */
-final class ReliabilityRun implements AutoCloseable {
+public final class ReliabilityRun implements AutoCloseable {
 
-    static final List<String> RECIPIENTS = List.of("cs-norfolk", "health-norfolk", "vs-suffolk");
+    public static final List<String> RECIPIENTS = List.of("cs-norfolk", "health-norfolk", "vs-suffolk");
     static final String SINGLETONS = "carebridge-singletons";
 
     /** A fault caused halfway through a burst, with the rest of its requests queued or in flight. */
@@ -62,6 +65,8 @@ final class ReliabilityRun implements AutoCloseable {
 
     private final Path root;
     private final StandalonePostgres postgres;
+    private final SmallFilesystem postgresFilesystem;
+    private final String noSmallFilesystem;
     private final List<ArtemisBrokerProcess> brokers;
     private final List<GatewayProcess> nodes = new ArrayList<>();
     private final List<PartnerClient> clients = new ArrayList<>();
@@ -82,6 +87,16 @@ final class ReliabilityRun implements AutoCloseable {
      */
     ReliabilityRun(int nodeCount, boolean brokerPair, List<String> sharedArguments, IntFunction<List<String>> nodeArguments,
                    int senderThreads) throws Exception {
+        this(nodeCount, brokerPair, sharedArguments, nodeArguments, senderThreads, null);
+    }
+
+    /**
+     * As above; with {@code postgresFilesystemSize} (mount's size option: 256m), PostgreSQL's data directory is on a
+     * {@link SmallFilesystem} of that size where the machine allows one ({@link #smallFilesystemUnavailable()} says
+     * why not), for a test to fill.
+     */
+    ReliabilityRun(int nodeCount, boolean brokerPair, List<String> sharedArguments, IntFunction<List<String>> nodeArguments,
+                   int senderThreads, String postgresFilesystemSize) throws Exception {
         root = GatewayProcess.createDataDir();
         senders = Executors.newFixedThreadPool(senderThreads);
         Path data = Files.createDirectories(root.resolve("gateway"));
@@ -99,7 +114,13 @@ final class ReliabilityRun implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }, senders)).toList();
-        postgres = new StandalonePostgres(root.resolve("postgres"));
+        String unavailable = postgresFilesystemSize == null ? "not asked for"
+                : SmallFilesystem.unavailable(root.resolve("probe")).orElse(null);
+        noSmallFilesystem = unavailable;
+        postgresFilesystem = unavailable == null ? SmallFilesystem.mount(root.resolve("volume"), postgresFilesystemSize) : null;
+        // on the small filesystem, WAL is kept short so that what the run writes fits beside the tables
+        postgres = postgresFilesystem == null ? new StandalonePostgres(root.resolve("postgres"))
+                : new StandalonePostgres(postgresFilesystem.path().resolve("postgres"), Map.of("max_wal_size", "64MB", "min_wal_size", "48MB"));
         try {
             for (CompletableFuture<Void> instance : created) {
                 instance.get(5, TimeUnit.MINUTES);
@@ -158,6 +179,21 @@ final class ReliabilityRun implements AutoCloseable {
         return partners;
     }
 
+    /** The small filesystem PostgreSQL's data directory is on, as seen from here, or null. */
+    SmallFilesystem postgresFilesystem() {
+        return postgresFilesystem;
+    }
+
+    /** Why PostgreSQL is not on a small filesystem, or null when it is. */
+    String smallFilesystemUnavailable() {
+        return noSmallFilesystem;
+    }
+
+    /** The example placement notification every burst sends, each with a new message id. */
+    String template() {
+        return template;
+    }
+
     Set<String> accepted() {
         return accepted;
     }
@@ -176,11 +212,16 @@ final class ReliabilityRun implements AutoCloseable {
 
     /** Sends {@code count} new records, causes {@code fault} (if any) once half of them are answered, waits for the rest. */
     void burst(int count, Fault fault) throws Exception {
+        burst(template, count, fault);
+    }
+
+    /** As {@link #burst(int, Fault)}, each record made from {@code message} with a new message id. */
+    void burst(String message, int count, Fault fault) throws Exception {
         List<Future<?>> inFlight = new ArrayList<>();
         int first = tried.getAndAdd(count);
         for (int i = 0; i < count; i++) {
             int n = first + i;
-            inFlight.add(senders.submit(() -> send(n)));
+            inFlight.add(senders.submit(() -> send(message, n)));
         }
         for (int i = 0; i < inFlight.size(); i++) {
             if (fault != null && i == inFlight.size() / 2) {
@@ -191,12 +232,168 @@ final class ReliabilityRun implements AutoCloseable {
     }
 
     /**
+     * Sends {@code records} in {@code kills} + 1 bursts; in each burst but the last, {@code halfway} of its index is
+     * caused halfway through, and {@code afterwards} (if any) once the burst is answered.
+     */
+    void burstsWithKills(int records, int kills, IntFunction<Fault> halfway, IntFunction<Fault> afterwards) throws Exception {
+        int perBurst = Math.max(1, records / (kills + 1));
+        int sent = 0;
+        for (int i = 0; i <= kills && sent < records; i++) {
+            int count = i == kills ? records - sent : Math.min(perBurst, records - sent);
+            sent += count;
+            boolean killed = i < kills;
+            burst(count, killed ? halfway.apply(i) : null);
+            if (killed && afterwards != null) {
+                afterwards.apply(i).cause();
+            }
+        }
+    }
+
+    /** What the end of a run found: accepted copies lost, stored twice and re-sent, and the ledger's verification. */
+    record Outcome(int lost, int storedTwice, int resent, String ledger) {
+        int survived(int accepted) {
+            return accepted - lost / RECIPIENTS.size();
+        }
+    }
+
+    /**
+     * Waits until every accepted record is at each recipient, checks what the database says of them, waits for the
+     * ledger to settle and verifies it offline as exported from {@code exportFrom}.
+     */
+    Outcome settle(Duration deliveredWithin, GatewayProcess exportFrom) throws Exception {
+        awaitDelivered(deliveredWithin);
+        assertStoredOnceDeliveredAndClocksStopped();
+        awaitLedgerSettled(Duration.ofMinutes(2));
+        return new Outcome(lost(), storedTwice(), resent(), verifyLedgerOffline(exportFrom));
+    }
+
+    /**
+     * Sends new records, each once, to the live nodes round robin from {@code threads} senders for as long as
+     * {@code goOn} holds, and sorts the answers ({@link Refusals}).
+     */
+    Refusals sendOnceEach(int threads, java.util.function.BooleanSupplier goOn) throws Exception {
+        Refusals refusals = new Refusals(template);
+        List<Future<?>> running = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            running.add(senders.submit(() -> {
+                while (goOn.getAsBoolean()) {
+                    refusals.sendNew(liveClient(tried.getAndIncrement()), accepted);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> sender : running) {
+            sender.get(5, TimeUnit.MINUTES);
+        }
+        return refusals;
+    }
+
+    /** Sends the refused records again, each to the next live node, until every one is taken; how long that took. */
+    Duration resend(Refusals refusals, Duration atMost) {
+        AtomicInteger next = new AtomicInteger();
+        return refusals.resendUntilTaken(() -> liveClient(next.getAndIncrement()), accepted, atMost);
+    }
+
+    private PartnerClient liveClient(int n) {
+        int node = Math.floorMod(n, clients.size());
+        for (int i = 0; i < clients.size() && !nodes.get(node).isAlive(); i++) {
+            node = (node + 1) % clients.size();
+        }
+        return clients.get(node);
+    }
+
+    /**
+     * Records sent once each while the gateway could not take them (its database stopped, its disk full), sorted by
+     * answer: 202 is accepted (it still went in), 503 with Retry-After and no stack trace is a clean refusal, and
+     * anything else (another status, a cut connection) is an answer the test counts against the gateway.
+     */
+    public static final class Refusals {
+
+        private final String template;
+        private final Set<String> refused = ConcurrentHashMap.newKeySet();
+        private final Set<String> acceptedHere = ConcurrentHashMap.newKeySet();
+        private final List<String> otherAnswers = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final AtomicInteger tried = new AtomicInteger();
+        private final AtomicInteger unavailable = new AtomicInteger();
+
+        public Refusals(String template) {
+            this.template = template;
+        }
+
+        /** Sends one new record once through {@code client}; if it is taken, adds its message id to {@code accepted}. */
+        public void sendNew(PartnerClient client, Set<String> accepted) throws Exception {
+            String messageId = Examples.newMessageId();
+            tried.incrementAndGet();
+            try {
+                HttpResponse<String> response = client.processMessage(Examples.bytes(Examples.withMessageId(template, messageId)));
+                if (response.statusCode() == 202) {
+                    accepted.add(messageId);
+                    acceptedHere.add(messageId);
+                } else if (response.statusCode() == 503 && response.headers().firstValue("Retry-After").isPresent()
+                        && !response.body().contains("Exception") && !response.body().contains("\tat ")) {
+                    unavailable.incrementAndGet();
+                    refused.add(messageId);
+                } else {
+                    otherAnswers.add(response.statusCode() + " " + response.body());
+                    refused.add(messageId);
+                }
+            } catch (IOException e) {
+                otherAnswers.add(e.getClass().getSimpleName());
+                refused.add(messageId);
+            }
+        }
+
+        /**
+         * Sends the refused records again with the same message ids until each is taken (the sender's part: a refusal
+         * is to be sent again), adding them to {@code accepted}; how long that took.
+         */
+        public Duration resendUntilTaken(java.util.function.Supplier<PartnerClient> clients, Set<String> accepted, Duration atMost) {
+            long from = System.nanoTime();
+            Set<String> waiting = ConcurrentHashMap.newKeySet();
+            waiting.addAll(refused);
+            await().atMost(atMost).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+                for (String messageId : List.copyOf(waiting)) {
+                    if (clients.get().processMessage(Examples.bytes(Examples.withMessageId(template, messageId))).statusCode() != 202) {
+                        return false;
+                    }
+                    waiting.remove(messageId);
+                    accepted.add(messageId);
+                }
+                return true;
+            });
+            return Duration.ofNanos(System.nanoTime() - from);
+        }
+
+        public int tried() {
+            return tried.get();
+        }
+
+        /** Answered 503 with Retry-After, cleanly. */
+        public int unavailable() {
+            return unavailable.get();
+        }
+
+        public Set<String> refused() {
+            return refused;
+        }
+
+        /** Taken although sent while something was wrong. */
+        public Set<String> accepted() {
+            return acceptedHere;
+        }
+
+        public List<String> otherAnswers() {
+            return List.copyOf(otherAnswers);
+        }
+    }
+
+    /**
      * Sends record {@code n} until a node accepts it, trying the next live node after any failure (a short pause
      * between tries, so that senders do not spin while every node is down).
      */
-    private void send(int n) {
+    private void send(String message, int n) {
         String messageId = Examples.newMessageId();
-        byte[] body = Examples.bytes(Examples.withMessageId(template, messageId));
+        byte[] body = Examples.bytes(Examples.withMessageId(message, messageId));
         AtomicInteger attempt = new AtomicInteger();
         long sentAt = System.nanoTime();
         await().atMost(Duration.ofMinutes(4)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
@@ -227,8 +424,7 @@ final class ReliabilityRun implements AutoCloseable {
 
     /** Waits until every accepted record is at each recipient. */
     void awaitDelivered(Duration atMost) {
-        await().atMost(atMost).pollInterval(Duration.ofSeconds(1))
-                .until(() -> RECIPIENTS.stream().allMatch(r -> stored(partners.inbox(r).orElseThrow()).containsAll(accepted)));
+        awaitDelivered(partners, accepted, atMost);
     }
 
     /** How many of the accepted records {@code recipient} holds. */
@@ -239,12 +435,23 @@ final class ReliabilityRun implements AutoCloseable {
 
     /** Accepted copies no recipient holds. */
     int lost() {
+        return lost(partners, accepted);
+    }
+
+    /** Copies of {@code accepted} records that one of the {@link #RECIPIENTS} does not hold. */
+    public static int lost(DemoPartnerServer partners, Collection<String> accepted) {
         int lost = 0;
         for (String recipient : RECIPIENTS) {
             Set<String> ids = stored(partners.inbox(recipient).orElseThrow());
             lost += (int) accepted.stream().filter(id -> !ids.contains(id)).count();
         }
         return lost;
+    }
+
+    /** Waits until every one of {@code accepted} is at each of the {@link #RECIPIENTS}. */
+    public static void awaitDelivered(DemoPartnerServer partners, Collection<String> accepted, Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofSeconds(1))
+                .until(() -> RECIPIENTS.stream().allMatch(r -> stored(partners.inbox(r).orElseThrow()).containsAll(accepted)));
     }
 
     /** Message ids a partner holds under more than one file of the same kind (it keeps one per id and kind). */
@@ -268,7 +475,7 @@ final class ReliabilityRun implements AutoCloseable {
         return RECIPIENTS.stream().mapToInt(r -> partners.inbox(r).orElseThrow().duplicates()).sum();
     }
 
-    static Set<String> stored(DemoInbox inbox) {
+    public static Set<String> stored(DemoInbox inbox) {
         Set<String> ids = new HashSet<>();
         try (Stream<Path> files = Files.list(inbox.dir())) {
             files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".p7m") || f.endsWith(".json"))
@@ -299,14 +506,21 @@ final class ReliabilityRun implements AutoCloseable {
         return leader == null ? -1 : Integer.parseInt(leader.substring("node-".length()));
     }
 
-    /** Checks what the database says of every accepted record: stored once, every copy delivered, its clock stopped. */
+    /**
+     * Checks what the database says of every accepted record: stored once, every copy delivered, its clock stopped. A
+     * copy a partner already holds may still wait to be marked: a node killed between the partner's answer and its
+     * commit leaves it to the broker to hand the copy on again (the partner discards it by message id), so the
+     * database is given two minutes to say so.
+     */
     void assertStoredOnceDeliveredAndClocksStopped() throws Exception {
         try (Connection db = db()) {
             String[] ids = accepted.toArray(String[]::new);
             assertThat(count(db, "select count(*) from intake_record where message_id = any (?)", ids)).isEqualTo(accepted.size());
-            assertThat(count(db, """
+            String notDelivered = """
                     select count(*) from delivery d join intake_record r using (tracking_id)
-                    where r.message_id = any (?) and d.state <> 'DELIVERED'""", ids)).as("copies not delivered").isZero();
+                    where r.message_id = any (?) and d.state <> 'DELIVERED'""";
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> assertThat(count(db, notDelivered, ids)).as("copies not delivered").isZero());
             assertThat(count(db, """
                     select count(*) from record_clock c join intake_record r using (tracking_id)
                     where r.message_id = any (?) and c.state = 'STOPPED'""", ids)).as("clocks stopped on delivery")
@@ -317,13 +531,63 @@ final class ReliabilityRun implements AutoCloseable {
     /** Waits until the ledger writer has chained every entry and a checkpoint covers them, then checks RECEIVED entries. */
     void awaitLedgerSettled(Duration atMost) throws Exception {
         try (Connection db = db()) {
-            await().atMost(atMost).pollInterval(Duration.ofSeconds(1)).until(() -> count(db, "select count(*) from audit_outbox", null) == 0
-                    && count(db, "select coalesce(max(tree_size), 0) from audit_checkpoint", null)
-                    == count(db, "select coalesce(max(seq), 0) from audit_entry", null));
+            awaitLedgerSettled(db, atMost);
             assertThat(count(db, """
                     select count(distinct e.tracking_id) from audit_entry e join intake_record r on r.tracking_id::text = e.tracking_id
                     where e.kind = 'RECEIVED' and r.message_id = any (?)""", accepted.toArray(String[]::new))).isEqualTo(accepted.size());
         }
+    }
+
+    /** Waits until the ledger writer has chained every entry and a checkpoint covers them. */
+    public static void awaitLedgerSettled(Connection db, Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofSeconds(1)).until(() -> count(db, "select count(*) from audit_outbox", null) == 0
+                && count(db, "select coalesce(max(tree_size), 0) from audit_checkpoint", null)
+                == count(db, "select coalesce(max(seq), 0) from audit_entry", null));
+    }
+
+    /**
+     * Of {@code messageIds}, the records not stored, or stored without all their parts (a copy for each of the three
+     * recipients, a clock, a data key).
+     */
+    public static long halfStored(Connection db, Collection<String> messageIds) throws Exception {
+        String[] ids = messageIds.toArray(String[]::new);
+        return count(db, """
+                select count(*) from intake_record r
+                where r.message_id = any (?)
+                  and ((select count(*) from delivery d where d.tracking_id = r.tracking_id) <> 3
+                       or not exists (select 1 from record_clock c where c.tracking_id = r.tracking_id)
+                       or not exists (select 1 from data_key k where k.tracking_id = r.tracking_id))""", ids)
+                + ids.length - count(db, "select count(*) from intake_record where message_id = any (?)", ids);
+    }
+
+    /** Of {@code messageIds}, those stored at all. */
+    public static long storedOf(Connection db, Collection<String> messageIds) throws Exception {
+        return count(db, "select count(*) from intake_record where message_id = any (?)", messageIds.toArray(String[]::new));
+    }
+
+    /** PostgreSQL's own check of every table's B-tree indexes against their heaps (amcheck). */
+    public static String amcheck(Connection db) throws Exception {
+        int checked = 0;
+        try (java.sql.Statement sql = db.createStatement()) {
+            sql.execute("create extension if not exists amcheck");
+            List<String> names = new ArrayList<>();
+            try (ResultSet indexes = sql.executeQuery("""
+                    select c.oid::regclass::text from pg_index i join pg_class c on c.oid = i.indexrelid
+                    join pg_am a on a.oid = c.relam join pg_namespace n on n.oid = c.relnamespace
+                    where a.amname = 'btree' and n.nspname = 'public' and c.relpersistence = 'p'""")) {
+                while (indexes.next()) {
+                    names.add(indexes.getString(1));
+                }
+            }
+            for (String index : names) {
+                try (PreparedStatement check = db.prepareStatement("select bt_index_check(?::regclass, true)")) {
+                    check.setString(1, index);
+                    check.execute();
+                    checked++;
+                }
+            }
+        }
+        return "amcheck OK: " + checked + " indexes and their heaps";
     }
 
     /** Ledger entries, in sequence, whose time is earlier than the entry before them. */
@@ -352,7 +616,7 @@ final class ReliabilityRun implements AutoCloseable {
         }
     }
 
-    static long count(Connection db, String sql, String[] ids) throws Exception {
+    public static long count(Connection db, String sql, String[] ids) throws Exception {
         try (PreparedStatement statement = db.prepareStatement(sql)) {
             if (sql.contains("?")) {
                 statement.setArray(1, db.createArrayOf("text", ids));
@@ -369,7 +633,7 @@ final class ReliabilityRun implements AutoCloseable {
         return verifyLedgerOffline(node, pki, root.resolve("ledger-export-" + System.nanoTime()));
     }
 
-    static String verifyLedgerOffline(GatewayProcess node, DevPki pki, Path dir) throws Exception {
+    public static String verifyLedgerOffline(GatewayProcess node, DevPki pki, Path dir) throws Exception {
         Files.createDirectories(dir);
         Properties users = new Properties();
         try (var in = Files.newInputStream(node.dataDir().resolve("pki/ig-users.dev-only.txt"))) {
@@ -394,7 +658,7 @@ final class ReliabilityRun implements AutoCloseable {
     }
 
     /** Prints a test's figures and writes them to target/reliability-{name}.txt. */
-    static void report(String name, String figures) throws IOException {
+    public static void report(String name, String figures) throws IOException {
         System.out.println(name + ": " + figures);
         Files.writeString(Path.of("target", "reliability-" + name + ".txt"), name + ": " + figures + System.lineSeparator());
     }
@@ -413,5 +677,8 @@ final class ReliabilityRun implements AutoCloseable {
             partners.stop();
         }
         postgres.close();
+        if (postgresFilesystem != null) {
+            postgresFilesystem.close();
+        }
     }
 }

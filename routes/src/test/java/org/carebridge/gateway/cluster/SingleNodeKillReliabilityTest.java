@@ -24,32 +24,21 @@ class SingleNodeKillReliabilityTest {
         long started = System.nanoTime();
         try (ReliabilityRun run = new ReliabilityRun(1, false, List.of(
                 "--carebridge.audit.checkpoint-interval=5s"), i -> List.of(), 8)) {
-            int perPhase = Math.max(1, RECORDS / (KILLS + 1));
-            int sent = 0;
-            for (int phase = 0; phase <= KILLS && sent < RECORDS; phase++) {
-                int count = phase == KILLS ? RECORDS - sent : Math.min(perPhase, RECORDS - sent);
-                sent += count;
-                run.burst(count, phase == KILLS ? null : () -> {
-                    run.node(0).kill();
-                    run.node(0).start();
-                });
-            }
-            run.awaitDelivered(Duration.ofMinutes(10));
-            run.assertStoredOnceDeliveredAndClocksStopped();
-            run.awaitLedgerSettled(Duration.ofMinutes(2));
-            String verified = run.verifyLedgerOffline(run.node(0));
-            int lost = run.lost();
-            int storedTwice = run.storedTwice();
+            run.burstsWithKills(RECORDS, KILLS, i -> () -> {
+                run.node(0).kill();
+                run.node(0).start();
+            }, null);
+            ReliabilityRun.Outcome outcome = run.settle(Duration.ofMinutes(10), run.node(0));
             ReliabilityRun.report("single-node-kill", "tried " + run.tried() + ", accepted " + run.accepted().size() + " ("
                     + run.retried() + " sends retried), kills " + KILLS + ", survived "
-                    + (run.accepted().size() - lost / ReliabilityRun.RECIPIENTS.size()) + ", lost " + lost
-                    + " copies, duplicated " + storedTwice + ", re-sent " + run.resent() + "; ledger: " + verified + "; "
+                    + outcome.survived(run.accepted().size()) + ", lost " + outcome.lost()
+                    + " copies, duplicated " + outcome.storedTwice() + ", re-sent " + outcome.resent() + "; ledger: " + outcome.ledger() + "; "
                     + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
 
             assertThat(run.accepted()).hasSize(RECORDS);
-            assertThat(lost).as("accepted copies lost").isZero();
-            assertThat(storedTwice).as("copies stored twice").isZero();
-            assertThat(verified).startsWith("OK");
+            assertThat(outcome.lost()).as("accepted copies lost").isZero();
+            assertThat(outcome.storedTwice()).as("copies stored twice").isZero();
+            assertThat(outcome.ledger()).startsWith("OK");
         }
     }
 }

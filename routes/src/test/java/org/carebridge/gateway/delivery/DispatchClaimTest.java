@@ -12,6 +12,7 @@ import org.carebridge.gateway.support.Examples;
 import org.carebridge.gateway.support.GatewayTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jms.core.JmsTemplate;
 
 import java.time.Duration;
@@ -44,6 +45,9 @@ class DispatchClaimTest extends GatewayTest {
     @Autowired
     CarebridgeProperties properties;
 
+    @Value("${carebridge.delivery.claim-timeout}")
+    Duration claimTimeout;
+
     @Test
     void aCopyHeldInThisNodesQueueAndSweptByAnotherNodeReachesThePartnersQueueOnce() throws Exception {
         String partner = "claim-race-" + UUID.randomUUID();
@@ -60,7 +64,7 @@ class DispatchClaimTest extends GatewayTest {
             assertThat(dispatcher.holding()).isPositive();
 
             // meanwhile another node's sweep finds it unclaimed, claims it and hands it to the broker
-            assertThat(store.claimForDispatch(List.of(deliveryId), "another-node", sweepAfter)).containsExactly(deliveryId);
+            assertThat(store.claimForDispatch(List.of(deliveryId), "another-node", claimTimeout)).containsExactly(deliveryId);
             jms.execute(session -> {
                 try (MessageProducer producer = session.createProducer(session.createQueue(DeliveryDispatcher.queueFor(partner)))) {
                     Message message = session.createTextMessage(deliveryId.toString());
@@ -92,20 +96,56 @@ class DispatchClaimTest extends GatewayTest {
         camel.getRouteController().stopRoute("delivery-dispatch");
         UUID deliveryId = undispatchedCopy(trackingId, partner);
         try {
-            assertThat(store.claimForDispatch(List.of(deliveryId), "node-a", sweepAfter)).containsExactly(deliveryId);
-            assertThat(store.claimForDispatch(List.of(deliveryId), "node-b", sweepAfter)).as("a second node's claim").isEmpty();
-            assertThat(store.undispatched(sweepAfter, 100_000)).extracting(DeliveryOrder::deliveryId).doesNotContain(deliveryId);
+            assertThat(store.claimForDispatch(List.of(deliveryId), "node-a", claimTimeout)).containsExactly(deliveryId);
+            assertThat(store.claimForDispatch(List.of(deliveryId), "node-b", claimTimeout)).as("a second node's claim").isEmpty();
+            assertThat(store.undispatched(sweepAfter, claimTimeout, 100_000)).extracting(DeliveryOrder::deliveryId).doesNotContain(deliveryId);
 
-            // node-a died after claiming: once its claim is older than sweep-after, the copy is swept and claimed again
+            // node-a died after claiming: once its claim is older than claim-timeout, the copy is swept and claimed again
             jdbc.update("update delivery set claimed_at = now() - interval '1 hour' where delivery_id = ?", deliveryId);
-            assertThat(store.undispatched(sweepAfter, 100_000)).extracting(DeliveryOrder::deliveryId).contains(deliveryId);
-            assertThat(store.claimForDispatch(List.of(deliveryId), "node-b", sweepAfter)).containsExactly(deliveryId);
+            assertThat(store.undispatched(sweepAfter, claimTimeout, 100_000)).extracting(DeliveryOrder::deliveryId).contains(deliveryId);
+            assertThat(store.claimForDispatch(List.of(deliveryId), "node-b", claimTimeout)).containsExactly(deliveryId);
 
             store.markDispatched(List.of(deliveryId));
-            assertThat(store.claimForDispatch(List.of(deliveryId), "node-b", sweepAfter)).as("a dispatched copy").isEmpty();
+            assertThat(store.claimForDispatch(List.of(deliveryId), "node-b", claimTimeout)).as("a dispatched copy").isEmpty();
         } finally {
             jdbc.update("delete from delivery where delivery_id = ?", deliveryId);
             camel.getRouteController().startRoute("delivery-dispatch");
+        }
+    }
+
+    /**
+     * A node claims a fresh copy and dies before it hands the copy to the broker. The copy used to wait until it was
+     * older than sweep-after and its claim as old; now the claim alone decides: another node leaves it while the claim
+     * is younger than claim-timeout and takes it over after, within a sweep interval, and the copy reaches the partner's
+     * queue once. The dead node, back with the same id, cannot claim it again.
+     */
+    @Test
+    void aCopyClaimedByANodeThatDiedBeforeSendingIsTakenOverOnceItsClaimTimesOut() throws Exception {
+        String partner = "claim-dead-" + UUID.randomUUID();
+        UUID trackingId = storedRecord();
+        JmsTemplate jms = new JmsTemplate(connectionFactory);
+        jms.setReceiveTimeout(2_000);
+        Duration sweepAfter = properties.delivery().sweepAfter();
+        UUID deliveryId = freshCopy(trackingId, partner);
+        try {
+            assertThat(store.claimForDispatch(List.of(deliveryId), "node-that-died", claimTimeout)).containsExactly(deliveryId);
+            dispatcher.sweep();
+            assertThat(store.undispatched(sweepAfter, claimTimeout, 100_000)).extracting(DeliveryOrder::deliveryId)
+                    .as("a copy whose claim is younger than claim-timeout").doesNotContain(deliveryId);
+
+            // the claim has timed out; this node's sweep, on its own timer, takes the copy over
+            jdbc.update("update delivery set claimed_at = now() - make_interval(secs => ?) where delivery_id = ?",
+                    claimTimeout.toSeconds() + 1.0, deliveryId);
+            await().atMost(properties.delivery().sweepInterval().plusSeconds(20))
+                    .until(() -> Boolean.TRUE.equals(jdbc.queryForObject("select dispatched from delivery where delivery_id = ?",
+                            Boolean.class, deliveryId)));
+            assertThat(depth(jms, DeliveryDispatcher.queueFor(partner))).as("copies of one delivery on the partner's queue").isEqualTo(1);
+            assertThat(store.claimForDispatch(List.of(deliveryId), "node-that-died", claimTimeout)).as("the dead node's claim, again").isEmpty();
+        } finally {
+            while (jms.receive(DeliveryDispatcher.queueFor(partner)) != null) {
+                // drained
+            }
+            jdbc.update("delete from delivery where delivery_id = ?", deliveryId);
         }
     }
 
@@ -128,8 +168,19 @@ class DispatchClaimTest extends GatewayTest {
         return deliveryId;
     }
 
+    /** A copy of the record stored just now and not yet handed to the broker, to a partner no route consumes for. */
+    private UUID freshCopy(UUID trackingId, String partner) {
+        UUID deliveryId = UUID.randomUUID();
+        jdbc.update("""
+                insert into delivery (delivery_id, tracking_id, recipient, agreement_id, agreement_version, rule_id, state,
+                                      dispatched, created_at, updated_at)
+                values (?, ?, ?, 'claim-test', 1, 'claim-test', 'QUEUED', false, now(), now())""",
+                deliveryId, trackingId, partner);
+        return deliveryId;
+    }
+
     private DeliveryOrder swept(UUID deliveryId, Duration sweepAfter) {
-        return store.undispatched(sweepAfter, 100_000).stream().filter(o -> o.deliveryId().equals(deliveryId)).findFirst()
+        return store.undispatched(sweepAfter, claimTimeout, 100_000).stream().filter(o -> o.deliveryId().equals(deliveryId)).findFirst()
                 .orElseThrow(() -> new AssertionError("the sweep does not find the copy"));
     }
 

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * PostgreSQL as a server of its own, outside every gateway node: the zonky binaries the embedded default uses, started
@@ -17,25 +18,37 @@ public final class StandalonePostgres implements AutoCloseable {
 
     private final Path dataDirectory;
     private final int port;
+    private final Map<String, String> serverConfig;
     private EmbeddedPostgres server;
 
     public StandalonePostgres(Path dataDirectory) throws IOException {
+        this(dataDirectory, Map.of());
+    }
+
+    /** With {@code serverConfig} added to (or replacing) the settings the gateway's embedded server has. */
+    public StandalonePostgres(Path dataDirectory, Map<String, String> serverConfig) throws IOException {
         this.dataDirectory = dataDirectory;
         this.port = GatewayTest.freePort();
+        this.serverConfig = serverConfig;
         start();
     }
 
     /** Starts the server on its data directory and port (again, after {@link #stop()}). */
     public void start() throws IOException {
-        server = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
                 .setPort(port)
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("fsync", "on")
                 .setServerConfig("max_connections", "200")
-                .setPGStartupWait(Duration.ofSeconds(60))
-                .start();
+                .setPGStartupWait(Duration.ofSeconds(60));
+        serverConfig.forEach(builder::setServerConfig);
+        server = builder.start();
+    }
+
+    public Path dataDirectory() {
+        return dataDirectory;
     }
 
     /** Stops the server (a fast shutdown: sessions are cut, committed data stays). */
