@@ -53,6 +53,11 @@ final class ReliabilityRun implements AutoCloseable {
 
     static final List<String> RECIPIENTS = List.of("cs-norfolk", "health-norfolk", "vs-suffolk");
     static final String SINGLETONS = "carebridge-singletons";
+    /**
+     * How long a sender keeps trying one record: longer than a node's start may take (GatewayProcess allows 10 minutes),
+     * since with one node every send waits out its restart (206 s seen at load average 74).
+     */
+    static final Duration SEND_WITHIN = Duration.ofMinutes(11);
 
     /** A fault caused halfway through a burst, with the rest of its requests queued or in flight. */
     @FunctionalInterface
@@ -180,7 +185,7 @@ final class ReliabilityRun implements AutoCloseable {
             if (fault != null && i == inFlight.size() / 2) {
                 fault.cause();
             }
-            inFlight.get(i).get(5, TimeUnit.MINUTES);
+            inFlight.get(i).get(SEND_WITHIN.toMinutes() + 1, TimeUnit.MINUTES);
         }
     }
 
@@ -192,7 +197,7 @@ final class ReliabilityRun implements AutoCloseable {
         String messageId = Examples.newMessageId();
         byte[] body = Examples.bytes(Examples.withMessageId(template, messageId));
         AtomicInteger attempt = new AtomicInteger();
-        await().atMost(Duration.ofMinutes(4)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+        await().atMost(SEND_WITHIN).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     int tries = attempt.getAndIncrement();
                     if (tries > 0) {
