@@ -56,6 +56,11 @@ public final class ReliabilityRun implements AutoCloseable {
 
     public static final List<String> RECIPIENTS = List.of("cs-norfolk", "health-norfolk", "vs-suffolk");
     static final String SINGLETONS = "carebridge-singletons";
+    /**
+     * How long a sender keeps trying one record: longer than a node's start may take (GatewayProcess allows 10 minutes),
+     * since with one node every send waits out its restart (206 s seen at load average 74).
+     */
+    static final Duration SEND_WITHIN = Duration.ofMinutes(11);
 
     /** A fault caused halfway through a burst, with the rest of its requests queued or in flight. */
     @FunctionalInterface
@@ -227,7 +232,7 @@ public final class ReliabilityRun implements AutoCloseable {
             if (fault != null && i == inFlight.size() / 2) {
                 fault.cause();
             }
-            inFlight.get(i).get(5, TimeUnit.MINUTES);
+            inFlight.get(i).get(SEND_WITHIN.toMinutes() + 1, TimeUnit.MINUTES);
         }
     }
 
@@ -396,7 +401,7 @@ public final class ReliabilityRun implements AutoCloseable {
         byte[] body = Examples.bytes(Examples.withMessageId(message, messageId));
         AtomicInteger attempt = new AtomicInteger();
         long sentAt = System.nanoTime();
-        await().atMost(Duration.ofMinutes(4)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+        await().atMost(SEND_WITHIN).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     int tries = attempt.getAndIncrement();
                     if (tries > 0) {
@@ -642,7 +647,9 @@ public final class ReliabilityRun implements AutoCloseable {
         Map<String, String> auth = Map.of("Authorization", "Basic " + Base64.getEncoder().encodeToString(
                 ("ig-officer:" + users.getProperty("ig-officer")).getBytes(StandardCharsets.UTF_8)));
         PartnerClient ig = PartnerClient.anonymous(pki.caCertificate(), node.baseUrl());
-        for (String[] download : new String[][]{{"/ig/ledger/export", "ledger.jsonl"}, {"/ig/ledger/checkpoints", "checkpoints.json"},
+        // Checkpoints before the export (as the README tells an IG officer): a checkpoint made while a long export
+        // streams would cover entries the export does not hold, and the verifier rightly calls that a truncated ledger.
+        for (String[] download : new String[][]{{"/ig/ledger/checkpoints", "checkpoints.json"}, {"/ig/ledger/export", "ledger.jsonl"},
                 {"/ig/ledger/certificate", "checkpoint-signer.crt.pem"}}) {
             HttpResponse<String> response = ig.get(download[0], auth);
             assertThat(response.statusCode()).as(download[0]).isEqualTo(200);
@@ -653,8 +660,8 @@ public final class ReliabilityRun implements AutoCloseable {
                 "--checkpoints", dir.resolve("checkpoints.json").toString(),
                 "--cert", dir.resolve("checkpoint-signer.crt.pem").toString()}, new PrintStream(out, true, StandardCharsets.UTF_8));
         String said = out.toString(StandardCharsets.UTF_8).trim();
-        assertThat(exit).as(said).isZero();
-        return said;
+        // returned, not asserted here, so that a test reports its figures before it fails on the ledger
+        return exit == 0 ? said : "FAILED (exit " + exit + "): " + said;
     }
 
     /** Prints a test's figures and writes them to target/reliability-{name}.txt. */
