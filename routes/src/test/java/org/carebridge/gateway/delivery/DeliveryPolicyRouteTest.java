@@ -9,7 +9,6 @@ import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.model.BeanDefinition;
 import org.apache.camel.model.ToDynamicDefinition;
 import org.apache.camel.spring.boot.CamelAutoConfiguration;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
@@ -83,6 +82,14 @@ class DeliveryPolicyRouteTest {
             return store;
         }
 
+        /** Every copy here is about no child with an earlier copy waiting. */
+        @Bean
+        ChildOrder childOrder() {
+            ChildOrder order = mock(ChildOrder.class);
+            when(order.admits(any())).thenReturn(true);
+            return order;
+        }
+
         @Bean
         AuditTrail auditTrail() {
             return mock(AuditTrail.class);
@@ -135,8 +142,8 @@ class DeliveryPolicyRouteTest {
                 .add();
         AdviceWith.adviceWith(camel, ROUTE, route -> {
             route.replaceFromWith("direct:partner-queue");
-            // the transport: the template's last bean call, the DisclosureSender
-            route.weaveByType(BeanDefinition.class).selectLast().replace().to("mock:partner");
+            // the transport: the template's DisclosureSender
+            route.weaveByToString(".*DisclosureSender.*").replace().to("mock:partner");
         });
         AdviceWith.adviceWith(camel, "dead-letter", route -> route.weaveByType(ToDynamicDefinition.class).replace().to("mock:dead-letters"));
         camel.start();
