@@ -12,6 +12,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.util.DisconnectedClientHelper;
 
 import java.sql.SQLException;
@@ -119,6 +120,12 @@ public class FailureOutcomes {
         java.util.List<Throwable> all = new java.util.ArrayList<>();
         for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
             all.add(t);
+            // a rollback that failed too (the connection was gone) hides the fault behind it
+            if (t instanceof TransactionSystemException rollback && rollback.getApplicationException() != null) {
+                for (Throwable a = rollback.getApplicationException(); a != null && seen.add(a); a = a.getCause()) {
+                    all.add(a);
+                }
+            }
         }
         return all;
     }

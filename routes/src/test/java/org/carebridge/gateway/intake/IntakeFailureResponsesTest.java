@@ -111,6 +111,18 @@ class IntakeFailureResponsesTest {
     }
 
     @Test
+    void theDatabaseGoneMidTransactionIsA503EvenWhenItsRollbackFailsToo() throws Exception {
+        // as Spring throws it when the statement failed and the rollback found the connection closed
+        org.springframework.transaction.TransactionSystemException rollback =
+                new org.springframework.transaction.TransactionSystemException("Could not roll back JDBC transaction",
+                        new SQLException("Connection is closed"));
+        rollback.initApplicationException(new org.springframework.dao.DataAccessResourceFailureException("statement",
+                new SQLException("terminating connection due to administrator command", "57P01")));
+        failure.set(rollback);
+        assertUnavailable(postMessage());
+    }
+
+    @Test
     void theBrokerUnavailableIsA503WithRetryAfter() throws Exception {
         failure.set(new UncategorizedJmsException(new jakarta.jms.JMSException("AMQ219010: connection failed")));
         assertUnavailable(postMessage());
