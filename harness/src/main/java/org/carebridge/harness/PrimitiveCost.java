@@ -2,6 +2,7 @@ package org.carebridge.harness;
 
 import org.carebridge.security.crypto.DevPki;
 import org.carebridge.security.crypto.KeyMaterial;
+import org.carebridge.security.crypto.CpuPerOperation;
 import org.carebridge.security.crypto.PrimitiveFloor;
 
 import java.lang.management.ManagementFactory;
@@ -14,7 +15,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -28,8 +29,8 @@ final class PrimitiveCost {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final long WARMUP_MS = 3000;
-    private static final long ROUND_MS = 1000;
+    private static final Duration WARMUP = Duration.ofSeconds(3);
+    private static final Duration ROUND = Duration.ofSeconds(1);
     private static final int ROUNDS = 5;
 
     /** Crypto floor per record, in microseconds: as the issue counts it (one signature), and with a signature per copy. */
@@ -53,16 +54,16 @@ final class PrimitiveCost {
                 .map(r -> floor.recipientKey(KeyMaterial.load(pki.partnerEncryptionCertificate(r), pki.partnerEncryptionKey(r))
                         .certificate().getPublicKey()))
                 .toList();
-        Runnable oneSignature = () -> {
+        CpuPerOperation.Operation oneSignature = () -> {
             byte[] signed = floor.sign(content);
             keys.forEach(k -> floor.envelope(content, signed, k));
         };
-        Runnable signaturePerCopy = () -> keys.forEach(k -> floor.seal(content, k));
+        CpuPerOperation.Operation signaturePerCopy = () -> keys.forEach(k -> floor.seal(content, k));
         // both paths compiled before either is measured
-        runFor(oneSignature, WARMUP_MS);
-        runFor(signaturePerCopy, WARMUP_MS);
-        double one = perOpMicros(oneSignature);
-        double perCopy = perOpMicros(signaturePerCopy);
+        CpuPerOperation.over(oneSignature, WARMUP);
+        CpuPerOperation.over(signaturePerCopy, WARMUP);
+        double one = CpuPerOperation.median(oneSignature, WARMUP, ROUND, ROUNDS);
+        double perCopy = CpuPerOperation.median(signaturePerCopy, WARMUP, ROUND, ROUNDS);
         return new Crypto(one, perCopy, keys.size());
     }
 
@@ -71,7 +72,7 @@ final class PrimitiveCost {
      * bytes) as one JDBC batch, then a commit; for {@code ROUNDS} seconds after a warm-up.
      */
     static Database database(String serverUrl, long postgresPid, double postgresIdleMsPerSecond, int rows, byte[] content)
-            throws SQLException {
+            throws Exception {
         try (Connection admin = DriverManager.getConnection(serverUrl + "postgres?user=postgres");
              Statement statement = admin.createStatement()) {
             statement.execute("drop database if exists harness_floor");
@@ -88,7 +89,7 @@ final class PrimitiveCost {
                 byte[] small = new byte[200];
                 RANDOM.nextBytes(small);
                 int[] sequence = {0};
-                Runnable record = () -> {
+                CpuPerOperation.Operation record = () -> {
                     String tracking = "floor-" + sequence[0]++;
                     try (PreparedStatement insert = db.prepareStatement("insert into floor_row (tracking_id, kind, body) values (?, ?, ?)")) {
                         for (int r = 0; r < rows; r++) {
@@ -103,12 +104,12 @@ final class PrimitiveCost {
                         throw new IllegalStateException(e);
                     }
                 };
-                runFor(record, WARMUP_MS);
+                CpuPerOperation.over(record, WARMUP);
                 int before = sequence[0];
                 long pg0 = ProcessCpu.treeNanos(postgresPid);
                 long wall0 = System.nanoTime();
                 long thread0 = THREADS.getCurrentThreadCpuTime();
-                runFor(record, ROUND_MS * ROUNDS);
+                CpuPerOperation.over(record, ROUND.multipliedBy(ROUNDS));
                 long thread = THREADS.getCurrentThreadCpuTime() - thread0;
                 double seconds = (System.nanoTime() - wall0) / 1e9;
                 long pg = ProcessCpu.treeNanos(postgresPid) - pg0;
@@ -122,27 +123,5 @@ final class PrimitiveCost {
                 statement.execute("drop database if exists harness_floor");
             }
         }
-    }
-
-    private static double perOpMicros(Runnable operation) {
-        runFor(operation, WARMUP_MS);
-        double[] rounds = new double[ROUNDS];
-        for (int i = 0; i < ROUNDS; i++) {
-            rounds[i] = runFor(operation, ROUND_MS);
-        }
-        Arrays.sort(rounds);
-        return rounds[ROUNDS / 2];
-    }
-
-    /** CPU microseconds of this thread per operation over a time-boxed run. */
-    private static double runFor(Runnable operation, long millis) {
-        long end = System.nanoTime() + millis * 1_000_000;
-        long start = THREADS.getCurrentThreadCpuTime();
-        long count = 0;
-        while (System.nanoTime() < end) {
-            operation.run();
-            count++;
-        }
-        return (THREADS.getCurrentThreadCpuTime() - start) / 1000.0 / count;
     }
 }

@@ -1,5 +1,6 @@
 package org.carebridge.security.bench;
 
+import org.carebridge.security.crypto.CpuPerOperation;
 import org.carebridge.security.crypto.DevPki;
 import org.carebridge.security.crypto.KeyMaterial;
 import org.carebridge.security.crypto.PrimitiveFloor;
@@ -9,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -42,7 +41,6 @@ class SealingBenchmarkTest {
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
     private static final String SIGNING = System.getProperty("bench.signing", "");
     private static final String PROTECTION = System.getProperty("bench.protection", "");
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     @TempDir
     Path dir;
@@ -74,8 +72,8 @@ class SealingBenchmarkTest {
                     List<PublicKey> toKeys = recipientKeys.subList(0, count);
                     DisclosureSeal seal = new DisclosureSeal(signer, Clock.systemUTC());
                     if (!measure) {
-                        runFor(() -> to.forEach(r -> seal.seal(content, r)), WARMUP);
-                        runFor(() -> toKeys.forEach(r -> floor.seal(content, r)), WARMUP);
+                        CpuPerOperation.over(() -> to.forEach(r -> seal.seal(content, r)), WARMUP);
+                        CpuPerOperation.over(() -> toKeys.forEach(r -> floor.seal(content, r)), WARMUP);
                         continue;
                     }
                     double cms = perOpMicros(() -> {
@@ -134,30 +132,8 @@ class SealingBenchmarkTest {
         return certs;
     }
 
-    interface Operation {
-        void run() throws Exception;
-    }
-
-    private static double perOpMicros(Operation operation) throws Exception {
-        runFor(operation, WARMUP);
-        double[] rounds = new double[ROUNDS];
-        for (int i = 0; i < ROUNDS; i++) {
-            rounds[i] = runFor(operation, ROUND);
-        }
-        Arrays.sort(rounds);
-        return rounds[ROUNDS / 2];
-    }
-
-    /** CPU microseconds of this thread per operation over a time-boxed run. */
-    private static double runFor(Operation operation, Duration length) throws Exception {
-        long end = System.nanoTime() + length.toNanos();
-        long start = THREADS.getCurrentThreadCpuTime();
-        long count = 0;
-        while (System.nanoTime() < end) {
-            operation.run();
-            count++;
-        }
-        return (THREADS.getCurrentThreadCpuTime() - start) / 1000.0 / count;
+    private static double perOpMicros(CpuPerOperation.Operation operation) throws Exception {
+        return CpuPerOperation.median(operation, WARMUP, ROUND, ROUNDS);
     }
 
     private static String fmt(double micros) {
