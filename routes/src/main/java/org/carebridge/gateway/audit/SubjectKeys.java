@@ -63,17 +63,35 @@ public class SubjectKeys {
     public List<String> keep(Collection<SubjectIdentifier> subjects) {
         Map<String, SubjectIdentifier> byKey = new LinkedHashMap<>();
         subjects.forEach(s -> byKey.putIfAbsent(keyOf(s), s));
-        // in key order, and locking a key's existing row, so retention erasure cannot delete it under a new record
-        Map<String, SubjectIdentifier> ordered = new java.util.TreeMap<>(byKey);
         if (!byKey.isEmpty()) {
-            List<Object[]> rows = ordered.entrySet().stream().map(e -> {
-                SubjectEncryption.Sealed sealed = encryption().seal(text(e.getValue()), associated(e.getKey()));
-                return new Object[]{e.getKey(), sealed.keyId(), sealed.nonce(), sealed.ciphertext()};
-            }).toList();
-            jdbc.batchUpdate("insert into audit_subject_value (subject_key, key_id, nonce, ciphertext) values (?, ?, ?, ?) "
-                    + "on conflict (subject_key) do update set created_at = audit_subject_value.created_at", rows);
+            hold(new java.util.TreeMap<>(byKey));
         }
         return List.copyOf(byKey.keySet());
+    }
+
+    /**
+     * Inserts the identifiers not kept yet and holds every key's row with a share lock until the caller's transaction
+     * ends, so retention erasure (which locks for update) cannot delete it under a new record, while records about the
+     * same child, which only share the lock, do not wait for one another. A row erased between the insert and the lock
+     * is inserted again.
+     */
+    private void hold(java.util.SortedMap<String, SubjectIdentifier> ordered) {
+        Map<String, SubjectIdentifier> missing = ordered;
+        for (int attempt = 0; !missing.isEmpty(); attempt++) {
+            if (attempt == 3) {
+                throw new IllegalStateException("subject identifiers kept were erased three times while being stored");
+            }
+            jdbc.batchUpdate("insert into audit_subject_value (subject_key, key_id, nonce, ciphertext) values (?, ?, ?, ?) "
+                    + "on conflict (subject_key) do nothing", missing.entrySet().stream().map(e -> {
+                        SubjectEncryption.Sealed sealed = encryption().seal(text(e.getValue()), associated(e.getKey()));
+                        return new Object[]{e.getKey(), sealed.keyId(), sealed.nonce(), sealed.ciphertext()};
+                    }).toList());
+            List<String> held = jdbc.queryForList("select subject_key from audit_subject_value where subject_key = any (?) "
+                    + "order by subject_key for share", String.class, (Object) missing.keySet().toArray(String[]::new));
+            Map<String, SubjectIdentifier> still = new java.util.TreeMap<>(missing);
+            held.forEach(still::remove);
+            missing = still;
+        }
     }
 
     /**

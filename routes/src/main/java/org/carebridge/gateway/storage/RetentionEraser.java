@@ -139,8 +139,9 @@ public class RetentionEraser {
     /**
      * Deletes the encrypted identifiers behind these subject keys that no live record and no consent change still
      * carries. {@code audit_subject_value} is outside the hash chain, so the ledger still verifies; its entries keep the
-     * keyed hashes. The rows are locked first: {@link org.carebridge.gateway.audit.SubjectKeys#keep} locks the row of a
-     * key it reuses, so a record for the same child stored meanwhile is either seen here or re-inserts its identifier.
+     * keyed hashes. The rows are locked first: {@link org.carebridge.gateway.audit.SubjectKeys#keep} holds a share lock
+     * on the row of each key it stores, so a record for the same child stored meanwhile is either seen here or re-inserts
+     * its identifier.
      */
     private void forgetIdentifiers(Set<String> subjectKeys) {
         if (subjectKeys.isEmpty()) {
