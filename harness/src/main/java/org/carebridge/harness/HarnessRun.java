@@ -70,7 +70,7 @@ public final class HarnessRun {
     private final int connections = Integer.getInteger("harness.connections", 16);
     private final double fixedRate = Double.parseDouble(System.getProperty("harness.rate", "0"));
     private final double loadFraction = Double.parseDouble(System.getProperty("harness.load-fraction", "0.7"));
-    private final int warmup = Integer.getInteger("harness.warmup", 300);
+    private final int warmup = Integer.getInteger("harness.warmup", 2000);
     private final String heap = System.getProperty("harness.heap", "1g");
     private final Set<String> selected = Set.of(System.getProperty("harness.phases", "closed,open,urgent,backfill,floor")
             .replace(" ", "").split(","));
