@@ -2,6 +2,7 @@ package org.carebridge.gateway.routing;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.carebridge.security.config.ConfigurationException;
 import org.carebridge.security.partner.Partner;
 import org.carebridge.security.partner.PartnerRegistry;
 import org.slf4j.Logger;
@@ -36,10 +37,19 @@ public class RegistryFollowingRoutes implements CamelContextConfiguration, Partn
     public void afterApplicationStart(CamelContext camelContext) {
         started = true;
         registry.addListener(this);
-        // a partner added between building the routes and now
+        startMissing();
+    }
+
+    /** Starts the routes of each partner that has none: one added since the routes were built, or one that failed then. */
+    void startMissing() {
         for (Partner partner : registry.all()) {
             if (routes.routeIds(partner.id()).isEmpty()) {
-                routes.start(partner);
+                try {
+                    routes.start(partner);
+                } catch (ConfigurationException e) {
+                    // as when the routes were built: this partner's copies wait on its queue, the others go on
+                    log.error("Partner {} has no routes, its copies wait on its queue: {}", partner.id(), e.problems());
+                }
             }
         }
     }

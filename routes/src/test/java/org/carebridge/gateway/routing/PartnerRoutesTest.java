@@ -40,6 +40,9 @@ class PartnerRoutesTest extends GatewayTest {
     @Autowired
     PartnerDeliveryControl control;
 
+    @Autowired
+    RegistryFollowingRoutes following;
+
     @Test
     void everyPartnerHasADeliveryRouteFromItsTransportsTemplate() {
         ModelCamelContext model = (ModelCamelContext) camel;
@@ -93,5 +96,23 @@ class PartnerRoutesTest extends GatewayTest {
         assertThat(routes.routeIds("cs-suffolk")).containsExactly("deliver-cs-suffolk", SftpInboundRouteTemplate.routeId("cs-suffolk"));
         assertThat(camel.getRouteController().getRouteStatus("deliver-cs-suffolk").isStarted()).isTrue();
         assertThat(camel.getRouteController().getRouteStatus(SftpInboundRouteTemplate.routeId("cs-suffolk")).isStarted()).isTrue();
+    }
+
+    @Test
+    void aPartnerWhoseRoutesCannotStartDoesNotStopTheRoutesOfThoseAfterIt() throws Exception {
+        java.nio.file.Path password = DATA_DIR.resolve("pki/demo-sftp/cs-cambridgeshire.password.dev-only.txt");
+        java.nio.file.Path aside = password.resolveSibling("aside.txt");
+        routes.stop("cs-cambridgeshire");
+        routes.stop("cs-peterborough");
+        Files.move(password, aside);
+        try {
+            following.startMissing();
+            assertThat(routes.routeIds("cs-cambridgeshire")).isEmpty();
+            assertThat(routes.routeIds("cs-peterborough")).contains("deliver-cs-peterborough");
+        } finally {
+            Files.move(aside, password);
+            routes.start(registry.byId("cs-cambridgeshire").orElseThrow());
+            routes.start(registry.byId("cs-peterborough").orElseThrow());
+        }
     }
 }
