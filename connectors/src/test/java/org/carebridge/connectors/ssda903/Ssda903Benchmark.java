@@ -106,6 +106,7 @@ class Ssda903Benchmark {
                 Ssda903Inbound.Form.CSV, new ZippedTables.Limits(64, 1024L * 1024 * 1024, 1000), Clock.systemUTC());
         Path answer = dir.resolve("large.zip.ack.csv");
 
+        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         long began = System.nanoTime();
         long answered;
         String summary;
@@ -122,10 +123,12 @@ class Ssda903Benchmark {
         assertThat(answered).as(summary).isEqualTo(rows);
         System.out.printf("SSDA903 benchmark: a %d MB CSV set (Header, Episodes, Missing; zip %d MB), %d rows (%s), %d mapped "
                         + "messages handed to intake, %.1f s (%.0f rows/s, both passes), acknowledgement %d MB; max heap %d MB, "
-                        + "peak heap in use %d MB (sampled), at most %d MB still in use after a collection%n",
+                        + "peak heap in use %d MB (sampled), at most %d MB still in use after a collection; load average %.2f "
+                        + "at start, %.2f at end (%d processors)%n",
                 bytes / (1024 * 1024), Files.size(zip) / (1024 * 1024), rows, summary, submitted.get(), seconds, rows / seconds,
                 Files.size(answer) / (1024 * 1024), runtime.maxMemory() / (1024 * 1024), peakBytes / (1024 * 1024),
-                peak.live() / (1024 * 1024));
+                peak.live() / (1024 * 1024), loadBefore, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                runtime.availableProcessors());
     }
 
     private static int write(Writer out, String line) throws IOException {

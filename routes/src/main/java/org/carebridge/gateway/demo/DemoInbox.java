@@ -122,6 +122,10 @@ public class DemoInbox {
         this.openOnReceipt = openOnReceipt;
     }
 
+    public boolean opensOnReceipt() {
+        return openOnReceipt;
+    }
+
     /** Opens a stored sealed copy as this partner would; throws when it does not decrypt or verify. */
     public byte[] open(Path sealedCopy) throws IOException {
         if (unseal == null) {

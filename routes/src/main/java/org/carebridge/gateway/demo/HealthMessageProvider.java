@@ -30,7 +30,8 @@ public class HealthMessageProvider {
     public void processMessage(HttpServletRequest request, HttpServletResponse response) throws IOException {
         byte[] body = request.getInputStream().readAllBytes();
         String contentType = request.getContentType();
-        if (contentType != null && contentType.contains("json")) {
+        // as a sink (DemoInbox#setOpenOnReceipt) the partner stores and counts a plain copy too, and reads it afterwards
+        if (contentType != null && contentType.contains("json") && inbox.opensOnReceipt()) {
             try {
                 Bundle bundle = fhir.newJsonParser().parseResource(Bundle.class, new String(body, StandardCharsets.UTF_8));
                 if (bundle.getType() != Bundle.BundleType.MESSAGE) {

@@ -67,12 +67,13 @@ public class MessageBundleReader {
     }
 
     /**
-     * A message an adapter mapped: its model is the Bundle the adapter built, written as JSON once for storage and the
-     * copies, never parsed back; the messaging rules apply to it as to a posted one.
+     * A message an adapter mapped: its model is the Bundle the adapter built, encoded once, straight into the JSON tree
+     * the copies are minimised from, and written from that tree for storage; never parsed back. The messaging rules
+     * apply to it as to a posted one.
      */
     private IncomingMessage read(IntakeRequest request, Bundle mapped) {
-        byte[] body = fhir.newJsonParser().encodeResourceToString(mapped).getBytes(StandardCharsets.UTF_8);
-        return checked(request, mapped, body, tree(body));
+        ObjectNode tree = FhirJsonTreeWriter.encode(fhir, mapped);
+        return checked(request, mapped, FhirJsonTree.write(tree), tree);
     }
 
     private IncomingMessage checked(IntakeRequest request, Bundle bundle, byte[] body, JsonNode tree) {

@@ -1,5 +1,7 @@
 package org.carebridge.gateway.adapter;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.StrictErrorHandler;
 import org.carebridge.connectors.inbound.Acknowledgement;
 import org.carebridge.connectors.inbound.GovernedIntake;
 import org.carebridge.connectors.inbound.Ssda903Inbound;
@@ -7,26 +9,39 @@ import org.carebridge.connectors.ssda903.ChildrensHomes;
 import org.carebridge.connectors.ssda903.CollectionYears;
 import org.carebridge.connectors.ssda903.Ssda903Settings;
 import org.carebridge.connectors.ssda903.ZippedTables;
+import org.carebridge.gateway.demo.DemoInbox;
 import org.carebridge.gateway.support.GatewayTest;
+import org.carebridge.security.partner.Partner;
+import org.carebridge.security.partner.PartnerRegistry;
+import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.ConnectionCallback;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.Period;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -34,18 +49,27 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * How fast a large SSDA903 return is accepted end to end: a zip of N new placement episodes (one child each, placed in
- * Norfolk from Suffolk, three recipients each) read, checked, mapped and handed row by row to the governed intake of
- * the running gateway (decision, minimisation, sealing, storage, ledger, dispatch), as the SFTP route hands it a file.
- * Prints episodes per second; asserts only that every episode was accepted, never a time. Not part of the normal build:
+ * How fast a large SSDA903 return is taken end to end: a zip of N new placement episodes (one child each, placed in
+ * Norfolk from Suffolk, three recipients each) read, checked, mapped and handed a batch at a time to the governed
+ * intake of the running gateway (decision, minimisation, sealing, storage, ledger, dispatch), as the SFTP route hands
+ * it a file, while the copies are delivered alongside over mutual TLS to the simulated partners.
+ *
+ * <p>Two times: until every episode was accepted (the file's answer), and until every copy was delivered. The
+ * partners' receivers, in this same JVM and on the same cores, store and count each sealed copy without opening it,
+ * as the load harness's do, so that their decryption does not weigh on the gateway's figures; afterwards a sample of
+ * each partner's copies is decrypted and its signature verified, so the copies are proven, not assumed. Prints
+ * JVM thread CPU per episode by thread for both windows, and the load average; asserts only that every episode was
+ * accepted, every copy delivered and every sampled copy opened, never a time. Not part of the normal build:
  * {@code ./mvnw -pl routes -am -Pbench verify -Dtest=Ssda903EndToEndBenchmark -Dbench.episodes=10000}.
  */
 @Tag("bench")
 class Ssda903EndToEndBenchmark extends GatewayTest {
 
     private static final DateTimeFormatter DDMMYYYY = DateTimeFormatter.ofPattern("dd/MM/yyyy");
+    private static final int SAMPLE_PER_PARTNER = 20;
 
     @Autowired
     GovernedIntake intake;
@@ -56,14 +80,78 @@ class Ssda903EndToEndBenchmark extends GatewayTest {
     @Autowired
     ChildrensHomes homes;
 
+    @Autowired
+    PartnerRegistry partners;
+
+    @Autowired
+    FhirContext fhir;
+
     @Test
-    void tenThousandEpisodesAcceptedEndToEnd(@TempDir Path dir) throws IOException {
+    void tenThousandEpisodesAcceptedEndToEnd(@TempDir Path dir) throws Exception {
         int episodes = Integer.getInteger("bench.episodes", 10000);
         String run = UUID.randomUUID().toString().replace("-", "").substring(0, 4).toUpperCase();
+        Path zip = zip(dir.resolve("return.zip"), run, episodes);
+        Ssda903Settings settings = new Ssda903Settings("cs-suffolk", "Suffolk County Council Children's Services", "E10000029",
+                years.year("2025-26").orElseThrow(), null, Ssda903Settings.UnknownColumns.WARN);
+        Ssda903Inbound files = new Ssda903Inbound(intake, settings, Period.ofDays(30), homes, Ssda903Inbound.Form.CSV,
+                ZippedTables.Limits.DEFAULT, Clock.systemUTC());
+
+        List<DemoInbox> sinks = partners.all().stream().map(Partner::id).map(demoPartners::inbox)
+                .flatMap(java.util.Optional::stream).toList();
+        sinks.forEach(inbox -> inbox.setOpenOnReceipt(false));
+        Acknowledgement ack;
+        double loadBefore = loadAverage();
+        ThreadCpu cpu = new ThreadCpu(demoPartners.port());
+        long start = System.nanoTime();
+        java.time.Instant startedAt = java.time.Instant.now();
+        Map<String, Long> untilAccepted;
+        Map<String, Long> untilDelivered;
+        double accepted;
+        double delivered;
+        double loadAccepted;
+        long copies;
+        List<UUID> trackingIds = new ArrayList<>(episodes);
+        try {
+            ack = files.receive("return.zip", zip);
+            accepted = (System.nanoTime() - start) / 1e9;
+            untilAccepted = cpu.since();
+            loadAccepted = loadAverage();
+            assertThat(ack.counts().get(Acknowledgement.Outcome.ACCEPTED)).as(ack.summary()).isEqualTo(episodes);
+            for (Acknowledgement.Line line : ack.lines()) {
+                if (line.outcome() == Acknowledgement.Outcome.ACCEPTED) {
+                    trackingIds.add(UUID.fromString(line.trackingId()));
+                }
+            }
+            copies = deliveries(trackingIds)[0];
+            // polled seldom, so as not to load the database it measures; the time is the last copy's delivered_at
+            await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> deliveries(trackingIds)[1] >= copies);
+            delivered = (deliveries(trackingIds)[2] - (startedAt.getEpochSecond() * 1_000_000 + startedAt.getNano() / 1000)) / 1e6;
+            untilDelivered = cpu.since();
+        } finally {
+            sinks.forEach(inbox -> inbox.setOpenOnReceipt(true));
+        }
+        double loadDelivered = loadAverage();
+        int opened = openSample(ack, trackingIds);
+
+        long acceptedCpu = untilAccepted.values().stream().mapToLong(Long::longValue).sum();
+        long deliveredCpu = untilDelivered.values().stream().mapToLong(Long::longValue).sum();
+        System.out.printf(Locale.ROOT, "SSDA903 end to end: %d episodes accepted in %.1f s (%.0f episodes/s); all %d copies "
+                        + "delivered in %.1f s (%.0f copies/s; %d sampled copies opened and checked); JVM thread CPU per "
+                        + "episode %.2f ms until accepted (intake %.2f ms), %.2f ms until delivered; load average %.2f at "
+                        + "start, %.2f when accepted, %.2f when delivered; %d processors%n",
+                episodes, accepted, episodes / accepted, copies, delivered, copies / delivered, opened,
+                acceptedCpu / 1e6 / episodes, intakeCpu(untilAccepted) / 1e6 / episodes, deliveredCpu / 1e6 / episodes,
+                loadBefore, loadAccepted, loadDelivered, Runtime.getRuntime().availableProcessors());
+        print("until accepted", untilAccepted, acceptedCpu, episodes);
+        print("until delivered", untilDelivered, deliveredCpu, episodes);
+        assertThat(opened).isEqualTo(SAMPLE_PER_PARTNER * recipientsOf(trackingIds).size());
+    }
+
+    private static Path zip(Path zip, String run, int episodes) throws IOException {
         String placed = LocalDate.now(ZoneId.of("Europe/London")).minusDays(2).format(DDMMYYYY);
-        Path zip = dir.resolve("return.zip");
         try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip));
-             Writer text = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+             Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
             out.putNextEntry(new ZipEntry("Header.csv"));
             text.write("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\r\n");
             for (int i = 0; i < episodes; i++) {
@@ -79,46 +167,138 @@ class Ssda903EndToEndBenchmark extends GatewayTest {
             text.flush();
             out.closeEntry();
         }
-        Ssda903Settings settings = new Ssda903Settings("cs-suffolk", "Suffolk County Council Children's Services", "E10000029",
-                years.year("2025-26").orElseThrow(), null, Ssda903Settings.UnknownColumns.WARN);
-        Ssda903Inbound files = new Ssda903Inbound(intake, settings, Period.ofDays(30), homes, Ssda903Inbound.Form.CSV,
-                ZippedTables.Limits.DEFAULT, Clock.systemUTC());
-
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        threads.setThreadCpuTimeEnabled(true);
-        Map<Long, Long> before = cpuByThread(threads);
-        long callerBefore = threads.getCurrentThreadCpuTime();
-        long start = System.nanoTime();
-        Acknowledgement ack = files.receive("return.zip", zip);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long caller = threads.getCurrentThreadCpuTime() - callerBefore;
-        Map<String, Long> spent = new TreeMap<>();
-        cpuByThread(threads).forEach((id, now) -> {
-            ThreadInfo info = threads.getThreadInfo(id);
-            if (info != null) {
-                spent.merge(info.getThreadName().replaceAll("\\d+", "#"), now - before.getOrDefault(id, 0L), Long::sum);
-            }
-        });
-        long total = spent.values().stream().mapToLong(Long::longValue).sum();
-
-        assertThat(ack.counts().get(Acknowledgement.Outcome.ACCEPTED)).as(ack.summary()).isEqualTo(episodes);
-        System.out.printf("SSDA903 end to end: %d episodes accepted in %.1f s (%.0f episodes/s, %d processors); "
-                        + "JVM thread CPU %.2f ms per episode, of which the file's own thread %.2f ms%n",
-                episodes, seconds, episodes / seconds, Runtime.getRuntime().availableProcessors(),
-                total / 1e6 / episodes, caller / 1e6 / episodes);
-        spent.entrySet().stream().filter(e -> e.getValue() > total / 100)
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .forEach(e -> System.out.printf("  %-50s %8.2f ms per episode%n", e.getKey(), e.getValue() / 1e6 / episodes));
+        return zip;
     }
 
-    private static Map<Long, Long> cpuByThread(ThreadMXBean threads) {
-        Map<Long, Long> cpu = new HashMap<>();
-        for (long id : threads.getAllThreadIds()) {
-            long nanos = threads.getThreadCpuTime(id);
-            if (nanos >= 0) {
-                cpu.put(id, nanos);
+    /** The run's copies: how many there are, how many are delivered, and when the last was (epoch microseconds). */
+    private long[] deliveries(List<UUID> trackingIds) {
+        return jdbc.execute((ConnectionCallback<long[]>) connection -> {
+            Array ids = connection.createArrayOf("uuid", trackingIds.toArray());
+            try (PreparedStatement query = connection.prepareStatement(
+                    """
+                    select count(*), count(*) filter (where state = 'DELIVERED'),
+                           coalesce(floor(extract(epoch from max(delivered_at)) * 1000000), 0)::bigint
+                    from delivery where tracking_id = any(?)""")) {
+                query.setArray(1, ids);
+                try (ResultSet result = query.executeQuery()) {
+                    result.next();
+                    return new long[] {result.getLong(1), result.getLong(2), result.getLong(3)};
+                }
+            } finally {
+                ids.free();
+            }
+        });
+    }
+
+    private List<String> recipientsOf(List<UUID> trackingIds) {
+        return jdbc.execute((ConnectionCallback<List<String>>) connection -> {
+            Array ids = connection.createArrayOf("uuid", trackingIds.toArray());
+            try (PreparedStatement query = connection.prepareStatement(
+                    "select distinct recipient from delivery where tracking_id = any(?) order by recipient")) {
+                query.setArray(1, ids);
+                List<String> recipients = new ArrayList<>();
+                try (ResultSet result = query.executeQuery()) {
+                    while (result.next()) {
+                        recipients.add(result.getString(1));
+                    }
+                }
+                return recipients;
+            } finally {
+                ids.free();
+            }
+        });
+    }
+
+    /**
+     * Opens, as each partner would, {@value #SAMPLE_PER_PARTNER} of the copies it received, spread over the file (a
+     * sealed copy decrypted and the gateway's signature verified, a plain one parsed strictly): each must be the
+     * message Bundle its name says.
+     */
+    private int openSample(Acknowledgement ack, List<UUID> trackingIds) throws IOException {
+        List<String> messageIds = ack.lines().stream().filter(l -> l.outcome() == Acknowledgement.Outcome.ACCEPTED)
+                .map(Acknowledgement.Line::messageId).toList();
+        int opened = 0;
+        for (String recipient : recipientsOf(trackingIds)) {
+            DemoInbox inbox = inbox(recipient);
+            int step = Math.max(1, messageIds.size() / SAMPLE_PER_PARTNER);
+            for (int i = 0, taken = 0; i < messageIds.size() && taken < SAMPLE_PER_PARTNER; i += step, taken++) {
+                Path copy = inbox.dir().resolve(messageIds.get(i) + ".p7m");
+                // a partner that takes its copies unsealed (over mutual TLS) has them as JSON, to be read as they came
+                byte[] content = Files.exists(copy) ? inbox.open(copy) : Files.readAllBytes(inbox.dir().resolve(messageIds.get(i) + ".json"));
+                Bundle bundle = fhir.newJsonParser().setParserErrorHandler(new StrictErrorHandler())
+                        .parseResource(Bundle.class, new String(content, StandardCharsets.UTF_8));
+                assertThat(bundle.getType()).isEqualTo(Bundle.BundleType.MESSAGE);
+                assertThat(bundle.getIdElement().getIdPart()).as(recipient + " " + copy.getFileName()).isEqualTo(messageIds.get(i));
+                opened++;
             }
         }
-        return cpu;
+        return opened;
+    }
+
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /** The file's own thread, the file threads and the hand-over between them: what taking the file costs. */
+    private static long intakeCpu(Map<String, Long> byThread) {
+        return byThread.entrySet().stream().filter(e -> e.getKey().equals(ThreadCpu.FILE_THREAD)
+                        || e.getKey().endsWith("file-intake") || e.getKey().equals("file-handover"))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    private static void print(String window, Map<String, Long> byThread, long total, int episodes) {
+        System.out.printf(Locale.ROOT, "  JVM thread CPU per episode %s, by thread:%n", window);
+        byThread.entrySet().stream().filter(e -> e.getValue() > total / 100)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> System.out.printf(Locale.ROOT, "    %-60s %6.2f ms%n", e.getKey(), e.getValue() / 1e6 / episodes));
+    }
+
+    /** CPU time per thread since this was made, summed over threads whose names differ only by numbers. */
+    private static final class ThreadCpu {
+
+        static final String FILE_THREAD = "the file's own thread (reading, checking, mapping)";
+
+        private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        private final long caller = Thread.currentThread().getId();
+        private final int partnersPort;
+        private final Map<Long, Long> start;
+
+        ThreadCpu(int partnersPort) {
+            this.partnersPort = partnersPort;
+            threads.setThreadCpuTimeEnabled(true);
+            this.start = snapshot();
+        }
+
+        Map<String, Long> since() {
+            Map<String, Long> spent = new TreeMap<>();
+            snapshot().forEach((id, now) -> {
+                ThreadInfo info = threads.getThreadInfo(id);
+                if (info != null) {
+                    spent.merge(group(id, info.getThreadName()), now - start.getOrDefault(id, 0L), Long::sum);
+                }
+            });
+            return spent;
+        }
+
+        private String group(long id, String name) {
+            if (id == caller) {
+                return FILE_THREAD;
+            }
+            if (name.contains("-nio-" + partnersPort + "-")) {
+                return "simulated partners' receivers (Tomcat, mutual TLS; store and count)";
+            }
+            return name.replaceAll("\\d+", "#");
+        }
+
+        private Map<Long, Long> snapshot() {
+            Map<Long, Long> cpu = new HashMap<>();
+            for (long id : threads.getAllThreadIds()) {
+                long nanos = threads.getThreadCpuTime(id);
+                if (nanos >= 0) {
+                    cpu.put(id, nanos);
+                }
+            }
+            return cpu;
+        }
     }
 }
