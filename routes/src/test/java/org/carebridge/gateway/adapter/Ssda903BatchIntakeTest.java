@@ -2,32 +2,21 @@ package org.carebridge.gateway.adapter;
 
 import org.carebridge.connectors.inbound.Acknowledgement;
 import org.carebridge.connectors.inbound.GovernedIntake;
-import org.carebridge.connectors.inbound.Ssda903Inbound;
 import org.carebridge.connectors.ssda903.ChildrensHomes;
 import org.carebridge.connectors.ssda903.CollectionYears;
-import org.carebridge.connectors.ssda903.Ssda903Settings;
-import org.carebridge.connectors.ssda903.ZippedTables;
 import org.carebridge.gateway.support.GatewayTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.LocalDate;
-import java.time.Period;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,9 +27,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * file (or a row of it) comes again.
  */
 class Ssda903BatchIntakeTest extends GatewayTest {
-
-    private static final DateTimeFormatter DDMMYYYY = DateTimeFormatter.ofPattern("dd/MM/yyyy");
-    private static final String EPISODES = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\r\n";
 
     @Autowired
     GovernedIntake intake;
@@ -58,11 +44,11 @@ class Ssda903BatchIntakeTest extends GatewayTest {
 
     @Test
     void eachRowOfABatchIsItsOwnRecordAndARepeatedRowIsStoredOnce() throws IOException {
-        List<String> children = children(2);
+        List<String> children = Ssda903Returns.children("Q", 2);
         String first = children.get(0);
-        Path zip = zip(children, EPISODES + episode(first) + episode(first) + episode(children.get(1)));
+        Path zip = zip(children, Ssda903Returns.EPISODES + episode(first) + episode(first) + episode(children.get(1)));
 
-        Acknowledgement ack = inbound().receive("return.zip", zip);
+        Acknowledgement ack = Ssda903Returns.inbound(intake, years, homes).receive("return.zip", zip);
 
         assertThat(ack.summary()).isEqualTo("2 accepted, 1 duplicate, 2 read");
         List<Acknowledgement.Line> episodes = ack.lines().stream().filter(l -> l.table().equals("Episodes")).toList();
@@ -82,10 +68,8 @@ class Ssda903BatchIntakeTest extends GatewayTest {
 
     @Test
     void aFailureMidFileLeavesEachRecordWholeOrAbsentAndTheFileSentAgainCompletesIt() throws IOException {
-        List<String> children = children(5);
-        StringBuilder rows = new StringBuilder(EPISODES);
-        children.forEach(child -> rows.append(episode(child)));
-        Path zip = zip(children, rows.toString());
+        List<String> children = Ssda903Returns.children("Q", 5);
+        Path zip = zip(children, Ssda903Returns.episodes(children, placed));
         List<String> ids = children.stream().map(this::messageId).toList();
         long before = records();
         // the third record's decisions cannot be stored: its intake_record row is written first, then the insert fails
@@ -99,7 +83,7 @@ class Ssda903BatchIntakeTest extends GatewayTest {
                 end $$""".formatted(ids.get(2)));
         jdbc.execute("create trigger batch_test_spoil before insert on decision for each row execute function batch_test_spoil()");
         try {
-            assertThatThrownBy(() -> inbound().receive("return.zip", zip)).isInstanceOf(RuntimeException.class);
+            assertThatThrownBy(() -> Ssda903Returns.inbound(intake, years, homes).receive("return.zip", zip)).isInstanceOf(RuntimeException.class);
         } finally {
             jdbc.execute("drop trigger batch_test_spoil on decision");
             jdbc.execute("drop function batch_test_spoil()");
@@ -115,31 +99,19 @@ class Ssda903BatchIntakeTest extends GatewayTest {
             assertThat(ledger(tracking, "RECEIVED")).isOne();
         }
 
-        Acknowledgement again = inbound().receive("return.zip", zip);
+        Acknowledgement again = Ssda903Returns.inbound(intake, years, homes).receive("return.zip", zip);
 
         assertThat(again.summary()).isEqualTo("3 accepted, 2 duplicate, 5 read");
         assertThat(stored(ids)).containsExactlyElementsOf(ids);
         assertThat(records()).isEqualTo(before + 5);
     }
 
-    private Ssda903Inbound inbound() {
-        Ssda903Settings settings = new Ssda903Settings("cs-suffolk", "Suffolk County Council Children's Services", "E10000029",
-                years.year("2025-26").orElseThrow(), null, Ssda903Settings.UnknownColumns.WARN);
-        return new Ssda903Inbound(intake, settings, Period.ofDays(30), homes, Ssda903Inbound.Form.CSV, ZippedTables.Limits.DEFAULT,
-                Clock.systemUTC());
-    }
-
-    private static List<String> children(int n) {
-        String run = UUID.randomUUID().toString().replace("-", "").substring(0, 6).toUpperCase();
-        List<String> children = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            children.add("Q" + run + i);
-        }
-        return children;
-    }
-
     private String episode(String child) {
-        return child + "," + placed.format(DDMMYYYY) + ",P,C2,N1,K2,PR4,,,CARPL,,,SC480321\r\n";
+        return Ssda903Returns.episode(child, placed);
+    }
+
+    private Path zip(List<String> children, String episodes) throws IOException {
+        return Ssda903Returns.zip(Files.createTempFile(dir, "return", ".zip"), children, episodes);
     }
 
     /** As the mapper derives it: sender, child, event and date. */
@@ -158,24 +130,5 @@ class Ssda903BatchIntakeTest extends GatewayTest {
                 select (select count(*) from audit_outbox where tracking_id = ? and kind = ?)
                      + (select count(*) from audit_entry where tracking_id = ? and kind = ?)""",
                 Long.class, tracking.toString(), kind, tracking.toString(), kind);
-    }
-
-    private Path zip(List<String> children, String episodes) throws IOException {
-        Path zip = Files.createTempFile(dir, "return", ".zip");
-        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip));
-             Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
-            out.putNextEntry(new ZipEntry("Header.csv"));
-            text.write("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\r\n");
-            for (String child : children) {
-                text.write(child + ",2,14/03/2012,WBRI,UN4,,\r\n");
-            }
-            text.flush();
-            out.closeEntry();
-            out.putNextEntry(new ZipEntry("Episodes.csv"));
-            text.write(episodes);
-            text.flush();
-            out.closeEntry();
-        }
-        return zip;
     }
 }
