@@ -4,16 +4,11 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.carebridge.connectors.inbound.Acknowledgement;
-import org.carebridge.connectors.inbound.GovernedIntake;
-import org.carebridge.connectors.ssda903.ChildrensHomes;
-import org.carebridge.connectors.ssda903.CollectionYears;
 import org.carebridge.gateway.intake.FileIntakeRoute;
 import org.carebridge.gateway.intake.IntakeRequest;
 import org.carebridge.gateway.intake.IntakeRoute;
-import org.carebridge.gateway.support.GatewayTest;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import java.io.IOException;
@@ -31,29 +26,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * route's checks and decision, the same route a message posted over HTTPS takes; the file's messages enter intake by
  * the file intake route.
  */
-class FileIntakeRouteTest extends GatewayTest {
+class FileIntakeRouteTest extends Ssda903Returns {
 
     @Autowired
     CamelContext camel;
 
-    @Autowired
-    GovernedIntake intake;
-
-    @Autowired
-    CollectionYears years;
-
-    @Autowired
-    ChildrensHomes homes;
-
-    @TempDir
-    Path dir;
-
     @Test
     void eachEpisodeOfAFileIsDecidedByTheIntakeRoute() throws IOException {
-        List<String> children = Ssda903Returns.children("R", 3);
+        List<String> children = children("R", 3);
         String run = children.get(0).substring(0, children.get(0).length() - 1); // the letter and this run's id
         LocalDate placed = LocalDate.now(ZoneId.of("Europe/London")).minusDays(2);
-        Path zip = Ssda903Returns.zip(dir.resolve("return.zip"), children, Ssda903Returns.episodes(children, placed));
+        Path zip = zip(dir.resolve("return.zip"), children, episodes(children, placed));
         Sent decided = new Sent(IntakeRoute.DECIDE_ENDPOINT, run);
         Sent files = new Sent(FileIntakeRoute.ENDPOINT, null);
         camel.getManagementStrategy().addEventNotifier(decided);
@@ -62,7 +45,7 @@ class FileIntakeRouteTest extends GatewayTest {
         files.start();
         Acknowledgement ack;
         try {
-            ack = Ssda903Returns.inbound(intake, years, homes).receive("return.zip", zip);
+            ack = inbound().receive("return.zip", zip);
         } finally {
             camel.getManagementStrategy().removeEventNotifier(decided);
             camel.getManagementStrategy().removeEventNotifier(files);

@@ -1,13 +1,7 @@
 package org.carebridge.gateway.adapter;
 
 import org.carebridge.connectors.inbound.Acknowledgement;
-import org.carebridge.connectors.inbound.GovernedIntake;
-import org.carebridge.connectors.ssda903.ChildrensHomes;
-import org.carebridge.connectors.ssda903.CollectionYears;
-import org.carebridge.gateway.support.GatewayTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,29 +20,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * and audited alone, stored whole or not at all when storage fails part-way through a file, and never twice when the
  * file (or a row of it) comes again.
  */
-class Ssda903BatchIntakeTest extends GatewayTest {
-
-    @Autowired
-    GovernedIntake intake;
-
-    @Autowired
-    CollectionYears years;
-
-    @Autowired
-    ChildrensHomes homes;
-
-    @TempDir
-    Path dir;
+class Ssda903BatchIntakeTest extends Ssda903Returns {
 
     private final LocalDate placed = LocalDate.now(ZoneId.of("Europe/London")).minusDays(2);
 
     @Test
     void eachRowOfABatchIsItsOwnRecordAndARepeatedRowIsStoredOnce() throws IOException {
-        List<String> children = Ssda903Returns.children("Q", 2);
+        List<String> children = children("Q", 2);
         String first = children.get(0);
-        Path zip = zip(children, Ssda903Returns.EPISODES + episode(first) + episode(first) + episode(children.get(1)));
+        Path zip = zip(children, EPISODES + episode(first) + episode(first) + episode(children.get(1)));
 
-        Acknowledgement ack = Ssda903Returns.inbound(intake, years, homes).receive("return.zip", zip);
+        Acknowledgement ack = inbound().receive("return.zip", zip);
 
         assertThat(ack.summary()).isEqualTo("2 accepted, 1 duplicate, 2 read");
         List<Acknowledgement.Line> episodes = ack.lines().stream().filter(l -> l.table().equals("Episodes")).toList();
@@ -68,8 +50,8 @@ class Ssda903BatchIntakeTest extends GatewayTest {
 
     @Test
     void aFailureMidFileLeavesEachRecordWholeOrAbsentAndTheFileSentAgainCompletesIt() throws IOException {
-        List<String> children = Ssda903Returns.children("Q", 5);
-        Path zip = zip(children, Ssda903Returns.episodes(children, placed));
+        List<String> children = children("Q", 5);
+        Path zip = zip(children, episodes(children, placed));
         List<String> ids = children.stream().map(this::messageId).toList();
         long before = records();
         // the third record's decisions cannot be stored: its intake_record row is written first, then the insert fails
@@ -83,7 +65,7 @@ class Ssda903BatchIntakeTest extends GatewayTest {
                 end $$""".formatted(ids.get(2)));
         jdbc.execute("create trigger batch_test_spoil before insert on decision for each row execute function batch_test_spoil()");
         try {
-            assertThatThrownBy(() -> Ssda903Returns.inbound(intake, years, homes).receive("return.zip", zip)).isInstanceOf(RuntimeException.class);
+            assertThatThrownBy(() -> inbound().receive("return.zip", zip)).isInstanceOf(RuntimeException.class);
         } finally {
             jdbc.execute("drop trigger batch_test_spoil on decision");
             jdbc.execute("drop function batch_test_spoil()");
@@ -99,7 +81,7 @@ class Ssda903BatchIntakeTest extends GatewayTest {
             assertThat(ledger(tracking, "RECEIVED")).isOne();
         }
 
-        Acknowledgement again = Ssda903Returns.inbound(intake, years, homes).receive("return.zip", zip);
+        Acknowledgement again = inbound().receive("return.zip", zip);
 
         assertThat(again.summary()).isEqualTo("3 accepted, 2 duplicate, 5 read");
         assertThat(stored(ids)).containsExactlyElementsOf(ids);
@@ -107,11 +89,11 @@ class Ssda903BatchIntakeTest extends GatewayTest {
     }
 
     private String episode(String child) {
-        return Ssda903Returns.episode(child, placed);
+        return episode(child, placed);
     }
 
     private Path zip(List<String> children, String episodes) throws IOException {
-        return Ssda903Returns.zip(Files.createTempFile(dir, "return", ".zip"), children, episodes);
+        return zip(Files.createTempFile(dir, "return", ".zip"), children, episodes);
     }
 
     /** As the mapper derives it: sender, child, event and date. */

@@ -6,6 +6,9 @@ import org.carebridge.connectors.ssda903.ChildrensHomes;
 import org.carebridge.connectors.ssda903.CollectionYears;
 import org.carebridge.connectors.ssda903.Ssda903Settings;
 import org.carebridge.connectors.ssda903.ZippedTables;
+import org.carebridge.gateway.support.GatewayTest;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -25,19 +28,29 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * The SSDA903 returns the intake tests send as Suffolk's children's services ({@code cs-suffolk}, 2025-26 codes): a
- * zipped CSV set of a Header row per child and the Episodes rows given, each child a placement in a children's home.
+ * zipped CSV set of a Header row per child and the Episodes rows given, each child a placement in a children's home,
+ * read by Suffolk's intake on the shared gateway context.
  */
-final class Ssda903Returns {
+abstract class Ssda903Returns extends GatewayTest {
 
     static final String SENDER = "cs-suffolk";
     static final String EPISODES = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\r\n";
     private static final DateTimeFormatter DDMMYYYY = DateTimeFormatter.ofPattern("dd/MM/yyyy");
 
-    private Ssda903Returns() {
-    }
+    @Autowired
+    GovernedIntake intake;
+
+    @Autowired
+    CollectionYears years;
+
+    @Autowired
+    ChildrensHomes homes;
+
+    @TempDir
+    Path dir;
 
     /** Suffolk's CSV intake, the 2025-26 code lists, episodes new within 30 days. */
-    static Ssda903Inbound inbound(GovernedIntake intake, CollectionYears years, ChildrensHomes homes) {
+    Ssda903Inbound inbound() {
         Ssda903Settings settings = new Ssda903Settings(SENDER, "Suffolk County Council Children's Services", "E10000029",
                 years.year("2025-26").orElseThrow(), null, Ssda903Settings.UnknownColumns.WARN);
         return new Ssda903Inbound(intake, settings, Period.ofDays(30), homes, Ssda903Inbound.Form.CSV, ZippedTables.Limits.DEFAULT,
