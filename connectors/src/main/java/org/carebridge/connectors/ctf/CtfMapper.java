@@ -37,6 +37,10 @@ import java.util.regex.Pattern;
  * one per exclusion (FIXD and LNCH a suspension, PERM a permanent exclusion) and one when the latest year's attendance
  * shows severe absence (missing education). The child is matched by UPN. Pure: the same pupil always gives the same
  * messages, whose ids derive from sender, UPN, event and date, so a file sent twice stores nothing twice.
+ *
+ * <p>Every name read is the DfE CTF specification's ({@code Pupil/LookedAfter/InCare}, {@code CareAuthority},
+ * {@code Attendance/YearData}) except the {@code Exclusions} block: the published CTF has no exclusions module, so
+ * that block is CareBridge-defined (see the README's CTF section), read only when a school's system adds it.
  */
 final class CtfMapper {
 
@@ -155,13 +159,9 @@ final class CtfMapper {
         return new Child(upn, pupil.value("Surname"), pupil.value("Forename"), birthDate, gender, area);
     }
 
-    /** The looked-after block: under Pupil, or under BasicDetails as some exports place it. */
+    /** The looked-after block, {@code Pupil/LookedAfter} in the CTF specification (not under {@code BasicDetails}). */
     private static CtfReader.Element lookedAfter(CtfReader.Element pupil) {
-        CtfReader.Element block = pupil.child("LookedAfter");
-        if (block == null && pupil.child("BasicDetails") != null) {
-            block = pupil.child("BasicDetails").child("LookedAfter");
-        }
-        return block;
+        return pupil.child("LookedAfter");
     }
 
     private static boolean inCare(CtfReader.Element lookedAfter) throws Problem {

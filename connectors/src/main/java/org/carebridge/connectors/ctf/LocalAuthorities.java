@@ -1,11 +1,9 @@
 package org.carebridge.connectors.ctf;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.carebridge.security.config.ConfigurationException;
+import org.carebridge.security.config.YamlDocument;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,16 +29,11 @@ public final class LocalAuthorities {
     }
 
     public static LocalAuthorities load(Path file) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
-        } catch (IOException e) {
-            throw new ConfigurationException(file.toString(), "cannot be read as YAML: " + e.getMessage(), e);
-        }
         List<String> problems = new ArrayList<>();
         Map<String, String> areas = new LinkedHashMap<>();
-        JsonNode list = root == null ? null : root.path("local-authorities");
-        if (list == null || !list.isObject() || list.isEmpty()) {
+        // the project's YAML reader: a number listed twice is refused, not silently the later one
+        JsonNode list = YamlDocument.read(file).root().path("local-authorities");
+        if (!list.isObject() || list.isEmpty()) {
             problems.add("local-authorities must map DfE local authority numbers to ONS area codes");
         } else {
             list.fields().forEachRemaining(e -> {

@@ -13,9 +13,9 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Golden file: a messy CTF (made here from the specification's shape: a byte-order mark, Windows line ends, padded and
- * lower-case values, {@code 100.0} sessions, the looked-after block in two places) maps pupil by pupil to exactly the
- * committed outcomes. {@code -Dgolden.update=true} rewrites it after a deliberate change; review the diff.
+ * Golden file: a messy CTF (made here with the specification's element names: a byte-order mark, Windows line ends,
+ * padded and lower-case values, {@code 100.0} sessions, {@code Gender} where an older version wrote it) maps pupil by
+ * pupil to exactly the committed outcomes. {@code -Dgolden.update=true} rewrites it after a deliberate change; review the diff.
  */
 class CtfGoldenTest {
 

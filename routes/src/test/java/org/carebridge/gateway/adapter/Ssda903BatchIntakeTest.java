@@ -1,33 +1,16 @@
 package org.carebridge.gateway.adapter;
 
 import org.carebridge.connectors.inbound.Acknowledgement;
-import org.carebridge.connectors.inbound.GovernedIntake;
-import org.carebridge.connectors.inbound.Ssda903Inbound;
-import org.carebridge.connectors.ssda903.ChildrensHomes;
-import org.carebridge.connectors.ssda903.CollectionYears;
-import org.carebridge.connectors.ssda903.Ssda903Settings;
-import org.carebridge.connectors.ssda903.ZippedTables;
-import org.carebridge.gateway.support.GatewayTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
 
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.LocalDate;
-import java.time.Period;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,28 +20,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * and audited alone, stored whole or not at all when storage fails part-way through a file, and never twice when the
  * file (or a row of it) comes again.
  */
-class Ssda903BatchIntakeTest extends GatewayTest {
-
-    private static final DateTimeFormatter DDMMYYYY = DateTimeFormatter.ofPattern("dd/MM/yyyy");
-    private static final String EPISODES = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\r\n";
-
-    @Autowired
-    GovernedIntake intake;
-
-    @Autowired
-    CollectionYears years;
-
-    @Autowired
-    ChildrensHomes homes;
-
-    @TempDir
-    Path dir;
+class Ssda903BatchIntakeTest extends Ssda903Returns {
 
     private final LocalDate placed = LocalDate.now(ZoneId.of("Europe/London")).minusDays(2);
 
     @Test
     void eachRowOfABatchIsItsOwnRecordAndARepeatedRowIsStoredOnce() throws IOException {
-        List<String> children = children(2);
+        List<String> children = children("Q", 2);
         String first = children.get(0);
         Path zip = zip(children, EPISODES + episode(first) + episode(first) + episode(children.get(1)));
 
@@ -82,10 +50,8 @@ class Ssda903BatchIntakeTest extends GatewayTest {
 
     @Test
     void aFailureMidFileLeavesEachRecordWholeOrAbsentAndTheFileSentAgainCompletesIt() throws IOException {
-        List<String> children = children(5);
-        StringBuilder rows = new StringBuilder(EPISODES);
-        children.forEach(child -> rows.append(episode(child)));
-        Path zip = zip(children, rows.toString());
+        List<String> children = children("Q", 5);
+        Path zip = zip(children, episodes(children, placed));
         List<String> ids = children.stream().map(this::messageId).toList();
         long before = records();
         // the third record's decisions cannot be stored: its intake_record row is written first, then the insert fails
@@ -122,24 +88,12 @@ class Ssda903BatchIntakeTest extends GatewayTest {
         assertThat(records()).isEqualTo(before + 5);
     }
 
-    private Ssda903Inbound inbound() {
-        Ssda903Settings settings = new Ssda903Settings("cs-suffolk", "Suffolk County Council Children's Services", "E10000029",
-                years.year("2025-26").orElseThrow(), null, Ssda903Settings.UnknownColumns.WARN);
-        return new Ssda903Inbound(intake, settings, Period.ofDays(30), homes, Ssda903Inbound.Form.CSV, ZippedTables.Limits.DEFAULT,
-                Clock.systemUTC());
-    }
-
-    private static List<String> children(int n) {
-        String run = UUID.randomUUID().toString().replace("-", "").substring(0, 6).toUpperCase();
-        List<String> children = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            children.add("Q" + run + i);
-        }
-        return children;
-    }
-
     private String episode(String child) {
-        return child + "," + placed.format(DDMMYYYY) + ",P,C2,N1,K2,PR4,,,CARPL,,,SC480321\r\n";
+        return episode(child, placed);
+    }
+
+    private Path zip(List<String> children, String episodes) throws IOException {
+        return zip(Files.createTempFile(dir, "return", ".zip"), children, episodes);
     }
 
     /** As the mapper derives it: sender, child, event and date. */
@@ -158,24 +112,5 @@ class Ssda903BatchIntakeTest extends GatewayTest {
                 select (select count(*) from audit_outbox where tracking_id = ? and kind = ?)
                      + (select count(*) from audit_entry where tracking_id = ? and kind = ?)""",
                 Long.class, tracking.toString(), kind, tracking.toString(), kind);
-    }
-
-    private Path zip(List<String> children, String episodes) throws IOException {
-        Path zip = Files.createTempFile(dir, "return", ".zip");
-        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip));
-             Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
-            out.putNextEntry(new ZipEntry("Header.csv"));
-            text.write("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\r\n");
-            for (String child : children) {
-                text.write(child + ",2,14/03/2012,WBRI,UN4,,\r\n");
-            }
-            text.flush();
-            out.closeEntry();
-            out.putNextEntry(new ZipEntry("Episodes.csv"));
-            text.write(episodes);
-            text.flush();
-            out.closeEntry();
-        }
-        return zip;
     }
 }

@@ -278,18 +278,7 @@ public final class ReliabilityRun implements AutoCloseable {
      */
     Refusals sendOnceEach(int threads, java.util.function.BooleanSupplier goOn) throws Exception {
         Refusals refusals = new Refusals(template);
-        List<Future<?>> running = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            running.add(senders.submit(() -> {
-                while (goOn.getAsBoolean()) {
-                    refusals.sendNew(liveClient(tried.getAndIncrement()), accepted);
-                }
-                return null;
-            }));
-        }
-        for (Future<?> sender : running) {
-            sender.get(5, TimeUnit.MINUTES);
-        }
+        refusals.sendNewWhile(senders, threads, () -> liveClient(tried.getAndIncrement()), accepted, goOn);
         return refusals;
     }
 
@@ -346,6 +335,32 @@ public final class ReliabilityRun implements AutoCloseable {
                 otherAnswers.add(e.getClass().getSimpleName());
                 refused.add(messageId);
             }
+        }
+
+        /**
+         * Sends new records, each once, from {@code threads} of {@code senders} for as long as {@code goOn} holds, each
+         * through the client {@code clients} gives at that moment; returns when every sender has stopped.
+         */
+        public void sendNewWhile(ExecutorService senders, int threads, java.util.function.Supplier<PartnerClient> clients,
+                                 Set<String> accepted, java.util.function.BooleanSupplier goOn) throws Exception {
+            List<Future<?>> running = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                running.add(senders.submit(() -> {
+                    while (goOn.getAsBoolean()) {
+                        sendNew(clients.get(), accepted);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> sender : running) {
+                sender.get(1, TimeUnit.HOURS); // a bound against a hung sender, not a timing: a counted burst may be long
+            }
+        }
+
+        /** A {@code goOn} for {@link #sendNewWhile} that holds {@code count} times in all, across the senders. */
+        public static java.util.function.BooleanSupplier times(int count) {
+            AtomicInteger left = new AtomicInteger(count);
+            return () -> left.getAndDecrement() > 0;
         }
 
         /**
