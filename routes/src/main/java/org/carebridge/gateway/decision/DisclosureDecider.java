@@ -1,5 +1,7 @@
 package org.carebridge.gateway.decision;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.carebridge.security.decision.Decision;
 import org.carebridge.security.decision.DecisionEngine;
 import org.carebridge.security.decision.MessageFacts;
@@ -11,6 +13,10 @@ import org.carebridge.security.minimisation.FieldProfile;
 import org.carebridge.security.minimisation.FieldProfiles;
 import org.springframework.stereotype.Component;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,15 +41,39 @@ public class DisclosureDecider {
                 MessageAreas.receivingArea(message.bundle()).orElse(null),
                 message.bundle(), MessageSubjects.identifiers(message.bundle()), message.override(), message.receivedAt());
         List<Decision> decisions = engine.decide(facts);
+        // One copy per profile: recipients under the same profile get the same content.
+        Map<String, FieldProfile> byProfile = new LinkedHashMap<>();
+        for (Decision decision : decisions) {
+            if (decision.shares()) {
+                byProfile.computeIfAbsent(decision.profile(), name -> profiles.get(name).orElseThrow());
+            }
+        }
+        Map<String, byte[]> written = new HashMap<>();
+        if (!byProfile.isEmpty()) {
+            List<String> names = new ArrayList<>(byProfile.keySet());
+            List<ObjectNode> minimised = minimiser.minimise(tree(message), new ArrayList<>(byProfile.values()));
+            for (int i = 0; i < names.size(); i++) {
+                written.put(names.get(i), FhirJsonTree.write(minimised.get(i)));
+            }
+        }
         Map<String, byte[]> copies = new LinkedHashMap<>();
         for (Decision decision : decisions) {
             if (decision.shares()) {
-                FieldProfile profile = profiles.get(decision.profile()).orElseThrow();
-                copies.put(decision.recipient().id(), message.json() != null
-                        ? FhirJsonTree.write(minimiser.minimise(message.json(), profile))
-                        : minimiser.minimise(message.body(), profile));
+                byte[] copy = written.get(decision.profile());
+                copies.put(decision.recipient().id(), copies.containsValue(copy) ? copy.clone() : copy);
             }
         }
         return new RoutedMessage(message, decisions, copies);
+    }
+
+    private static JsonNode tree(IncomingMessage message) {
+        if (message.json() != null) {
+            return message.json();
+        }
+        try {
+            return FhirJsonTree.read(message.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot minimise a message that was not JSON", e);
+        }
     }
 }

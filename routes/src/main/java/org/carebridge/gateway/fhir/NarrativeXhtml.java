@@ -20,12 +20,15 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The narratives ({@code text.div}) of a Bundle's entries, read with one shared StAX factory rather than by HAPI, whose
+ * The narratives ({@code text.div}) of a Bundle's entries, read with the JDK's StAX reader rather than by HAPI, whose
  * XHTML parser fills a table of some 2,000 HTML entities for every {@code div} (in a method too large to be compiled,
  * about a millisecond each). Only a narrative HAPI would read the same way is taken here: well-formed XML whose root is
  * a {@code div} in the XHTML namespace, with lower-case names, no DTD, no entity other than XML's own five, no CDATA,
  * no processing instruction and no other namespace. Anything else stays in the tree for HAPI to accept or refuse
  * exactly as before. DTDs are off, so nothing is expanded or fetched.
+ *
+ * <p>Each thread reads with one reader of its own, handed out again once closed ({@link Readers}), since building a
+ * reader costs more than reading a narrative with it.
  */
 public final class NarrativeXhtml {
 
@@ -34,7 +37,7 @@ public final class NarrativeXhtml {
     static final String PLACEHOLDER = "<?carebridge-narrative?>";
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]*");
     private static final Pattern ATTRIBUTE = Pattern.compile("[a-z][a-z0-9-]*");
-    private static final XMLInputFactory XML = factory();
+    private static final ThreadLocal<Readers> READERS = ThreadLocal.withInitial(Readers::new);
 
     private NarrativeXhtml() {
     }
@@ -75,7 +78,7 @@ public final class NarrativeXhtml {
         }
         XMLStreamReader reader = null;
         try {
-            reader = XML.createXMLStreamReader(new StringReader(xml));
+            reader = reader(xml);
             Deque<XhtmlNode> open = new ArrayDeque<>();
             StringBuilder text = new StringBuilder();
             XhtmlNode root = null;
@@ -170,14 +173,48 @@ public final class NarrativeXhtml {
         return element;
     }
 
-    private static XMLInputFactory factory() {
-        XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
-        factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-        factory.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
-        factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
-        factory.setProperty(XMLInputFactory.IS_COALESCING, false);
-        return factory;
+    /** This thread's reader, over {@code xml}; to be closed when done, so that it can be handed out again. */
+    static XMLStreamReader reader(String xml) throws XMLStreamException {
+        return READERS.get().open(xml);
+    }
+
+    /**
+     * One thread's StAX factory, set to hand out its last reader again once that is closed (the JDK factory's
+     * {@code reuse-instance}): the reader is reset for each narrative, with the same properties (no DTD, no external
+     * entity, no entity replaced) and fresh entity state and limits; a narrative starts with {@code <div}, so never with
+     * the XML 1.1 declaration that would switch the reader to XML 1.1. The reader keeps every name it has read in a table
+     * of its own, so the factory, reader and table are replaced once {@link #RENEW_AFTER_CHARS} characters have been
+     * read: what a thread holds stays bounded, whatever the names in the narratives.
+     */
+    static final class Readers {
+
+        static final long RENEW_AFTER_CHARS = 1 << 20;
+        private static final String REUSE_INSTANCE = "reuse-instance";
+
+        private XMLInputFactory factory = factory();
+        private long chars;
+
+        XMLStreamReader open(String xml) throws XMLStreamException {
+            chars += xml.length();
+            if (chars > RENEW_AFTER_CHARS) {
+                factory = factory();
+                chars = xml.length();
+            }
+            return factory.createXMLStreamReader(new StringReader(xml));
+        }
+
+        private static XMLInputFactory factory() {
+            XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
+            factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+            factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+            factory.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
+            factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
+            factory.setProperty(XMLInputFactory.IS_COALESCING, false);
+            if (factory.isPropertySupported(REUSE_INSTANCE)) {
+                factory.setProperty(REUSE_INSTANCE, Boolean.TRUE);
+            }
+            return factory;
+        }
     }
 
     /** The narratives taken from one tree, to be put into HAPI's model of it and back into the tree. */

@@ -12,6 +12,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -106,6 +110,74 @@ class NarrativeXhtmlTest {
         assertThatThrownBy(() -> FhirJsonTree.parse(FHIR, new StrictErrorHandler(), tree)).isInstanceOf(RuntimeException.class);
         taken.restore();
         assertThat(tree.at("/entry/2/resource/text/div").asText()).isEqualTo("<div " + NS + ">fine</div>");
+    }
+
+    @Test
+    void aThreadReadsEveryNarrativeWithItsOneReader() throws Exception {
+        XMLStreamReader first = NarrativeXhtml.reader("<div " + NS + ">one</div>");
+        first.close();
+        XMLStreamReader second = NarrativeXhtml.reader("<div " + NS + ">two</div>");
+        second.close();
+        XMLStreamReader[] elsewhere = new XMLStreamReader[1];
+        Thread other = new Thread(() -> {
+            try {
+                elsewhere[0] = NarrativeXhtml.reader("<div " + NS + ">three</div>");
+                elsewhere[0].close();
+            } catch (XMLStreamException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        other.start();
+        other.join();
+
+        assertThat(second).isSameAs(first);
+        assertThat(elsewhere[0]).isNotNull().isNotSameAs(first);
+    }
+
+    /** What one narrative did to the reader (a DTD, an entity, an error half-way) is gone by the next. */
+    @Test
+    void theReaderHandedOutAgainKeepsItsProtectionsAndForgetsTheLastNarrative() throws Exception {
+        String good = "<div " + NS + "><p>One &amp; two</p></div>";
+        XhtmlNode expected = NarrativeXhtml.read(good);
+        assertThat(expected).isNotNull();
+        for (String bad : new String[]{
+                "<!DOCTYPE div [<!ENTITY x \"expanded\">]><div " + NS + ">&x;</div>",
+                "<div " + NS + "><!DOCTYPE x [<!ENTITY y SYSTEM \"file:///etc/passwd\">]>&y;</div>",
+                "<div " + NS + "><p>unclosed</div>",
+                "<div " + NS + "><p><b>left open half-way",
+                "<div " + NS + ">a&nbsp;b</div>"}) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(NarrativeXhtml.read(bad)).as(bad).isNull();
+                XhtmlNode again = NarrativeXhtml.read(good);
+                assertThat(again).isNotNull();
+                assertThat(shape(again)).isEqualTo(shape(expected));
+            }
+        }
+        XMLStreamReader reader = NarrativeXhtml.reader("<!DOCTYPE div [<!ENTITY x \"expanded\">]><div " + NS + ">&x;</div>");
+        try {
+            assertThat(reader.getProperty(XMLInputFactory.SUPPORT_DTD)).isEqualTo(false);
+            assertThat(reader.getProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES)).isEqualTo(false);
+            assertThat(reader.getProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES)).isEqualTo(false);
+            assertThat(reader.next()).isEqualTo(XMLStreamConstants.DTD);
+        } finally {
+            reader.close();
+        }
+    }
+
+    @Test
+    void aThreadsReaderIsRenewedOnceItHasReadItsShare() throws Exception {
+        XMLStreamReader first = NarrativeXhtml.reader("<div " + NS + ">one</div>");
+        first.close();
+        String large = "<div " + NS + ">" + "x".repeat((int) NarrativeXhtml.Readers.RENEW_AFTER_CHARS) + "</div>";
+        XMLStreamReader renewed = NarrativeXhtml.reader(large);
+        renewed.close();
+        assertThat(renewed).isNotSameAs(first);
+        XMLStreamReader next = NarrativeXhtml.reader("<div " + NS + ">two</div>");
+        next.close();
+        assertThat(next).isNotSameAs(renewed); // the large narrative used up the renewed reader's share at once
+        XMLStreamReader after = NarrativeXhtml.reader("<div " + NS + ">three</div>");
+        after.close();
+        assertThat(after).isSameAs(next);
     }
 
     private static String bundle(String firstDiv, String secondDiv) {

@@ -1,7 +1,6 @@
 package org.carebridge.security.agreement;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.fhirpath.IFhirPath;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.carebridge.security.config.ConfigurationException;
 import org.carebridge.security.config.SchemaCheck;
@@ -9,6 +8,7 @@ import org.carebridge.security.config.YamlDocument;
 import org.carebridge.security.minimisation.FieldProfiles;
 import org.carebridge.security.partner.AgencyKind;
 import org.carebridge.security.partner.Partner;
+import org.hl7.fhir.r4.fhirpath.FHIRPathEngine;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,14 +35,14 @@ public final class AgreementLoader {
     private final Set<String> knownPartners;
     private final FieldProfiles profiles;
     private final SchemaCheck schema;
-    private final IFhirPath fhirPath;
+    private final FHIRPathEngine fhirPath;
 
     public AgreementLoader(Set<String> knownEvents, Set<String> knownPartners, FieldProfiles profiles, SchemaCheck schema, FhirContext fhir) {
         this.knownEvents = Set.copyOf(knownEvents);
         this.knownPartners = Set.copyOf(knownPartners);
         this.profiles = profiles;
         this.schema = schema;
-        this.fhirPath = fhir.newFhirPath();
+        this.fhirPath = RuleCondition.engine(fhir);
     }
 
     /** An agreement's YAML that lives outside the folder (an approved draft), under the name its problems are reported by. */
@@ -134,10 +134,10 @@ public final class AgreementLoader {
                 problems.add(document.at(at + "/profile", "rule '" + id + "': profile '" + profile + "' is not defined in profiles.yaml"));
             }
             String condition = text(node, "condition");
-            IFhirPath.IParsedExpression compiled = null;
+            RuleCondition compiled = null;
             if (condition != null) {
                 try {
-                    compiled = fhirPath.parse(condition);
+                    compiled = RuleCondition.parse(fhirPath, condition);
                 } catch (Exception e) {
                     problems.add(document.at(at + "/condition", "rule '" + id + "': condition is not valid FHIRPath: " + e.getMessage()));
                 }

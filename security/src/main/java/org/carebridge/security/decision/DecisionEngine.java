@@ -1,10 +1,8 @@
 package org.carebridge.security.decision;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.fhirpath.IFhirPath;
 import org.carebridge.security.agreement.Agreement;
 import org.carebridge.security.agreement.AgreementSet;
-import org.carebridge.security.agreement.ConditionConstants;
 import org.carebridge.security.agreement.ConsentRequirement;
 import org.carebridge.security.agreement.SharingRule;
 import org.carebridge.security.consent.ConsentLookup;
@@ -12,7 +10,6 @@ import org.carebridge.security.consent.ConsentRecord;
 import org.carebridge.security.consent.ConsentState;
 import org.carebridge.security.partner.Partner;
 import org.carebridge.security.partner.PartnerRegistry;
-import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.MessageHeader;
 import org.slf4j.Logger;
@@ -49,9 +46,6 @@ import java.util.function.Supplier;
 public final class DecisionEngine {
 
     private static final ZoneId ENGLAND = ZoneId.of("Europe/London");
-    /** An ONS/GSS area code, e.g. E10000020 for Norfolk. */
-    private static final java.util.regex.Pattern AREA_CODE = java.util.regex.Pattern.compile("[EWSN]\\d{8}");
-    private static final java.util.regex.Pattern PARTNER_ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     private static final Logger log = LoggerFactory.getLogger(DecisionEngine.class);
     /** How a MessageHeader's source and destination endpoints name a partner. */
@@ -66,7 +60,7 @@ public final class DecisionEngine {
     private final Supplier<AgreementSet> agreements;
     private final PartnerRegistry registry;
     private final ConsentLookup consents;
-    private final ThreadLocal<IFhirPath> fhirPath;
+    private final ConditionEvaluator conditions;
     private final ConditionErrors conditionErrors;
 
     public DecisionEngine(Supplier<AgreementSet> agreements, PartnerRegistry registry, ConsentLookup consents, FhirContext fhir) {
@@ -78,12 +72,13 @@ public final class DecisionEngine {
         this.agreements = agreements;
         this.registry = registry;
         this.consents = consents;
-        this.fhirPath = ThreadLocal.withInitial(fhir::newFhirPath);
+        this.conditions = new ConditionEvaluator(fhir);
         this.conditionErrors = conditionErrors;
     }
 
     public List<Decision> decide(MessageFacts facts) {
         LocalDate day = LocalDate.ofInstant(facts.at(), ENGLAND);
+        ConditionEvaluator.Values values = ConditionEvaluator.Values.of(facts, day);
         Map<String, List<Finding>> findings = new LinkedHashMap<>();
         List<ConsentRecord> subjectConsents = null;
         for (Agreement agreement : applicable(agreements.get().agreements(), day)) {
@@ -100,7 +95,7 @@ public final class DecisionEngine {
                         subjectConsents = consents.forSubjects(facts.subjects());
                     }
                     findings.computeIfAbsent(partner.id(), id -> new ArrayList<>())
-                            .add(evaluate(agreement, inForce, rule, partner, facts, day, subjectConsents));
+                            .add(evaluate(agreement, inForce, rule, partner, facts, day, values, subjectConsents));
                 }
             }
         }
@@ -152,14 +147,14 @@ public final class DecisionEngine {
     }
 
     private Finding evaluate(Agreement agreement, boolean inForce, SharingRule rule, Partner partner, MessageFacts facts,
-                             LocalDate day, List<ConsentRecord> subjectConsents) {
+                             LocalDate day, ConditionEvaluator.Values values, List<ConsentRecord> subjectConsents) {
         String where = "rule '" + rule.id() + "' of agreement '" + agreement.id() + "' version " + agreement.version();
         if (!inForce) {
             return Finding.weak(3, decision(partner, Outcome.DENY, "agreement-not-in-force", "Not shared: " + where
                     + " cannot apply, because the agreement is not in force on " + day + " (valid " + agreement.validity() + ").",
                     agreement, rule, null, facts));
         }
-        Boolean holds = rule.compiledCondition() == null ? Boolean.TRUE : conditionHolds(agreement, rule, partner, facts, day);
+        Boolean holds = rule.compiledCondition() == null ? Boolean.TRUE : conditionHolds(agreement, rule, partner, facts, values);
         if (holds == null) {
             return Finding.weak(0, decision(partner, Outcome.DENY, CONDITION_ERROR, "Not shared: " + where
                     + " applies only when " + rule.conditionText() + ", and that condition could not be evaluated on this"
@@ -208,50 +203,16 @@ public final class DecisionEngine {
      * decision can be explained and reproduced afterwards. Null when the condition cannot be evaluated: that is logged
      * by rule and exception type only, since an evaluation error's message may quote the message's content.
      */
-    private Boolean conditionHolds(Agreement agreement, SharingRule rule, Partner partner, MessageFacts facts, LocalDate day) {
+    private Boolean conditionHolds(Agreement agreement, SharingRule rule, Partner partner, MessageFacts facts,
+                                   ConditionEvaluator.Values values) {
         try {
-            IFhirPath engine = fhirPath.get();
-            IFhirPath.IParsedExpression expression = rule.compiledCondition();
-            String text = rule.condition();
-            if (text.contains("%")) {
-                text = withRecipient(withAreas(text, facts), partner.id());
-            }
-            if (!text.equals(rule.condition()) || text.contains("today()") || text.contains("now()")) {
-                String at = java.time.OffsetDateTime.ofInstant(facts.at(), java.time.ZoneOffset.UTC)
-                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace("Z", "+00:00");
-                expression = engine.parse(text.replace("today()", "@" + day).replace("now()", "@" + at));
-            }
-            List<BooleanType> result = engine.evaluate(facts.bundle(), expression, BooleanType.class);
-            return !result.isEmpty() && result.get(0).booleanValue();
+            return conditions.holds(rule.compiledCondition(), facts.bundle(), values.forRecipient(partner.id()));
         } catch (Exception e) {
             log.warn("Condition of rule '{}' of agreement '{}' version {} failed to evaluate ({}); denied with condition-error",
                     rule.id(), agreement.id(), agreement.version(), e.getClass().getSimpleName());
             conditionErrors.failed(agreement.id(), agreement.version(), rule.id());
             return null;
         }
-    }
-
-    /**
-     * The condition with the area variables ({@link ConditionConstants}) written in as string literals, like today()
-     * above. An area from the message is written in only when it is a well-formed area code, so that message content
-     * can never become FHIRPath; otherwise, and when unknown, the variable is empty ({}).
-     */
-    static String withAreas(String condition, MessageFacts facts) {
-        String text = condition;
-        text = withArea(text, ConditionConstants.SENDER_AREA, facts.sender().area());
-        text = withArea(text, ConditionConstants.RESPONSIBLE_AREA, facts.responsibleArea());
-        return withArea(text, ConditionConstants.RECEIVING_AREA, facts.receivingArea());
-    }
-
-    /** {@code %recipient}: the id of the partner the rule is being decided for, a registry id and never message content. */
-    static String withRecipient(String condition, String partnerId) {
-        String literal = partnerId != null && PARTNER_ID.matcher(partnerId).matches() ? "'" + partnerId + "'" : "{}";
-        return condition.replaceAll("%" + ConditionConstants.RECIPIENT + "(?![A-Za-z0-9_-])", java.util.regex.Matcher.quoteReplacement(literal));
-    }
-
-    private static String withArea(String condition, String name, String area) {
-        String literal = area != null && AREA_CODE.matcher(area).matches() ? "'" + area + "'" : "{}";
-        return condition.replaceAll("%" + name + "(?![A-Za-z0-9_-])", java.util.regex.Matcher.quoteReplacement(literal));
     }
 
     private static Decision decision(Partner partner, Outcome outcome, String reason, String explanation, Agreement agreement,

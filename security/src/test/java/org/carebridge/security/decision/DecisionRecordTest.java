@@ -5,6 +5,7 @@ import org.carebridge.security.RealConfig.InMemoryConsents;
 import org.carebridge.security.WithRealConfiguration;
 import org.carebridge.security.agreement.Agreement;
 import org.carebridge.security.agreement.AgreementSet;
+import org.carebridge.security.agreement.RuleCondition;
 import org.carebridge.security.agreement.SharingRule;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.MessageHeader;
@@ -114,13 +115,13 @@ class DecisionRecordTest extends WithRealConfiguration {
 
     private static AgreementSet withPoliceCondition(String condition) {
         try {
-            return withPoliceCondition(condition, RealConfig.fhir().newFhirPath().parse(condition));
+            return withPoliceCondition(condition, RuleCondition.parse(RuleCondition.engine(RealConfig.fhir()), condition));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static AgreementSet withPoliceCondition(String condition, ca.uhn.fhir.fhirpath.IFhirPath.IParsedExpression parsed) {
+    private static AgreementSet withPoliceCondition(String condition, RuleCondition parsed) {
         List<Agreement> all = new ArrayList<>();
         for (Agreement a : agreements.agreements()) {
             if (a != placementAgreement()) {
