@@ -4,6 +4,9 @@ import org.apache.activemq.artemis.api.core.Interceptor;
 import org.apache.activemq.artemis.core.protocol.core.Packet;
 import org.apache.activemq.artemis.core.protocol.core.impl.PacketImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.carebridge.gateway.CarebridgeProperties;
 import org.carebridge.gateway.support.Examples;
 import org.carebridge.gateway.support.GatewayTest;
 import org.carebridge.gateway.support.PartnerClient;
@@ -22,17 +25,25 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What the gateway asks the embedded broker, counted as the packets the broker receives: handing copies over costs no
- * destination look-up per copy.
+ * destination look-up per copy, and a partner queue's idle consumers do not ask the broker for a delivery every second.
  */
 class BrokerRoundTripsTest extends GatewayTest {
 
     @Autowired
     EmbeddedActiveMQ broker;
 
+    @Autowired
+    CamelContext camel;
+
+    @Autowired
+    CarebridgeProperties properties;
+
     private final AtomicLong lookUps = new AtomicLong();
+    private final AtomicLong forcedDeliveries = new AtomicLong();
     private final Interceptor counter = (Packet packet, org.apache.activemq.artemis.spi.core.protocol.RemotingConnection connection) -> {
         switch (packet.getType()) {
             case PacketImpl.SESS_QUEUEQUERY, PacketImpl.SESS_BINDINGQUERY -> lookUps.incrementAndGet();
+            case PacketImpl.SESS_FORCE_CONSUMER_DELIVERY -> forcedDeliveries.incrementAndGet();
             default -> { }
         }
         return true;
@@ -57,6 +68,20 @@ class BrokerRoundTripsTest extends GatewayTest {
         deliverAll(sender, 20);
         // 20 placements are 60 copies on three partners' queues
         assertThat(lookUps.get() - before).isLessThan(10);
+    }
+
+    @Test
+    void idlePartnerQueueConsumersAskTheBrokerForADeliveryAtMostEveryFewSeconds() {
+        long consumers = camel.getRoutes().stream().map(Route::getRouteId).filter(id -> id.startsWith("deliver-"))
+                .filter(id -> camel.getRouteController().getRouteStatus(id).isStarted()).count()
+                * properties.delivery().concurrentConsumers();
+        assertThat(consumers).isGreaterThan(10);
+        long before = forcedDeliveries.get();
+        long started = System.nanoTime();
+        await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(30)).until(() -> true);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        // each consumer whose receive found nothing asks the broker once more before it waits again
+        assertThat((forcedDeliveries.get() - before) / seconds).isLessThan(consumers / 2.0);
     }
 
     private void deliverAll(PartnerClient sender, int records) throws Exception {
