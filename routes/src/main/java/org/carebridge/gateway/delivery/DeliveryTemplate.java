@@ -64,8 +64,11 @@ public abstract class DeliveryTemplate extends RouteBuilder {
                 .templateParameter("autoStartup", "true");
         parameters(template);
         FilterDefinition copy = template
+                // a consumer whose receive times out asks the broker once more (a forced delivery) before it waits
+                // again, so the receive timeout sets what an idle queue's consumers cost the broker
                 .from("jms:queue:{{queue}}?concurrentConsumers={{carebridge.delivery.concurrent-consumers}}"
-                        + "&acknowledgementModeName={{carebridge.delivery.acknowledgement-mode:CLIENT_ACKNOWLEDGE}}")
+                        + "&acknowledgementModeName={{carebridge.delivery.acknowledgement-mode:CLIENT_ACKNOWLEDGE}}"
+                        + "&receiveTimeout={{carebridge.delivery.receive-timeout:5s}}")
                 .routeConfigurationId("delivery-errors")
                 .autoStartup("{{autoStartup}}")
                 // a copy about a child whose earlier copy to this partner is still on its way is held (ChildOrder)

@@ -1,7 +1,7 @@
 package org.carebridge.gateway.delivery;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.support.DefaultExchange;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Message;
 import org.carebridge.gateway.audit.SubjectKeys;
 import org.carebridge.gateway.demo.DemoInbox;
 import org.carebridge.gateway.record.ChildKeys;
@@ -14,6 +14,7 @@ import org.carebridge.security.partner.PartnerRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jms.core.JmsTemplate;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -46,7 +47,10 @@ class ChildOrderTest extends GatewayTest {
     PartnerRegistry registry;
 
     @Autowired
-    CamelContext camel;
+    DispatchSender sender;
+
+    @Autowired
+    ConnectionFactory connectionFactory;
 
     private DemoInbox inbox;
 
@@ -96,17 +100,27 @@ class ChildOrderTest extends GatewayTest {
     }
 
     @Test
-    void aCopyInAChildsSequenceCarriesItsGroupToTheBrokerAndACopyInNoSequenceNone() {
-        DefaultExchange grouped = new DefaultExchange(camel);
-        grouped.getIn().setBody(new DeliveryOrder(UUID.randomUUID(), UUID.randomUUID(), PARTNER, "mash-referral", "m-1", true, "abc123"));
-        DispatchRoutes.order(grouped);
-        assertThat(grouped.getIn().getHeader("JMSXGroupID")).isEqualTo("abc123");
-        assertThat(grouped.getIn().getHeader("JMSPriority")).isEqualTo(DeliveryDispatcher.URGENT_PRIORITY);
+    void aCopyInAChildsSequenceCarriesItsGroupToTheBrokerAndACopyInNoSequenceNone() throws Exception {
+        // a partner nobody consumes for, so the queue holds what was sent
+        String partner = "child-order-" + UUID.randomUUID();
+        sender.send(List.of(
+                new DeliveryOrder(UUID.randomUUID(), UUID.randomUUID(), partner, "mash-referral", "m-1", true, "abc123"),
+                new DeliveryOrder(UUID.randomUUID(), UUID.randomUUID(), partner, "placement-notification", "m-2")));
+        JmsTemplate jms = new JmsTemplate(connectionFactory);
+        jms.setReceiveTimeout(5_000);
+        Message grouped = jms.receive(DeliveryDispatcher.queueFor(partner));
+        assertThat(grouped).isNotNull();
+        assertThat(grouped.getStringProperty("messageId")).isEqualTo("m-1");
+        assertThat(grouped.getStringProperty("JMSXGroupID")).isEqualTo("abc123");
+        assertThat(grouped.getStringProperty("childKey")).isEqualTo("abc123");
+        assertThat(grouped.getJMSPriority()).isEqualTo(DeliveryDispatcher.URGENT_PRIORITY);
 
-        DefaultExchange parallel = new DefaultExchange(camel);
-        parallel.getIn().setBody(new DeliveryOrder(UUID.randomUUID(), UUID.randomUUID(), "cs-norfolk", "placement-notification", "m-2"));
-        DispatchRoutes.order(parallel);
-        assertThat(parallel.getIn().getHeaders()).doesNotContainKeys("JMSXGroupID", "childKey");
+        Message parallel = jms.receive(DeliveryDispatcher.queueFor(partner));
+        assertThat(parallel).isNotNull();
+        assertThat(parallel.getStringProperty("messageId")).isEqualTo("m-2");
+        assertThat(parallel.propertyExists("JMSXGroupID")).isFalse();
+        assertThat(parallel.propertyExists("childKey")).isFalse();
+        assertThat(parallel.getJMSPriority()).isEqualTo(Message.DEFAULT_PRIORITY);
     }
 
     @Test
