@@ -61,19 +61,50 @@ public class SubjectKeys {
      * caller's transaction, when there is one).
      */
     public List<String> keep(Collection<SubjectIdentifier> subjects) {
-        Map<String, SubjectIdentifier> byKey = new LinkedHashMap<>();
-        subjects.forEach(s -> byKey.putIfAbsent(keyOf(s), s));
-        // in key order, and locking a key's existing row, so retention erasure cannot delete it under a new record
-        Map<String, SubjectIdentifier> ordered = new java.util.TreeMap<>(byKey);
+        Map<String, SubjectIdentifier> byKey = byKey(subjects);
         if (!byKey.isEmpty()) {
-            List<Object[]> rows = ordered.entrySet().stream().map(e -> {
-                SubjectEncryption.Sealed sealed = encryption().seal(text(e.getValue()), associated(e.getKey()));
-                return new Object[]{e.getKey(), sealed.keyId(), sealed.nonce(), sealed.ciphertext()};
-            }).toList();
-            jdbc.batchUpdate("insert into audit_subject_value (subject_key, key_id, nonce, ciphertext) values (?, ?, ?, ?) "
-                    + "on conflict (subject_key) do update set created_at = audit_subject_value.created_at", rows);
+            AuditTrail.Change keeping = keeping(byKey);
+            jdbc.update(keeping.sql(), keeping.args().toArray());
         }
         return List.copyOf(byKey.keySet());
+    }
+
+    /**
+     * As {@link #keep}, as a change to run in the statement that records the caller's facts
+     * ({@link AuditTrail#recordAllAfter}): the same statement for any number of subjects, none included.
+     */
+    public AuditTrail.Change keeping(Collection<SubjectIdentifier> subjects) {
+        return keeping(byKey(subjects));
+    }
+
+    private Map<String, SubjectIdentifier> byKey(Collection<SubjectIdentifier> subjects) {
+        Map<String, SubjectIdentifier> byKey = new LinkedHashMap<>();
+        subjects.forEach(s -> byKey.putIfAbsent(keyOf(s), s));
+        return byKey;
+    }
+
+    // in key order, and locking a key's existing row, so retention erasure cannot delete it under a new record
+    private AuditTrail.Change keeping(Map<String, SubjectIdentifier> byKey) {
+        Map<String, SubjectIdentifier> ordered = new java.util.TreeMap<>(byKey);
+        int n = ordered.size();
+        String[] keys = new String[n], keyIds = new String[n];
+        byte[][] nonces = new byte[n][], ciphertexts = new byte[n][];
+        int i = 0;
+        for (Map.Entry<String, SubjectIdentifier> e : ordered.entrySet()) {
+            SubjectEncryption.Sealed sealed = encryption().seal(text(e.getValue()), associated(e.getKey()));
+            keys[i] = e.getKey();
+            keyIds[i] = sealed.keyId();
+            nonces[i] = sealed.nonce();
+            ciphertexts[i] = sealed.ciphertext();
+            i++;
+        }
+        return new AuditTrail.Change("""
+                insert into audit_subject_value (subject_key, key_id, nonce, ciphertext)
+                select s.subject_key, s.key_id, s.nonce, s.ciphertext
+                from unnest(?::text[], ?::text[], ?::bytea[], ?::bytea[]) with ordinality as s (subject_key, key_id, nonce, ciphertext, ord)
+                order by s.ord
+                on conflict (subject_key) do update set created_at = audit_subject_value.created_at""",
+                List.of(keys, keyIds, nonces, ciphertexts));
     }
 
     /**

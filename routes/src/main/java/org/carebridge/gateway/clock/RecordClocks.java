@@ -65,9 +65,19 @@ public class RecordClocks implements RecordDeadlines {
         return plan;
     }
 
-    /** As {@link #start} for each record, the clocks inserted in one batch. */
+    /** As {@link #start} for each record, the clocks inserted in one statement. */
     @Override
     public List<Optional<? extends Started>> startAll(List<Starting> records) {
+        Starts starts = starting(records);
+        if (starts.started().stream().anyMatch(Optional::isPresent)) {
+            starts.changes().forEach(c -> jdbc.update(c.sql(), c.args().toArray()));
+        }
+        return starts.started();
+    }
+
+    /** As {@link #startAll}, the clocks inserted by one change whatever their number, a column per array. */
+    @Override
+    public Starts starting(List<Starting> records) {
         List<Optional<? extends Started>> plans = new ArrayList<>(records.size());
         List<Object[]> rows = new ArrayList<>();
         for (Starting record : records) {
@@ -78,10 +88,29 @@ public class RecordClocks implements RecordDeadlines {
             });
             plans.add(plan);
         }
-        if (!rows.isEmpty()) {
-            jdbc.batchUpdate(INSERT_CLOCK, rows);
+        int n = rows.size();
+        UUID[] trackingIds = new UUID[n];
+        String[][] columns = new String[8][n];
+        for (int i = 0; i < n; i++) {
+            Object[] row = rows.get(i);
+            trackingIds[i] = (UUID) row[0];
+            for (int c = 1; c < row.length; c++) {
+                columns[c - 1][i] = row[c] == null ? null : row[c] instanceof Timestamp t ? AuditTrail.Change.time(t.toInstant()) : row[c].toString();
+            }
         }
-        return plans;
+        List<Object> args = new ArrayList<>();
+        args.add(trackingIds);
+        for (String[] column : columns) {
+            args.add(column);
+        }
+        return new Starts(plans, List.of(new AuditTrail.Change("""
+                insert into record_clock (tracking_id, event, rule_id, start_source, started_at, deadline, warn_at, state,
+                                          created_at, notify)
+                select c.tracking_id, c.event, c.rule_id, c.start_source, c.started_at, c.deadline, c.warn_at, 'RUNNING',
+                       c.created_at, c.notify
+                from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[],
+                            ?::timestamptz[], ?::text[])
+                     as c (tracking_id, event, rule_id, start_source, started_at, deadline, warn_at, created_at, notify)""", args)));
     }
 
     private static final String INSERT_CLOCK = """
