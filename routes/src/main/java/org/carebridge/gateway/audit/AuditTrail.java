@@ -94,20 +94,27 @@ public class AuditTrail {
      * depends only on the changes' text, so it is prepared once however many facts it carries.
      */
     public void recordAllAfter(List<Change> changes, List<AuditFact> facts) {
-        recordAllAfter(changes, facts, null);
+        if (changes.isEmpty() && facts.isEmpty()) {
+            return;
+        }
+        List<Object> args = new ArrayList<>();
+        jdbc.update(statement(changes, facts, null, args), args.toArray());
     }
 
     /**
      * As {@link #recordAllAfter(List, List)}, recording a fact only where {@code onlyWhere} holds: a condition on the
      * fact's columns as {@code f.tracking_id}, {@code f.kind}, ... and on what the changes returned, such as
      * {@code f.tracking_id in (select tracking_id::text from change0)}.
+     *
+     * @return the tracking ids of the facts recorded, in their order
      */
-    public void recordAllAfter(List<Change> changes, List<AuditFact> facts, String onlyWhere) {
-        if (changes.isEmpty() && facts.isEmpty()) {
-            return;
-        }
-        StringBuilder sql = new StringBuilder();
+    public List<String> recordAllAfter(List<Change> changes, List<AuditFact> facts, String onlyWhere) {
         List<Object> args = new ArrayList<>();
+        return jdbc.queryForList(statement(changes, facts, onlyWhere, args) + "\nreturning tracking_id", String.class, args.toArray());
+    }
+
+    private static String statement(List<Change> changes, List<AuditFact> facts, String onlyWhere, List<Object> args) {
+        StringBuilder sql = new StringBuilder();
         for (int i = 0; i < changes.size(); i++) {
             sql.append(i == 0 ? "with " : ",\n").append("change").append(i).append(" as (").append(changes.get(i).sql()).append(')');
             args.addAll(changes.get(i).args());
@@ -138,7 +145,7 @@ public class AuditTrail {
         }
         args.addAll(List.<Object>of(kind, actor, actorRole, trackingId, agreementId, agreementVersion, lawfulBasis, recipient, outcome,
                 reason, subjectKeys));
-        jdbc.update(sql.toString(), args.toArray());
+        return sql.toString();
     }
 
     /** A fact's subject keys as one text ({@code string_to_array} splits it again); keys are hex, never with a comma. */
