@@ -45,6 +45,8 @@ public class RecordStore {
     private final RecordDeadlines clocks;
     private final RecordMonitoring monitoring;
     private final UrgentLane urgentLane;
+    /** Posted records committed together, at most this many per transaction. */
+    private final DisclosureCommits<Posted> posted = new DisclosureCommits<>(this::commitPosted, 32, e -> !unreachable(e));
 
     public RecordStore(JdbcTemplate jdbc, TransactionTemplate transaction, AuditTrail audit, SubjectKeys subjectKeys,
                        PayloadVault vault, RetentionPolicy retention, RecordDeadlines clocks, RecordMonitoring monitoring,
@@ -60,9 +62,48 @@ public class RecordStore {
         this.retention = retention;
     }
 
-    /** One record, as a batch of one ({@link #storeAll}): the commit is what a 202 promises. */
+    /**
+     * One record, as a batch of one ({@link #storeAll}): the commit is what a 202 promises. Records posted while another
+     * commit is under way are stored together in the next transaction, each call returning once its own record is
+     * committed ({@link DisclosureCommits}); a batch that cannot commit is stored record by record, so a record that
+     * cannot be stored fails alone, unless the database could not be reached at all.
+     */
     public StoredRecord store(RoutedMessage routed) {
-        return storeAll(List.of(routed)).get(0);
+        Posted mine = new Posted(seal(routed));
+        posted.commit(mine);
+        return mine.stored;
+    }
+
+    /** A posted record waiting for its commit, and then what was stored. */
+    private static final class Posted {
+        final Sealed sealed;
+        volatile StoredRecord stored;
+
+        Posted(Sealed sealed) {
+            this.sealed = sealed;
+        }
+    }
+
+    private void commitPosted(List<Posted> batch) {
+        List<StoredRecord> stored = transaction.execute(status -> storeTogether(batch.stream().map(p -> p.sealed).toList()));
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).stored = stored.get(i);
+        }
+    }
+
+    /** The database could not be reached or went away: storing the records one by one would only fail as often. */
+    private static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.springframework.transaction.CannotCreateTransactionException
+                    || t instanceof org.springframework.dao.DataAccessResourceFailureException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P") || sql.getSQLState().startsWith("53"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -8,15 +8,23 @@ import org.carebridge.gateway.support.Examples;
 import org.carebridge.gateway.support.GatewayTest;
 import org.carebridge.security.partner.Partner;
 import org.carebridge.security.partner.PartnerRegistry;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -88,6 +96,45 @@ class RecordStoreBatchTest extends GatewayTest {
         }
     }
 
+    /**
+     * Posted records stored at the same time may share a transaction; one that cannot be written fails alone, and
+     * every other is stored whole, once.
+     */
+    @Test
+    void postedRecordsStoredAtOnceAreEachWholeAndOneThatCannotBeWrittenFailsAlone() throws Exception {
+        Partner sender = registry.byId("cs-suffolk").orElseThrow();
+        String template = missingEpisode();
+        Map<String, Long> whole = rows(store.store(decide(sender, template, Examples.newMessageId())).trackingId());
+        List<String> ids = IntStream.range(0, 24).mapToObj(i -> Examples.newMessageId()).toList();
+        List<RoutedMessage> records = ids.stream().map(id -> decide(sender, template, id)).toList();
+        String bad = ids.get(13);
+        spoil("delivery", bad);
+        ExecutorService callers = Executors.newFixedThreadPool(6);
+        List<Future<StoredRecord>> calls;
+        try {
+            calls = records.stream().map(r -> callers.submit(() -> store.store(r))).toList();
+            for (int i = 0; i < calls.size(); i++) {
+                Future<StoredRecord> call = calls.get(i);
+                if (i == 13) {
+                    assertThatThrownBy(() -> call.get(1, TimeUnit.MINUTES)).hasStackTraceContaining("storage failed");
+                } else {
+                    assertThat(call.get(1, TimeUnit.MINUTES).duplicate()).isFalse();
+                }
+            }
+        } finally {
+            callers.shutdownNow();
+            jdbc.execute("drop trigger record_store_test_spoil on delivery");
+            jdbc.execute("drop function record_store_test_spoil()");
+        }
+        assertThat(trackingId(bad)).isNull();
+        for (String id : ids) {
+            if (!id.equals(bad)) {
+                assertThat(rows(trackingId(id))).isEqualTo(whole);
+            }
+        }
+        assertThat(ledgerFactsOfThisRun()).isEqualTo(24 * whole.get("ledger"));
+    }
+
     private RoutedMessage decide(Partner sender, String template, String messageId) {
         return producer.requestBody(IntakeRoute.DECIDE_ENDPOINT, new IntakeRequest(sender, "application/fhir+json",
                 Examples.bytes(Examples.withMessageId(template, messageId)), run), RoutedMessage.class);
@@ -97,8 +144,8 @@ class RecordStoreBatchTest extends GatewayTest {
     private static String missingEpisode() {
         try {
             return Files.readString(Examples.CONFIG.resolve("examples/missing-episode.json"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
