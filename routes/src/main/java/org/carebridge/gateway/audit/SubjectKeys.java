@@ -61,37 +61,60 @@ public class SubjectKeys {
      * caller's transaction, when there is one).
      */
     public List<String> keep(Collection<SubjectIdentifier> subjects) {
-        Map<String, SubjectIdentifier> byKey = new LinkedHashMap<>();
-        subjects.forEach(s -> byKey.putIfAbsent(keyOf(s), s));
+        Map<String, SubjectIdentifier> byKey = byKey(subjects);
         if (!byKey.isEmpty()) {
-            hold(new java.util.TreeMap<>(byKey));
+            AuditTrail.Change keeping = keeping(byKey);
+            jdbc.update(keeping.sql(), keeping.args().toArray());
         }
         return List.copyOf(byKey.keySet());
     }
 
     /**
-     * Inserts the identifiers not kept yet and holds every key's row with a share lock until the caller's transaction
-     * ends, so retention erasure (which locks for update) cannot delete it under a new record, while records about the
-     * same child, which only share the lock, do not wait for one another. A row erased between the insert and the lock
-     * is inserted again.
+     * As {@link #keep}: holds the rows already kept at once, and returns the change that inserts the others, to run in
+     * the statement that records the caller's facts ({@link AuditTrail#recordAllAfter}): the same statement for any
+     * number of subjects, none included.
      */
-    private void hold(java.util.SortedMap<String, SubjectIdentifier> ordered) {
-        Map<String, SubjectIdentifier> missing = ordered;
-        for (int attempt = 0; !missing.isEmpty(); attempt++) {
-            if (attempt == 3) {
-                throw new IllegalStateException("subject identifiers kept were erased three times while being stored");
-            }
-            jdbc.batchUpdate("insert into audit_subject_value (subject_key, key_id, nonce, ciphertext) values (?, ?, ?, ?) "
-                    + "on conflict (subject_key) do nothing", missing.entrySet().stream().map(e -> {
-                        SubjectEncryption.Sealed sealed = encryption().seal(text(e.getValue()), associated(e.getKey()));
-                        return new Object[]{e.getKey(), sealed.keyId(), sealed.nonce(), sealed.ciphertext()};
-                    }).toList());
-            List<String> held = jdbc.queryForList("select subject_key from audit_subject_value where subject_key = any (?) "
-                    + "order by subject_key for share", String.class, (Object) missing.keySet().toArray(String[]::new));
-            Map<String, SubjectIdentifier> still = new java.util.TreeMap<>(missing);
-            held.forEach(still::remove);
-            missing = still;
+    public AuditTrail.Change keeping(Collection<SubjectIdentifier> subjects) {
+        return keeping(byKey(subjects));
+    }
+
+    private Map<String, SubjectIdentifier> byKey(Collection<SubjectIdentifier> subjects) {
+        Map<String, SubjectIdentifier> byKey = new LinkedHashMap<>();
+        subjects.forEach(s -> byKey.putIfAbsent(keyOf(s), s));
+        return byKey;
+    }
+
+    /**
+     * Holds the rows of the keys already kept with a share lock, now, until the caller's transaction ends, so retention
+     * erasure (which locks them for update) cannot delete one under a new record, while records about the same child,
+     * which only share the lock, do not wait for one another; returns the change that inserts the others. A key another
+     * transaction inserts meanwhile is left to it, its committed record keeping the row from erasure.
+     */
+    private AuditTrail.Change keeping(Map<String, SubjectIdentifier> byKey) {
+        if (!byKey.isEmpty()) {
+            jdbc.queryForList("select subject_key from audit_subject_value where subject_key = any (?) order by subject_key for share",
+                    String.class, (Object) byKey.keySet().toArray(String[]::new));
         }
+        Map<String, SubjectIdentifier> ordered = new java.util.TreeMap<>(byKey);
+        int n = ordered.size();
+        String[] keys = new String[n], keyIds = new String[n];
+        byte[][] nonces = new byte[n][], ciphertexts = new byte[n][];
+        int i = 0;
+        for (Map.Entry<String, SubjectIdentifier> e : ordered.entrySet()) {
+            SubjectEncryption.Sealed sealed = encryption().seal(text(e.getValue()), associated(e.getKey()));
+            keys[i] = e.getKey();
+            keyIds[i] = sealed.keyId();
+            nonces[i] = sealed.nonce();
+            ciphertexts[i] = sealed.ciphertext();
+            i++;
+        }
+        return new AuditTrail.Change("""
+                insert into audit_subject_value (subject_key, key_id, nonce, ciphertext)
+                select s.subject_key, s.key_id, s.nonce, s.ciphertext
+                from unnest(?::text[], ?::text[], ?::bytea[], ?::bytea[]) with ordinality as s (subject_key, key_id, nonce, ciphertext, ord)
+                order by s.ord
+                on conflict (subject_key) do nothing""",
+                List.of(keys, keyIds, nonces, ciphertexts));
     }
 
     /**

@@ -65,9 +65,19 @@ public class RecordClocks implements RecordDeadlines {
         return plan;
     }
 
-    /** As {@link #start} for each record, the clocks inserted in one batch. */
+    /** As {@link #start} for each record, the clocks inserted in one statement. */
     @Override
     public List<Optional<? extends Started>> startAll(List<Starting> records) {
+        Starts starts = starting(records);
+        if (starts.started().stream().anyMatch(Optional::isPresent)) {
+            starts.changes().forEach(c -> jdbc.update(c.sql(), c.args().toArray()));
+        }
+        return starts.started();
+    }
+
+    /** As {@link #startAll}, the clocks inserted by one change whatever their number, a column per array. */
+    @Override
+    public Starts starting(List<Starting> records) {
         List<Optional<? extends Started>> plans = new ArrayList<>(records.size());
         List<Object[]> rows = new ArrayList<>();
         for (Starting record : records) {
@@ -78,10 +88,29 @@ public class RecordClocks implements RecordDeadlines {
             });
             plans.add(plan);
         }
-        if (!rows.isEmpty()) {
-            jdbc.batchUpdate(INSERT_CLOCK, rows);
+        int n = rows.size();
+        UUID[] trackingIds = new UUID[n];
+        String[][] columns = new String[8][n];
+        for (int i = 0; i < n; i++) {
+            Object[] row = rows.get(i);
+            trackingIds[i] = (UUID) row[0];
+            for (int c = 1; c < row.length; c++) {
+                columns[c - 1][i] = row[c] == null ? null : row[c] instanceof Timestamp t ? AuditTrail.Change.time(t.toInstant()) : row[c].toString();
+            }
         }
-        return plans;
+        List<Object> args = new ArrayList<>();
+        args.add(trackingIds);
+        for (String[] column : columns) {
+            args.add(column);
+        }
+        return new Starts(plans, List.of(new AuditTrail.Change("""
+                insert into record_clock (tracking_id, event, rule_id, start_source, started_at, deadline, warn_at, state,
+                                          created_at, notify)
+                select c.tracking_id, c.event, c.rule_id, c.start_source, c.started_at, c.deadline, c.warn_at, 'RUNNING',
+                       c.created_at, c.notify
+                from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[],
+                            ?::timestamptz[], ?::text[])
+                     as c (tracking_id, event, rule_id, start_source, started_at, deadline, warn_at, created_at, notify)""", args)));
     }
 
     private static final String INSERT_CLOCK = """
@@ -116,35 +145,18 @@ public class RecordClocks implements RecordDeadlines {
      */
     @Override
     public void afterDelivered(UUID deliveryId) {
-        List<ClockEvent> open = jdbc.query("""
-                select c.tracking_id, c.event, c.rule_id, c.started_at, c.deadline, c.notify, c.breached_at is not null
-                from record_clock c join delivery d on d.tracking_id = c.tracking_id
-                where d.delivery_id = ? and c.state <> 'STOPPED'
-                for update of c""",
-                (rs, i) -> new ClockEvent(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), instant(rs, 4),
-                        instant(rs, 5), List.of(), rs.getString(6), rs.getBoolean(7) /* already breached */), deliveryId);
-        if (open.isEmpty()) {
-            return;
-        }
-        ClockEvent clockRow = open.get(0);
-        Long waiting = jdbc.queryForObject("select count(*) from delivery where tracking_id = ? and state <> 'DELIVERED'",
-                Long.class, clockRow.trackingId());
-        if (waiting == null || waiting > 0) {
-            return;
-        }
-        List<AuditFact> facts = new ArrayList<>();
-        stop(clockRow, clock.instant(), facts);
-        audit.recordAll(facts);
+        afterDeliveredAll(List.of(deliveryId));
     }
 
     /**
-     * {@link #afterDelivered} for many copies in one transaction, with the same locking: the open clocks of their
-     * records are locked first (in one statement, in tracking-id order), then the copies still waiting are counted.
+     * {@link #afterDelivered} for many copies in one transaction: the open clocks of their records are locked first (in
+     * one statement, in tracking-id order); then, in one more statement (which, begun after the locks are held, sees
+     * every delivery committed before them), the clocks whose copies are all delivered are stopped, each with its ledger
+     * facts.
      */
     @Override
     public void afterDeliveredAll(List<UUID> deliveryIds) {
-        if (deliveryIds.size() <= 1) {
-            deliveryIds.forEach(this::afterDelivered);
+        if (deliveryIds.isEmpty()) {
             return;
         }
         List<ClockEvent> open = jdbc.query("""
@@ -160,46 +172,44 @@ public class RecordClocks implements RecordDeadlines {
         if (open.isEmpty()) {
             return;
         }
-        Map<UUID, Long> waiting = new HashMap<>();
-        jdbc.query("""
-                select tracking_id, count(*) filter (where state <> 'DELIVERED') from delivery
-                where tracking_id = any (?) group by tracking_id""",
-                rs -> {
-                    waiting.put(rs.getObject(1, UUID.class), rs.getLong(2));
-                }, (Object) open.stream().map(ClockEvent::trackingId).toArray(UUID[]::new));
         Instant now = clock.instant();
+        UUID[] trackingIds = new UUID[open.size()];
+        Boolean[] breaches = new Boolean[open.size()];
         List<AuditFact> facts = new ArrayList<>();
-        for (ClockEvent clockRow : open) {
-            if (waiting.getOrDefault(clockRow.trackingId(), 1L) == 0) {
-                stop(clockRow, now, facts);
-            }
-        }
-        audit.recordAll(facts);
-    }
-
-    /** Stops a locked clock whose copies are all delivered, breaching it if it is past its deadline; adds its facts. */
-    private void stop(ClockEvent clockRow, Instant now, List<AuditFact> facts) {
-        boolean alreadyBreached = clockRow.late();
-        boolean breachesNow = !alreadyBreached && now.isAfter(clockRow.deadline());
-        boolean late = alreadyBreached || breachesNow;
-        ClockEvent stopped = new ClockEvent(clockRow.trackingId(), clockRow.event(), clockRow.ruleId(), clockRow.startedAt(),
-                clockRow.deadline(), List.of(), clockRow.dutyPartner(), late);
-        if (breachesNow) {
-            jdbc.update("""
-                    update record_clock set state = 'STOPPED', stopped_at = ?, breached_at = ?, alert_due = (notify is not null)
-                    where tracking_id = ? and state <> 'STOPPED'""", ts(now), ts(now), clockRow.trackingId());
-            facts.add(fact(now, AuditKind.CLOCK_BREACHED, stopped, "breached"));
-        } else {
-            jdbc.update("update record_clock set state = 'STOPPED', stopped_at = ? where tracking_id = ? and state <> 'STOPPED'",
-                    ts(now), clockRow.trackingId());
-        }
-        facts.add(fact(now, AuditKind.CLOCK_STOPPED, stopped, late ? "stopped-late" : "stopped-in-time"));
-        afterCommit(() -> {
+        Map<String, Runnable> meters = new HashMap<>();
+        for (int i = 0; i < open.size(); i++) {
+            ClockEvent clockRow = open.get(i);
+            boolean alreadyBreached = clockRow.late();
+            boolean breachesNow = !alreadyBreached && now.isAfter(clockRow.deadline());
+            boolean late = alreadyBreached || breachesNow;
+            ClockEvent stopped = new ClockEvent(clockRow.trackingId(), clockRow.event(), clockRow.ruleId(), clockRow.startedAt(),
+                    clockRow.deadline(), List.of(), clockRow.dutyPartner(), late);
+            trackingIds[i] = clockRow.trackingId();
+            breaches[i] = breachesNow;
             if (breachesNow) {
-                metrics.breached(stopped.event(), stopped.ruleId());
+                facts.add(fact(now, AuditKind.CLOCK_BREACHED, stopped, "breached"));
             }
-            metrics.stopped(stopped.event(), stopped.ruleId(), late);
-        });
+            facts.add(fact(now, AuditKind.CLOCK_STOPPED, stopped, late ? "stopped-late" : "stopped-in-time"));
+            meters.put(clockRow.trackingId().toString(), () -> {
+                if (breachesNow) {
+                    metrics.breached(stopped.event(), stopped.ruleId());
+                }
+                metrics.stopped(stopped.event(), stopped.ruleId(), late);
+            });
+        }
+        List<String> recorded = audit.recordAllAfter(List.of(new AuditTrail.Change("""
+                        update record_clock c
+                        set state = 'STOPPED', stopped_at = ?::timestamptz,
+                            breached_at = case when s.breach then ?::timestamptz else c.breached_at end,
+                            alert_due = case when s.breach then c.notify is not null else c.alert_due end
+                        from unnest(?::uuid[], ?::boolean[]) as s (tracking_id, breach)
+                        where c.tracking_id = s.tracking_id and c.tracking_id = any (?::uuid[]) and c.state <> 'STOPPED'
+                          and not exists (select 1 from delivery d where d.tracking_id = c.tracking_id and d.state <> 'DELIVERED')
+                        returning c.tracking_id""",
+                        List.of(AuditTrail.Change.time(now), AuditTrail.Change.time(now), trackingIds, breaches, trackingIds))),
+                facts, "f.tracking_id in (select tracking_id::text from change0)");
+        // a clock's facts are recorded only when it stopped; its metrics count after the commit
+        recorded.stream().distinct().map(meters::get).forEach(RecordClocks::afterCommit);
     }
 
     /** Claims the open clocks whose deadline has passed, marks them BREACHED and audits each, in one transaction. */

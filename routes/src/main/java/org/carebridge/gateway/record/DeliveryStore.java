@@ -13,7 +13,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -170,13 +172,29 @@ public class DeliveryStore {
     private record Delivered(UUID deliveryId, AuditFact disclosed, boolean clocked, Timestamp at) {
     }
 
+    /**
+     * The copies' DELIVERED states and their DISCLOSED facts in one statement, then their records' clocks, in one
+     * transaction. A copy delivered twice in one batch counts both attempts and keeps the later time, as two updates would.
+     */
     private void commitDelivered(List<Delivered> batch) {
+        Map<UUID, Delivered> last = new LinkedHashMap<>();
+        Map<UUID, Integer> attempts = new LinkedHashMap<>();
+        for (Delivered d : batch) {
+            last.put(d.deliveryId(), d);
+            attempts.merge(d.deliveryId(), 1, Integer::sum);
+        }
+        UUID[] ids = last.keySet().toArray(UUID[]::new);
+        // the ids again as "= any", so that the copies are found by their key, not by joining the whole table
         transaction.executeWithoutResult(status -> {
-            audit.recordAllWith("""
-                    update delivery set state = 'DELIVERED', attempts = attempts + 1, delivered_at = ?, updated_at = ?, last_error = null
-                    where delivery_id = ?""", batch.stream().map(d -> List.<Object>of(d.at(), d.at(), d.deliveryId())).toList(),
+            audit.recordAllAfter(List.of(new AuditTrail.Change("""
+                    update delivery d
+                    set state = 'DELIVERED', attempts = d.attempts + u.attempts, delivered_at = u.at, updated_at = u.at,
+                        last_error = null
+                    from unnest(?::uuid[], ?::integer[], ?::timestamptz[]) as u (delivery_id, attempts, at)
+                    where d.delivery_id = u.delivery_id and d.delivery_id = any (?::uuid[])""", List.of(ids, attempts.values().toArray(Integer[]::new),
+                    last.values().stream().map(d -> AuditTrail.Change.time(d.at().toInstant())).toArray(String[]::new), ids))),
                     batch.stream().map(Delivered::disclosed).toList());
-            clocks.afterDeliveredAll(batch.stream().filter(Delivered::clocked).map(Delivered::deliveryId).toList());
+            clocks.afterDeliveredAll(batch.stream().filter(Delivered::clocked).map(Delivered::deliveryId).distinct().toList());
         });
     }
 

@@ -6,14 +6,16 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
- * Group commit for delivered copies. Each caller waits until its copy's DELIVERED state and DISCLOSED fact are
- * committed, as before, but copies that finish while a commit is under way are committed together in the next
- * transaction: one commit and one WAL flush for many copies instead of one each. There is no writer thread: the
- * first caller to find nobody writing writes the batch (its own copy and whoever queued behind it), then hands the
- * turn to the oldest caller still waiting. If a batch fails, its copies are committed one by one, so one bad copy
- * fails only itself.
+ * Group commit, for delivered copies and for posted records. Each caller waits until its item (a copy's DELIVERED
+ * state and DISCLOSED fact; a record) is committed, as before, but items that come while a commit is under way are
+ * committed together in the next transaction: one commit and one WAL flush for many items instead of one each. There
+ * is no writer thread: the first caller to find nobody writing writes the batch (its own item and whoever queued behind
+ * it), then hands the turn to the oldest caller still waiting. If a batch fails, its items are committed one by one, so
+ * one bad item fails only itself; unless the failure says that none could be (the database unreachable, say), when
+ * every item of the batch fails with it.
  */
 final class DisclosureCommits<T> {
 
@@ -31,13 +33,20 @@ final class DisclosureCommits<T> {
 
     private final Consumer<List<T>> commit;
     private final int maxBatch;
+    private final Predicate<RuntimeException> retryAlone;
     private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
     private boolean writing;
 
     /** @param commit commits all the items in one transaction, or throws and commits none */
     DisclosureCommits(Consumer<List<T>> commit, int maxBatch) {
+        this(commit, maxBatch, e -> true);
+    }
+
+    /** @param retryAlone whether the items of a batch that failed so are each committed again alone */
+    DisclosureCommits(Consumer<List<T>> commit, int maxBatch, Predicate<RuntimeException> retryAlone) {
         this.commit = commit;
         this.maxBatch = maxBatch;
+        this.retryAlone = retryAlone;
     }
 
     /** Returns once the item is committed; throws what committing it alone threw. */
@@ -94,8 +103,8 @@ final class DisclosureCommits<T> {
             commit.accept(batch.stream().map(w -> w.item).toList());
             return;
         } catch (RuntimeException e) {
-            if (batch.size() == 1) {
-                batch.get(0).failure = e;
+            if (batch.size() == 1 || !retryAlone.test(e)) {
+                batch.forEach(w -> w.failure = e);
                 return;
             }
         }

@@ -1,5 +1,6 @@
 package org.carebridge.gateway.record;
 
+import org.carebridge.gateway.audit.AuditTrail;
 import org.carebridge.gateway.decision.IncomingMessage;
 
 import java.util.List;
@@ -30,6 +31,18 @@ public interface RecordDeadlines {
         List<Optional<? extends Started>> started = new java.util.ArrayList<>(records.size());
         records.forEach(r -> started.add(start(r.trackingId(), r.message(), r.permittedRecipients())));
         return started;
+    }
+
+    /** The clocks {@link #starting} starts, in the order asked, and the changes that insert them. */
+    record Starts(List<Optional<? extends Started>> started, List<AuditTrail.Change> changes) {
+    }
+
+    /**
+     * As {@link #startAll}, the clocks' rows as changes for the record store to run in the statement that writes the
+     * records' rows ({@link AuditTrail#recordAllAfter}); an implementation that cannot inserts them now and returns none.
+     */
+    default Starts starting(List<Starting> records) {
+        return new Starts(startAll(records), List.of());
     }
 
     void afterDelivered(UUID deliveryId);

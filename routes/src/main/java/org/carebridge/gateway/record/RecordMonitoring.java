@@ -1,7 +1,9 @@
 package org.carebridge.gateway.record;
 
+import org.carebridge.gateway.audit.AuditTrail;
 import org.carebridge.gateway.decision.IncomingMessage;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -16,5 +18,14 @@ public interface RecordMonitoring {
     /** As {@link #record} for each record (by tracking id, in order), in one batch where the implementation can. */
     default void recordAll(Map<UUID, IncomingMessage> messages) {
         messages.forEach(this::record);
+    }
+
+    /**
+     * As {@link #recordAll}, as changes for the record store to run in the statement that writes the records' rows
+     * ({@link AuditTrail#recordAllAfter}); an implementation that cannot records them now and returns none.
+     */
+    default List<AuditTrail.Change> recording(Map<UUID, IncomingMessage> messages) {
+        recordAll(messages);
+        return List.of();
     }
 }

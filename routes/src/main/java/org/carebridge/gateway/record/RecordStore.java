@@ -45,6 +45,8 @@ public class RecordStore {
     private final RecordDeadlines clocks;
     private final RecordMonitoring monitoring;
     private final UrgentLane urgentLane;
+    /** Posted records committed together, at most this many per transaction. */
+    private final DisclosureCommits<Posted> posted = new DisclosureCommits<>(this::commitPosted, 32, e -> !unreachable(e));
 
     public RecordStore(JdbcTemplate jdbc, TransactionTemplate transaction, AuditTrail audit, SubjectKeys subjectKeys,
                        PayloadVault vault, RetentionPolicy retention, RecordDeadlines clocks, RecordMonitoring monitoring,
@@ -60,15 +62,55 @@ public class RecordStore {
         this.retention = retention;
     }
 
-    /** One record, as a batch of one ({@link #storeAll}): the commit is what a 202 promises. */
+    /**
+     * One record, as a batch of one ({@link #storeAll}): the commit is what a 202 promises. Records posted while another
+     * commit is under way are stored together in the next transaction, each call returning once its own record is
+     * committed ({@link DisclosureCommits}); a batch that cannot commit is stored record by record, so a record that
+     * cannot be stored fails alone, unless the database could not be reached at all.
+     */
     public StoredRecord store(RoutedMessage routed) {
-        return storeAll(List.of(routed)).get(0);
+        Posted mine = new Posted(seal(routed));
+        posted.commit(mine);
+        return mine.stored;
+    }
+
+    /** A posted record waiting for its commit, and then what was stored. */
+    private static final class Posted {
+        final Sealed sealed;
+        volatile StoredRecord stored;
+
+        Posted(Sealed sealed) {
+            this.sealed = sealed;
+        }
+    }
+
+    private void commitPosted(List<Posted> batch) {
+        List<StoredRecord> stored = transaction.execute(status -> storeTogether(batch.stream().map(p -> p.sealed).toList()));
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).stored = stored.get(i);
+        }
+    }
+
+    /** The database could not be reached or went away: storing the records one by one would only fail as often. */
+    private static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.springframework.transaction.CannotCreateTransactionException
+                    || t instanceof org.springframework.dao.DataAccessResourceFailureException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P") || sql.getSQLState().startsWith("53"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
      * Stores records together, each its own record (its own tracking id, data key, decisions, copies and ledger
-     * entries), in one transaction and a few JDBC batches: a batch costs one commit and a round trip per table, not per
-     * record, and each record is stored whole or not at all. A message id already stored, or repeated within the batch,
+     * entries), in one transaction and three round trips however many records: the records with their data keys; then
+     * their subjects, decisions, copies, overrides, monitoring facts, clocks and ledger facts in one statement; then the
+     * commit. Each record is stored whole or not at all. A message id already stored, or repeated within the batch,
      * is a duplicate. If a batch of several cannot be committed, each record is stored on its own, so a record that
      * cannot be stored fails alone (its exception is thrown once those before it are stored).
      */
@@ -108,31 +150,16 @@ public class RecordStore {
                 subjects.addAll(MessageSubjects.identifiers(batch.get(i).routed().message().bundle()));
             }
         }
-        // every subject of the batch kept at once, in key order
-        subjectKeys.keep(subjects);
         List<AuditFact> facts = new ArrayList<>();
-        List<Object[]> decisions = new ArrayList<>();
-        List<Object[]> deliveries = new ArrayList<>();
-        List<Object[]> overrides = new ArrayList<>();
+        Rows rows = new Rows();
         List<List<DeliveryOrder>> orders = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             List<DeliveryOrder> recordOrders = new ArrayList<>();
             orders.add(recordOrders);
             if (inserted[i]) {
-                rows(batch.get(i), facts, decisions, deliveries, overrides, recordOrders);
+                rows(batch.get(i), facts, rows, recordOrders);
             }
         }
-        jdbc.batchUpdate("""
-                insert into decision (decision_id, tracking_id, recipient, outcome, reason, explanation, agreement_id,
-                                      agreement_version, rule_id, lawful_basis, consent_ref, profile, decided_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", decisions);
-        jdbc.batchUpdate("""
-                insert into delivery (delivery_id, tracking_id, recipient, agreement_id, agreement_version, rule_id,
-                                      decision_id, profile, payload, state, created_at, updated_at, child_key)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?)""", deliveries);
-        jdbc.batchUpdate("""
-                insert into override_review (override_id, decision_id, tracking_id, recipient, sealed_assertion, created_at)
-                values (?, ?, ?, ?, ?, ?)""", overrides);
         Map<UUID, IncomingMessage> monitored = new LinkedHashMap<>();
         List<RecordDeadlines.Starting> starting = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -142,9 +169,17 @@ public class RecordStore {
                 starting.add(new RecordDeadlines.Starting(batch.get(i).trackingId(), message, orders.get(i).size()));
             }
         }
-        monitoring.recordAll(monitored);
-        audit.recordAll(facts);
-        List<? extends Optional<? extends RecordDeadlines.Started>> started = clocks.startAll(starting);
+        RecordDeadlines.Starts clocksStarting = clocks.starting(starting);
+        List<? extends Optional<? extends RecordDeadlines.Started>> started = clocksStarting.started();
+        // every subject of the batch kept (in key order), the decisions, copies and overrides, the monitoring facts, the
+        // clocks, and the ledger facts (each record's RECEIVED, then its decisions'), in one statement
+        List<AuditTrail.Change> changes = new ArrayList<>(List.of(subjectKeys.keeping(subjects), rows.decisions(), rows.deliveries(),
+                rows.overrides()));
+        changes.addAll(monitoring.recording(monitored));
+        changes.addAll(clocksStarting.changes());
+        if (!facts.isEmpty()) { // a batch of duplicates only writes nothing more
+            audit.recordAllAfter(changes, facts);
+        }
         List<StoredRecord> stored = new ArrayList<>(batch.size());
         int next = 0;
         for (int i = 0; i < batch.size(); i++) {
@@ -198,22 +233,20 @@ public class RecordStore {
     }
 
     /** One record's ledger facts, decisions, sealed copies and overrides. */
-    private void rows(Sealed r, List<AuditFact> facts, List<Object[]> decisions, List<Object[]> deliveries, List<Object[]> overrides,
-                      List<DeliveryOrder> orders) {
+    private void rows(Sealed r, List<AuditFact> facts, Rows rows, List<DeliveryOrder> orders) {
         IncomingMessage message = r.routed().message();
         UUID trackingId = r.trackingId();
-        Timestamp now = Timestamp.from(message.receivedAt());
+        String at = AuditTrail.Change.time(message.receivedAt());
+        List<SubjectIdentifier> identifiers = MessageSubjects.identifiers(message.bundle());
         facts.add(new AuditFact(message.receivedAt(), AuditKind.RECEIVED, message.sender().id(), "partner", trackingId.toString(),
                 null, null, null, null, "accepted",
                 message.protection() == null ? message.event() : message.event() + "; " + message.protection(),
-                subjectKeys.keysOf(MessageSubjects.identifiers(message.bundle()))));
-        SubjectIdentifier child = ChildKeys.child(MessageSubjects.identifiers(message.bundle()));
+                subjectKeys.keysOf(identifiers)));
+        SubjectIdentifier child = ChildKeys.child(identifiers);
         for (Decision decision : r.routed().decisions()) {
             UUID decisionId = UUID.randomUUID();
             String recipient = decision.recipient().id();
-            decisions.add(new Object[]{decisionId, trackingId, recipient, decision.outcome().name(), decision.reason(),
-                    decision.explanation(), decision.agreementId(), decision.agreementVersion(), decision.ruleId(),
-                    decision.lawfulBasis(), decision.consentReference(), decision.profile(), now});
+            rows.decision(decisionId, trackingId, recipient, decision, at);
             facts.add(new AuditFact(message.receivedAt(), switch (decision.outcome()) {
                 case PERMIT -> AuditKind.DECIDED;
                 case DENY -> AuditKind.DENIED;
@@ -227,15 +260,125 @@ public class RecordStore {
             UUID deliveryId = UUID.randomUUID();
             String childKey = ChildKeys.groupOf(subjectKeys, child, decision.recipient());
             orders.add(new DeliveryOrder(deliveryId, trackingId, recipient, message.event(), message.messageId(), false, childKey));
-            deliveries.add(new Object[]{deliveryId, trackingId, recipient, decision.agreementId(), decision.agreementVersion(),
-                    decision.ruleId(), decisionId, decision.profile(), sealedCopy(r.key(), r.routed().copies().get(recipient), deliveryId),
-                    now, now, childKey});
+            rows.delivery(deliveryId, trackingId, recipient, decision, decisionId,
+                    sealedCopy(r.key(), r.routed().copies().get(recipient), deliveryId), at, childKey);
             SafeguardingOverride override = decision.override();
             if (override != null) {
                 UUID overrideId = UUID.randomUUID();
-                overrides.add(new Object[]{overrideId, decisionId, trackingId, recipient,
-                        OverrideAssertions.seal(r.key(), overrideId, override), now});
+                rows.override(overrideId, decisionId, trackingId, recipient, OverrideAssertions.seal(r.key(), overrideId, override), at);
             }
+        }
+    }
+
+    /**
+     * A batch's decision, delivery and override_review rows, a column each, to be inserted by one statement whatever their
+     * number ({@code unnest}), times as ISO-8601 text. The copies are inserted in the batch's order, so that records
+     * stored together take their places in each child's delivery order ({@code accepted_seq}) in that order.
+     */
+    private static final class Rows {
+
+        private final List<UUID> decisionId = new ArrayList<>(), decisionTracking = new ArrayList<>();
+        private final List<String> decisionRecipient = new ArrayList<>(), outcome = new ArrayList<>(), reason = new ArrayList<>(),
+                explanation = new ArrayList<>(), decisionAgreement = new ArrayList<>(), decisionRule = new ArrayList<>(),
+                lawfulBasis = new ArrayList<>(), consentRef = new ArrayList<>(), decisionProfile = new ArrayList<>(),
+                decidedAt = new ArrayList<>();
+        private final List<Integer> decisionVersion = new ArrayList<>();
+
+        private final List<UUID> deliveryId = new ArrayList<>(), deliveryTracking = new ArrayList<>(), deliveryDecision = new ArrayList<>();
+        private final List<String> deliveryRecipient = new ArrayList<>(), deliveryAgreement = new ArrayList<>(),
+                deliveryRule = new ArrayList<>(), deliveryProfile = new ArrayList<>(), createdAt = new ArrayList<>(),
+                childKey = new ArrayList<>();
+        private final List<Integer> deliveryVersion = new ArrayList<>();
+        private final List<byte[]> payload = new ArrayList<>();
+
+        private final List<UUID> overrideId = new ArrayList<>(), overrideDecision = new ArrayList<>(), overrideTracking = new ArrayList<>();
+        private final List<String> overrideRecipient = new ArrayList<>(), overrideAt = new ArrayList<>();
+        private final List<byte[]> sealedAssertion = new ArrayList<>();
+
+        void decision(UUID id, UUID trackingId, String recipient, Decision d, String at) {
+            decisionId.add(id);
+            decisionTracking.add(trackingId);
+            decisionRecipient.add(recipient);
+            outcome.add(d.outcome().name());
+            reason.add(d.reason());
+            explanation.add(d.explanation());
+            decisionAgreement.add(d.agreementId());
+            decisionVersion.add(d.agreementVersion());
+            decisionRule.add(d.ruleId());
+            lawfulBasis.add(d.lawfulBasis());
+            consentRef.add(d.consentReference());
+            decisionProfile.add(d.profile());
+            decidedAt.add(at);
+        }
+
+        void delivery(UUID id, UUID trackingId, String recipient, Decision d, UUID decision, byte[] sealedCopy, String at, String child) {
+            deliveryId.add(id);
+            deliveryTracking.add(trackingId);
+            deliveryRecipient.add(recipient);
+            deliveryAgreement.add(d.agreementId());
+            deliveryVersion.add(d.agreementVersion());
+            deliveryRule.add(d.ruleId());
+            deliveryDecision.add(decision);
+            deliveryProfile.add(d.profile());
+            payload.add(sealedCopy);
+            createdAt.add(at);
+            childKey.add(child);
+        }
+
+        void override(UUID id, UUID decision, UUID trackingId, String recipient, byte[] sealed, String at) {
+            overrideId.add(id);
+            overrideDecision.add(decision);
+            overrideTracking.add(trackingId);
+            overrideRecipient.add(recipient);
+            sealedAssertion.add(sealed);
+            overrideAt.add(at);
+        }
+
+        AuditTrail.Change decisions() {
+            return new AuditTrail.Change("""
+                    insert into decision (decision_id, tracking_id, recipient, outcome, reason, explanation, agreement_id,
+                                          agreement_version, rule_id, lawful_basis, consent_ref, profile, decided_at)
+                    select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::integer[],
+                                         ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])""",
+                    List.of(uuids(decisionId), uuids(decisionTracking), texts(decisionRecipient), texts(outcome), texts(reason),
+                            texts(explanation), texts(decisionAgreement), integers(decisionVersion), texts(decisionRule),
+                            texts(lawfulBasis), texts(consentRef), texts(decisionProfile), texts(decidedAt)));
+        }
+
+        AuditTrail.Change deliveries() {
+            return new AuditTrail.Change("""
+                    insert into delivery (delivery_id, tracking_id, recipient, agreement_id, agreement_version, rule_id,
+                                          decision_id, profile, payload, state, created_at, updated_at, child_key)
+                    select c.delivery_id, c.tracking_id, c.recipient, c.agreement_id, c.agreement_version, c.rule_id,
+                           c.decision_id, c.profile, c.payload, 'QUEUED', c.created_at, c.created_at, c.child_key
+                    from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::integer[], ?::text[], ?::uuid[], ?::text[],
+                                ?::bytea[], ?::timestamptz[], ?::text[])
+                         with ordinality as c (delivery_id, tracking_id, recipient, agreement_id, agreement_version, rule_id,
+                                               decision_id, profile, payload, created_at, child_key, ord)
+                    order by c.ord""",
+                    List.of(uuids(deliveryId), uuids(deliveryTracking), texts(deliveryRecipient), texts(deliveryAgreement),
+                            integers(deliveryVersion), texts(deliveryRule), uuids(deliveryDecision), texts(deliveryProfile),
+                            payload.toArray(byte[][]::new), texts(createdAt), texts(childKey)));
+        }
+
+        AuditTrail.Change overrides() {
+            return new AuditTrail.Change("""
+                    insert into override_review (override_id, decision_id, tracking_id, recipient, sealed_assertion, created_at)
+                    select * from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::bytea[], ?::timestamptz[])""",
+                    List.of(uuids(overrideId), uuids(overrideDecision), uuids(overrideTracking), texts(overrideRecipient),
+                            sealedAssertion.toArray(byte[][]::new), texts(overrideAt)));
+        }
+
+        private static UUID[] uuids(List<UUID> column) {
+            return column.toArray(UUID[]::new);
+        }
+
+        private static String[] texts(List<String> column) {
+            return column.toArray(String[]::new);
+        }
+
+        private static Integer[] integers(List<Integer> column) {
+            return column.toArray(Integer[]::new);
         }
     }
 

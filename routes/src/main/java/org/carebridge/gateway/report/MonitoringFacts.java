@@ -1,5 +1,6 @@
 package org.carebridge.gateway.report;
 
+import org.carebridge.gateway.audit.AuditTrail;
 import org.carebridge.gateway.decision.IncomingMessage;
 import org.carebridge.gateway.record.RecordMonitoring;
 import org.slf4j.Logger;
@@ -42,6 +43,33 @@ public class MonitoringFacts implements RecordMonitoring {
         List<Object[]> rows = new ArrayList<>();
         messages.forEach((trackingId, message) -> rows.addAll(rows(trackingId, message)));
         insert(rows);
+    }
+
+    /** As {@link #recordAll}, one insert whatever the number of facts, a column per array. */
+    @Override
+    public List<AuditTrail.Change> recording(Map<UUID, IncomingMessage> messages) {
+        List<Object[]> rows = new ArrayList<>();
+        messages.forEach((trackingId, message) -> rows.addAll(rows(trackingId, message)));
+        int n = rows.size();
+        UUID[] trackingIds = new UUID[n];
+        String[][] columns = new String[9][n];
+        for (int i = 0; i < n; i++) {
+            Object[] row = rows.get(i);
+            trackingIds[i] = (UUID) row[0];
+            for (int c = 1; c < row.length; c++) {
+                columns[c - 1][i] = row[c] == null ? null : row[c] instanceof Timestamp t ? AuditTrail.Change.time(t.toInstant()) : row[c].toString();
+            }
+        }
+        List<Object> args = new ArrayList<>();
+        args.add(trackingIds);
+        for (String[] column : columns) {
+            args.add(column);
+        }
+        return List.of(new AuditTrail.Change("""
+                insert into monitoring_fact (tracking_id, month, measure, area, placing_authority, childrens_home, age_band,
+                                             sex, ethnic_group, recorded_at)
+                select * from unnest(?::uuid[], ?::date[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                     ?::text[], ?::timestamptz[])""", args));
     }
 
     private List<Object[]> rows(UUID trackingId, IncomingMessage message) {

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts the gateway's database round trips: every statement executed, every batch sent (one round trip however many
- * rows), and every commit and rollback. Wraps the data source for the load harness only.
+ * rows), and every commit and rollback. Wraps the data source for the load harness only. {@link #traced} counts, beside
+ * the totals, only what the threads that asked for it send, so a measurement leaves out the gateway's own timers.
  */
 public class JdbcRoundTrips implements BeanPostProcessor {
 
@@ -25,10 +26,29 @@ public class JdbcRoundTrips implements BeanPostProcessor {
     public static final LongAdder BATCHES = new LongAdder();
     public static final LongAdder COMMITS = new LongAdder();
 
+    /** Round trips sent by traced threads only: statements, batches, commits. */
+    public static final LongAdder TRACED_STATEMENTS = new LongAdder();
+    public static final LongAdder TRACED_BATCHES = new LongAdder();
+    public static final LongAdder TRACED_COMMITS = new LongAdder();
+
+    private static final ThreadLocal<Boolean> TRACING = ThreadLocal.withInitial(() -> false);
+
     private static final Set<String> EXECUTES = Set.of("execute", "executeQuery", "executeUpdate", "executeLargeUpdate");
 
     public static long roundTrips() {
         return STATEMENTS.sum() + BATCHES.sum() + COMMITS.sum();
+    }
+
+    /** Counts what this thread sends in the {@code TRACED_} counters while {@code on}. */
+    public static void traced(boolean on) {
+        TRACING.set(on);
+    }
+
+    private static void count(LongAdder all, LongAdder traced) {
+        all.increment();
+        if (TRACING.get()) {
+            traced.increment();
+        }
     }
 
     @Override
@@ -65,7 +85,7 @@ public class JdbcRoundTrips implements BeanPostProcessor {
                 (proxy, method, args) -> {
                     String name = method.getName();
                     if (name.equals("commit") || (name.equals("rollback") && (args == null || args.length == 0))) {
-                        COMMITS.increment();
+                        count(COMMITS, TRACED_COMMITS);
                     }
                     Object result = invoke(target, method, args);
                     if (result instanceof CallableStatement s) {
@@ -84,9 +104,9 @@ public class JdbcRoundTrips implements BeanPostProcessor {
     private static Object statement(Statement target, Class<?> type) {
         return Proxy.newProxyInstance(JdbcRoundTrips.class.getClassLoader(), new Class<?>[]{type}, (proxy, method, args) -> {
             if (EXECUTES.contains(method.getName())) {
-                STATEMENTS.increment();
+                count(STATEMENTS, TRACED_STATEMENTS);
             } else if (method.getName().startsWith("executeBatch") || method.getName().equals("executeLargeBatch")) {
-                BATCHES.increment();
+                count(BATCHES, TRACED_BATCHES);
             }
             return invoke(target, method, args);
         });

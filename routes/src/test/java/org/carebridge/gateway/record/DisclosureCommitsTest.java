@@ -83,6 +83,39 @@ class DisclosureCommitsTest {
     }
 
     @Test
+    void aBatchNoneOfWhoseItemsCouldCommitFailsThemAllWithoutCommittingEachAgain() throws Exception {
+        List<List<String>> attempts = Collections.synchronizedList(new ArrayList<>());
+        DisclosureCommits<String> commits = new DisclosureCommits<>(items -> {
+            attempts.add(items);
+            if (items.contains("first")) {
+                commit(items);
+                return;
+            }
+            throw new IllegalStateException("database unreachable");
+        }, 64, e -> !e.getMessage().contains("unreachable"));
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try {
+            Future<?> first = callers.submit(() -> commits.commit("first"));
+            awaitLatch(firstCommitHeld);
+            List<Future<?>> later = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String item = "record-" + i;
+                later.add(callers.submit(() -> commits.commit(item)));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> commits.queued() == 3);
+            releaseFirst.countDown();
+            first.get(10, TimeUnit.SECONDS);
+            for (Future<?> f : later) {
+                assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasMessageContaining("database unreachable");
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(attempts).hasSize(2);
+        assertThat(attempts.get(1)).containsExactlyInAnyOrder("record-0", "record-1", "record-2");
+    }
+
+    @Test
     void batchesAreBounded() throws Exception {
         DisclosureCommits<String> commits = new DisclosureCommits<>(this::commit, 2);
         ExecutorService callers = Executors.newFixedThreadPool(6);
