@@ -21,8 +21,6 @@ import org.hl7.fhir.utilities.fhirpath.FHIRPathConstantEvaluationMode;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +33,7 @@ import java.util.regex.Pattern;
  * the same: an area is a string only when it is a well-formed area code and a recipient only when it is a registry id,
  * otherwise empty, so message content can never become FHIRPath; {@code today()} is the decision's day in England and
  * {@code now()} its moment to the second in UTC, read as FHIRPath reads the literals {@code @2026-11-20} and
- * {@code @2026-11-20T12:00:17+00:00}.
+ * {@code @2026-11-20T12:00:17+00:00} (to the second even when the seconds are zero).
  *
  * <p>Otherwise the engine behaves as HAPI's own R4 FHIRPath does without an evaluation context: {@code resolve()} finds
  * nothing, {@code conformsTo()} is an error, value sets come from the FHIR context, and no other {@code %name} is known.
@@ -76,22 +74,13 @@ final class ConditionEvaluator {
         }
 
         /**
-         * The moment as the literal {@code @} + ISO offset date-time to the second reads in FHIRPath; like that literal,
-         * precise to the minute when the seconds are zero (the ISO form then leaves them out).
+         * The moment to the second in UTC, as the literal {@code @2026-11-20T12:00:00+00:00} reads in FHIRPath. Always
+         * to the second: at zero seconds the ISO form leaves the seconds out, and a literal precise only to the minute
+         * compares as unknown with a time in that minute (a risk flag ending then would deny the police its copy).
          */
         static Base moment(Instant at) {
-            String iso = OffsetDateTime.ofInstant(at, ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString().replace("Z", "+00:00");
-            int t = iso.indexOf('T');
-            String time = iso.substring(t + 1, iso.length() - "+00:00".length());
-            TemporalPrecisionEnum precision;
-            if (time.length() == 5) {
-                precision = TemporalPrecisionEnum.MINUTE;
-                time = time + ":00";
-            } else {
-                precision = TemporalPrecisionEnum.SECOND;
-            }
-            DateTimeType value = new DateTimeType(iso.substring(0, t) + "T" + time + "+00:00");
-            value.setPrecision(precision);
+            DateTimeType value = new DateTimeType(java.util.Date.from(at.truncatedTo(ChronoUnit.SECONDS)), TemporalPrecisionEnum.SECOND,
+                    java.util.TimeZone.getTimeZone("UTC"));
             return value.noExtensions();
         }
 

@@ -42,7 +42,7 @@ class ConditionParsedOnceTest extends WithRealConfiguration {
     private static final Pattern AREA_CODE = Pattern.compile("[EWSN]\\d{8}");
     private static final Pattern PARTNER_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final List<Instant> MOMENTS = Stream.of(
-            "2026-11-20T12:00:00Z",      // seconds zero: the literal is precise to the minute
+            "2026-11-20T12:00:00Z",      // seconds zero: still to the second
             "2026-11-20T12:00:17Z",
             "2026-11-20T12:00:30.900Z",  // to the second: the fraction is dropped
             "2023-06-01T23:30:00Z",      // already the 2nd in England (BST), still the 1st in UTC
@@ -99,6 +99,9 @@ class ConditionParsedOnceTest extends WithRealConfiguration {
         assertThat(flagCurrent("2026-11-20T12:00:17+00:00", "2026-11-20T12:00:17Z")).isTrue();
         assertThat(flagCurrent("2026-11-20T12:00:16+00:00", "2026-11-20T12:00:17Z")).isFalse();
         assertThat(flagCurrent("2026-11-21T00:00:00+00:00", "2031-06-01T22:59:59Z")).isFalse();
+        // at zero seconds too: a moment precise only to the minute would compare as unknown within that minute
+        assertThat(flagCurrent("2026-11-20T12:00:30+00:00", "2026-11-20T12:00:00Z")).isTrue();
+        assertThat(flagCurrent("2026-11-20T11:59:59+00:00", "2026-11-20T12:00:00Z")).isFalse();
     }
 
     @Test
@@ -149,8 +152,8 @@ class ConditionParsedOnceTest extends WithRealConfiguration {
                 text = written(text, ConditionConstants.RECIPIENT,
                         recipient != null && PARTNER_ID.matcher(recipient).matches() ? "'" + recipient + "'" : "{}");
             }
-            String at = OffsetDateTime.ofInstant(facts.at(), ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString()
-                    .replace("Z", "+00:00");
+            String at = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx")
+                    .format(OffsetDateTime.ofInstant(facts.at(), ZoneOffset.UTC));
             text = text.replace("today()", "@" + day).replace("now()", "@" + at);
             List<BooleanType> result = fhirPath.evaluate(facts.bundle(), fhirPath.parse(text), BooleanType.class);
             return !result.isEmpty() && result.get(0).booleanValue();
