@@ -84,6 +84,28 @@ public class AuditTrail {
         public static String time(java.time.Instant instant) {
             return instant == null ? null : instant.plusNanos(500).truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString();
         }
+
+        /**
+         * Rows whose first value is a tracking id, as the arguments of an {@code unnest}: the tracking ids as one
+         * {@code uuid[]}, then each further column as text (timestamps as {@link #time}), for the statement to cast.
+         */
+        public static List<Object> columns(List<Object[]> rows, int width) {
+            int n = rows.size();
+            java.util.UUID[] trackingIds = new java.util.UUID[n];
+            String[][] columns = new String[width - 1][n];
+            for (int i = 0; i < n; i++) {
+                Object[] row = rows.get(i);
+                trackingIds[i] = (java.util.UUID) row[0];
+                for (int c = 1; c < row.length; c++) {
+                    columns[c - 1][i] = row[c] == null ? null
+                            : row[c] instanceof java.sql.Timestamp t ? time(t.toInstant()) : row[c].toString();
+                }
+            }
+            List<Object> args = new ArrayList<>(width);
+            args.add(trackingIds);
+            args.addAll(List.of((Object[]) columns));
+            return args;
+        }
     }
 
     /**

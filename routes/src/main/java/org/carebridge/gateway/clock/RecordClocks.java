@@ -88,21 +88,7 @@ public class RecordClocks implements RecordDeadlines {
             });
             plans.add(plan);
         }
-        int n = rows.size();
-        UUID[] trackingIds = new UUID[n];
-        String[][] columns = new String[8][n];
-        for (int i = 0; i < n; i++) {
-            Object[] row = rows.get(i);
-            trackingIds[i] = (UUID) row[0];
-            for (int c = 1; c < row.length; c++) {
-                columns[c - 1][i] = row[c] == null ? null : row[c] instanceof Timestamp t ? AuditTrail.Change.time(t.toInstant()) : row[c].toString();
-            }
-        }
-        List<Object> args = new ArrayList<>();
-        args.add(trackingIds);
-        for (String[] column : columns) {
-            args.add(column);
-        }
+        List<Object> args = AuditTrail.Change.columns(rows, 9);
         return new Starts(plans, List.of(new AuditTrail.Change("""
                 insert into record_clock (tracking_id, event, rule_id, start_source, started_at, deadline, warn_at, state,
                                           created_at, notify)

@@ -50,21 +50,7 @@ public class MonitoringFacts implements RecordMonitoring {
     public List<AuditTrail.Change> recording(Map<UUID, IncomingMessage> messages) {
         List<Object[]> rows = new ArrayList<>();
         messages.forEach((trackingId, message) -> rows.addAll(rows(trackingId, message)));
-        int n = rows.size();
-        UUID[] trackingIds = new UUID[n];
-        String[][] columns = new String[9][n];
-        for (int i = 0; i < n; i++) {
-            Object[] row = rows.get(i);
-            trackingIds[i] = (UUID) row[0];
-            for (int c = 1; c < row.length; c++) {
-                columns[c - 1][i] = row[c] == null ? null : row[c] instanceof Timestamp t ? AuditTrail.Change.time(t.toInstant()) : row[c].toString();
-            }
-        }
-        List<Object> args = new ArrayList<>();
-        args.add(trackingIds);
-        for (String[] column : columns) {
-            args.add(column);
-        }
+        List<Object> args = AuditTrail.Change.columns(rows, 10);
         return List.of(new AuditTrail.Change("""
                 insert into monitoring_fact (tracking_id, month, measure, area, placing_authority, childrens_home, age_band,
                                              sex, ethnic_group, recorded_at)

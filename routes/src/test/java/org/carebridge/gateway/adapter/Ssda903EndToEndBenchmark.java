@@ -3,20 +3,13 @@ package org.carebridge.gateway.adapter;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import org.carebridge.connectors.inbound.Acknowledgement;
-import org.carebridge.connectors.inbound.GovernedIntake;
 import org.carebridge.connectors.inbound.Ssda903Inbound;
-import org.carebridge.connectors.ssda903.ChildrensHomes;
-import org.carebridge.connectors.ssda903.CollectionYears;
-import org.carebridge.connectors.ssda903.Ssda903Settings;
-import org.carebridge.connectors.ssda903.ZippedTables;
 import org.carebridge.gateway.demo.DemoInbox;
-import org.carebridge.gateway.support.GatewayTest;
 import org.carebridge.security.partner.Partner;
 import org.carebridge.security.partner.PartnerRegistry;
 import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.ConnectionCallback;
 
@@ -32,10 +25,8 @@ import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.Period;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -66,19 +57,10 @@ import static org.awaitility.Awaitility.await;
  * {@code ./mvnw -pl routes -am -Pbench verify -Dtest=Ssda903EndToEndBenchmark -Dbench.episodes=10000}.
  */
 @Tag("bench")
-class Ssda903EndToEndBenchmark extends GatewayTest {
+class Ssda903EndToEndBenchmark extends Ssda903Returns {
 
     private static final DateTimeFormatter DDMMYYYY = DateTimeFormatter.ofPattern("dd/MM/yyyy");
     private static final int SAMPLE_PER_PARTNER = 20;
-
-    @Autowired
-    GovernedIntake intake;
-
-    @Autowired
-    CollectionYears years;
-
-    @Autowired
-    ChildrensHomes homes;
 
     @Autowired
     PartnerRegistry partners;
@@ -87,14 +69,11 @@ class Ssda903EndToEndBenchmark extends GatewayTest {
     FhirContext fhir;
 
     @Test
-    void tenThousandEpisodesAcceptedEndToEnd(@TempDir Path dir) throws Exception {
+    void tenThousandEpisodesAcceptedEndToEnd() throws Exception {
         int episodes = Integer.getInteger("bench.episodes", 10000);
         String run = UUID.randomUUID().toString().replace("-", "").substring(0, 4).toUpperCase();
         Path zip = zip(dir.resolve("return.zip"), run, episodes);
-        Ssda903Settings settings = new Ssda903Settings("cs-suffolk", "Suffolk County Council Children's Services", "E10000029",
-                years.year("2025-26").orElseThrow(), null, Ssda903Settings.UnknownColumns.WARN);
-        Ssda903Inbound files = new Ssda903Inbound(intake, settings, Period.ofDays(30), homes, Ssda903Inbound.Form.CSV,
-                ZippedTables.Limits.DEFAULT, Clock.systemUTC());
+        Ssda903Inbound files = inbound();
 
         List<DemoInbox> sinks = partners.all().stream().map(Partner::id).map(demoPartners::inbox)
                 .flatMap(java.util.Optional::stream).toList();
