@@ -80,6 +80,8 @@ public abstract class GatewayTest {
         registry.add("carebridge.delivery.max-delay", () -> "1s");
         registry.add("carebridge.delivery.max-attempts", () -> "6");
         registry.add("carebridge.delivery.sweep-interval", () -> "2s");
+        // stopping a partner's route waits out its consumers' receive; the tests stop and replace routes often
+        registry.add("carebridge.delivery.receive-timeout", () -> "1s");
         registry.add("carebridge.delivery.circuit.probe-interval", () -> "300ms");
         registry.add("carebridge.delivery.backlog-refresh", () -> "100ms");
         registry.add("carebridge.intake.max-body-bytes", () -> "262144");
