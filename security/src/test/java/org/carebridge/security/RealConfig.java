@@ -77,6 +77,20 @@ public final class RealConfig {
         return dir().resolve("fhir").resolve("CodeSystem-carebridge-event.json");
     }
 
+    /** The example messages (FLOWS.md): every Bundle under config/examples, by file name. */
+    public static List<Path> messageExamples() throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir().resolve("examples"))) {
+            List<Path> bundles = new java.util.ArrayList<>();
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                if (org.carebridge.security.fhir.FhirJsonTree.read(java.nio.file.Files.readAllBytes(file)).path("resourceType").asText()
+                        .equals("Bundle")) {
+                    bundles.add(file);
+                }
+            }
+            return bundles;
+        }
+    }
+
     public static Path example(String fileName) {
         return dir().resolve("examples").resolve(fileName);
     }

@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * The intake's CPU per record in deciding and in making the copies, per example message, as the intake does them: the
@@ -52,7 +51,7 @@ class DecidingBenchmarkTest extends WithRealConfiguration {
             decideTotal = 0;
             copyTotal = 0;
             examples = 0;
-            for (Path example : examples()) {
+            for (Path example : RealConfig.messageExamples()) {
                 byte[] body = Files.readAllBytes(example);
                 Bundle bundle = RealConfig.fhir().newJsonParser().parseResource(Bundle.class, new String(body, java.nio.charset.StandardCharsets.UTF_8));
                 JsonNode tree = FhirJsonTree.read(body);
@@ -93,17 +92,6 @@ class DecidingBenchmarkTest extends WithRealConfiguration {
         Files.writeString(out, table);
     }
 
-    private static List<Path> examples() throws Exception {
-        try (Stream<Path> files = Files.list(RealConfig.dir().resolve("examples"))) {
-            List<Path> bundles = new ArrayList<>();
-            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-                if (FhirJsonTree.read(Files.readAllBytes(file)).path("resourceType").asText().equals("Bundle")) {
-                    bundles.add(file);
-                }
-            }
-            return bundles;
-        }
-    }
 
     private static String format(double us) {
         return String.format(Locale.ROOT, "%.1f", us);

@@ -14,7 +14,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,7 +35,7 @@ class CopyGoldenTest {
         List<String> lines = new ArrayList<>();
         List<String> profiles = RealConfig.profiles().names().stream().sorted().toList();
         List<FieldProfile> all = profiles.stream().map(name -> RealConfig.profiles().get(name).orElseThrow()).toList();
-        for (Path example : messageExamples()) {
+        for (Path example : RealConfig.messageExamples()) {
             byte[] body = Files.readAllBytes(example);
             JsonNode tree = FhirJsonTree.read(body);
             List<com.fasterxml.jackson.databind.node.ObjectNode> inOneGo = minimiser.minimise(tree, all);
@@ -62,18 +61,6 @@ class CopyGoldenTest {
         assertThat(lines).hasSizeGreaterThan(100).containsExactlyElementsOf(Files.readAllLines(GOLDEN));
     }
 
-    /** The example messages (FLOWS.md): every Bundle under config/examples. */
-    static List<Path> messageExamples() throws IOException {
-        try (Stream<Path> files = Files.list(RealConfig.dir().resolve("examples"))) {
-            List<Path> bundles = new ArrayList<>();
-            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-                if (FhirJsonTree.read(Files.readAllBytes(file)).path("resourceType").asText().equals("Bundle")) {
-                    bundles.add(file);
-                }
-            }
-            return bundles;
-        }
-    }
 
     private static String sha256(byte[] bytes) {
         try {
