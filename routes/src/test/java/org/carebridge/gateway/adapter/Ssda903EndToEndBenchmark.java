@@ -5,6 +5,7 @@ import ca.uhn.fhir.parser.StrictErrorHandler;
 import org.carebridge.connectors.inbound.Acknowledgement;
 import org.carebridge.connectors.inbound.Ssda903Inbound;
 import org.carebridge.gateway.demo.DemoInbox;
+import org.carebridge.gateway.load.ThreadCpu;
 import org.carebridge.security.partner.Partner;
 import org.carebridge.security.partner.PartnerRegistry;
 import org.hl7.fhir.r4.model.Bundle;
@@ -17,8 +18,6 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,11 +29,9 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -61,6 +58,7 @@ class Ssda903EndToEndBenchmark extends Ssda903Returns {
 
     private static final DateTimeFormatter DDMMYYYY = DateTimeFormatter.ofPattern("dd/MM/yyyy");
     private static final int SAMPLE_PER_PARTNER = 20;
+    private static final String FILE_THREAD = "the file's own thread (reading, checking, mapping)";
 
     @Autowired
     PartnerRegistry partners;
@@ -80,7 +78,7 @@ class Ssda903EndToEndBenchmark extends Ssda903Returns {
         sinks.forEach(inbox -> inbox.setOpenOnReceipt(false));
         Acknowledgement ack;
         double loadBefore = loadAverage();
-        ThreadCpu cpu = new ThreadCpu(demoPartners.port());
+        ThreadCpu cpu = new ThreadCpu(demoPartners.port(), FILE_THREAD);
         long start = System.nanoTime();
         java.time.Instant startedAt = java.time.Instant.now();
         Map<String, Long> untilAccepted;
@@ -93,7 +91,7 @@ class Ssda903EndToEndBenchmark extends Ssda903Returns {
         try {
             ack = files.receive("return.zip", zip);
             accepted = (System.nanoTime() - start) / 1e9;
-            untilAccepted = cpu.since();
+            untilAccepted = cpu.byGroup();
             loadAccepted = loadAverage();
             assertThat(ack.counts().get(Acknowledgement.Outcome.ACCEPTED)).as(ack.summary()).isEqualTo(episodes);
             for (Acknowledgement.Line line : ack.lines()) {
@@ -106,7 +104,7 @@ class Ssda903EndToEndBenchmark extends Ssda903Returns {
             await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> deliveries(trackingIds)[1] >= copies);
             delivered = (deliveries(trackingIds)[2] - (startedAt.getEpochSecond() * 1_000_000 + startedAt.getNano() / 1000)) / 1e6;
-            untilDelivered = cpu.since();
+            untilDelivered = cpu.byGroup();
         } finally {
             sinks.forEach(inbox -> inbox.setOpenOnReceipt(true));
         }
@@ -220,7 +218,7 @@ class Ssda903EndToEndBenchmark extends Ssda903Returns {
 
     /** The file's own thread, the file threads and the hand-over between them: what taking the file costs. */
     private static long intakeCpu(Map<String, Long> byThread) {
-        return byThread.entrySet().stream().filter(e -> e.getKey().equals(ThreadCpu.FILE_THREAD)
+        return byThread.entrySet().stream().filter(e -> e.getKey().equals(FILE_THREAD)
                         || e.getKey().endsWith("file-intake") || e.getKey().equals("file-handover"))
                 .mapToLong(Map.Entry::getValue).sum();
     }
@@ -230,54 +228,5 @@ class Ssda903EndToEndBenchmark extends Ssda903Returns {
         byThread.entrySet().stream().filter(e -> e.getValue() > total / 100)
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .forEach(e -> System.out.printf(Locale.ROOT, "    %-60s %6.2f ms%n", e.getKey(), e.getValue() / 1e6 / episodes));
-    }
-
-    /** CPU time per thread since this was made, summed over threads whose names differ only by numbers. */
-    private static final class ThreadCpu {
-
-        static final String FILE_THREAD = "the file's own thread (reading, checking, mapping)";
-
-        private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        private final long caller = Thread.currentThread().getId();
-        private final int partnersPort;
-        private final Map<Long, Long> start;
-
-        ThreadCpu(int partnersPort) {
-            this.partnersPort = partnersPort;
-            threads.setThreadCpuTimeEnabled(true);
-            this.start = snapshot();
-        }
-
-        Map<String, Long> since() {
-            Map<String, Long> spent = new TreeMap<>();
-            snapshot().forEach((id, now) -> {
-                ThreadInfo info = threads.getThreadInfo(id);
-                if (info != null) {
-                    spent.merge(group(id, info.getThreadName()), now - start.getOrDefault(id, 0L), Long::sum);
-                }
-            });
-            return spent;
-        }
-
-        private String group(long id, String name) {
-            if (id == caller) {
-                return FILE_THREAD;
-            }
-            if (name.contains("-nio-" + partnersPort + "-")) {
-                return "simulated partners' receivers (Tomcat, mutual TLS; store and count)";
-            }
-            return name.replaceAll("\\d+", "#");
-        }
-
-        private Map<Long, Long> snapshot() {
-            Map<Long, Long> cpu = new HashMap<>();
-            for (long id : threads.getAllThreadIds()) {
-                long nanos = threads.getThreadCpuTime(id);
-                if (nanos >= 0) {
-                    cpu.put(id, nanos);
-                }
-            }
-            return cpu;
-        }
     }
 }

@@ -6,19 +6,30 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** CPU time per thread between two snapshots, summed over threads whose names differ only by numbers. */
-final class ThreadCpu {
+/**
+ * CPU time per thread between two snapshots, summed over threads whose names differ only by numbers. The thread that
+ * made it can be given a name of its own (a benchmark's caller doing real work, such as reading a file).
+ */
+public final class ThreadCpu {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final Map<Long, Long> start = snapshot();
     private final int demoPort;
+    private final long caller = Thread.currentThread().getId();
+    private final String callerGroup;
 
-    ThreadCpu(int demoPort) {
-        this.demoPort = demoPort;
+    public ThreadCpu(int demoPort) {
+        this(demoPort, null);
     }
 
-    private Map<Long, Long> snapshot() {
+    /** @param callerGroup the group the calling thread is counted in, or null to group it by its name */
+    public ThreadCpu(int demoPort, String callerGroup) {
+        this.demoPort = demoPort;
+        this.callerGroup = callerGroup;
+    }
+
+    private static Map<Long, Long> snapshot() {
         Map<Long, Long> cpu = new HashMap<>();
         for (long id : THREADS.getAllThreadIds()) {
             long nanos = THREADS.getThreadCpuTime(id);
@@ -30,7 +41,7 @@ final class ThreadCpu {
     }
 
     /** Nanoseconds of CPU per thread group since this was made; threads that ended in between are not counted. */
-    Map<String, Long> byGroup() {
+    public Map<String, Long> byGroup() {
         Map<String, Long> groups = new TreeMap<>();
         for (var thread : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
             if (thread == null) {
@@ -41,7 +52,8 @@ final class ThreadCpu {
                 continue;
             }
             long spent = now - start.getOrDefault(thread.getThreadId(), 0L);
-            groups.merge(group(thread.getThreadName()), spent, Long::sum);
+            String group = callerGroup != null && thread.getThreadId() == caller ? callerGroup : group(thread.getThreadName());
+            groups.merge(group, spent, Long::sum);
         }
         return groups;
     }
