@@ -6,6 +6,7 @@ import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
 import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.ContentInfo;
 import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
@@ -23,6 +24,7 @@ import org.bouncycastle.util.CollectionStore;
 import org.bouncycastle.util.Store;
 import org.carebridge.security.crypto.KeyMaterial;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -47,6 +49,10 @@ public final class DisclosureSeal {
 
     public static final String MEDIA_TYPE = "application/pkcs7-mime";
     public static final String SEALED_CONTENT_TYPE = MEDIA_TYPE + "; smime-type=authEnveloped-data";
+    // what a SignedData adds beside the content and the certificate (signer info, attributes, signature), and an
+    // AuthEnvelopedData beside the ciphertext (recipient info with its wrapped key, parameters, tag): room to spare
+    private static final int SIGNER_INFO_ALLOWANCE = 512;
+    private static final int ENVELOPE_ALLOWANCE = 1024;
 
     private final KeyMaterial signer;
     private final String signatureAlgorithm;
@@ -58,6 +64,7 @@ public final class DisclosureSeal {
     private final X509CertificateHolder signerCertificate;
     private final Store<X509CertificateHolder> certificates;
     private final Queue<SignerInfoGenerator> signers = new ConcurrentLinkedQueue<>();
+    private final int certificateLength;
     private volatile SigningTime signingTime;
 
     public DisclosureSeal(KeyMaterial signer, Clock clock) {
@@ -71,6 +78,11 @@ public final class DisclosureSeal {
             throw new IllegalStateException("cannot read the gateway signing certificate", e);
         }
         this.certificates = new CollectionStore<>(List.of(signerCertificate));
+        try {
+            this.certificateLength = signerCertificate.getEncoded().length;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode the gateway signing certificate", e);
+        }
     }
 
     /** Signs, then encrypts to {@code recipient}; refuses a recipient certificate that is expired or not yet valid. */
@@ -92,7 +104,8 @@ public final class DisclosureSeal {
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             generator.addSignerInfoGenerator(signerInfo);
             generator.addCertificates(certificates);
-            byte[] signed = generator.generate(new CMSProcessableByteArray(content), true).getEncoded();
+            byte[] signed = encoded(generator.generate(new CMSProcessableByteArray(content), true).toASN1Structure(),
+                    content.length + certificateLength + SIGNER_INFO_ALLOWANCE);
             signers.offer(signerInfo);
             return signed;
         } catch (OperatorCreationException | CMSException | IOException e) {
@@ -125,12 +138,23 @@ public final class DisclosureSeal {
     private record SigningTime(long second, AttributeTable table) {
     }
 
+    /**
+     * The structure's encoding, as {@code getEncoded()} writes it, into a buffer sized for it: Bouncy Castle's own starts
+     * at 32 bytes and is copied each time it doubles.
+     */
+    private static byte[] encoded(ContentInfo structure, int expectedLength) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(expectedLength);
+        structure.toASN1Primitive().encodeTo(out);
+        return out.toByteArray();
+    }
+
     /** CMS AuthEnvelopedData (AES-256-GCM, the JDK's cipher) of {@code data} for {@code recipient}, as DER. */
     public static byte[] encrypt(byte[] data, ASN1ObjectIdentifier contentType, X509Certificate recipient) {
         try {
             CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
             generator.addRecipientInfoGenerator(RecipientKeys.of(recipient).recipientInfo());
-            return generator.generate(new CMSProcessableByteArray(contentType, data), new JdkGcmEncryptor()).getEncoded();
+            return encoded(generator.generate(new CMSProcessableByteArray(contentType, data), new JdkGcmEncryptor(data.length))
+                    .toASN1Structure(), data.length + ENVELOPE_ALLOWANCE);
         } catch (CMSException | GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot encrypt: " + e.getMessage(), e);
         }

@@ -8,9 +8,9 @@ import org.bouncycastle.operator.OutputAEADEncryptor;
 import org.bouncycastle.operator.jcajce.JceGenericKey;
 
 import javax.crypto.Cipher;
-import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,24 +26,37 @@ import java.util.Arrays;
  */
 final class JdkGcmEncryptor implements OutputAEADEncryptor {
 
+    private static final int KEY_BYTES = 32;
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BYTES = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
+    // A Cipher is not thread-safe and is costly to look up by name: one per thread, initialised afresh (a new key and
+    // nonce) for each content. A content is encrypted on the thread that made its encryptor.
+    private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable", e);
+        }
+    });
 
     private final SecretKey key;
     private final AlgorithmIdentifier algorithm;
     private final Cipher cipher;
+    private final int expectedLength;
     private byte[] tag;
 
-    JdkGcmEncryptor() throws GeneralSecurityException {
-        KeyGenerator generator = KeyGenerator.getInstance("AES");
-        generator.init(256, RANDOM);
-        key = generator.generateKey();
+    /** @param expectedLength the content's length, if known, so that it is buffered without growing */
+    JdkGcmEncryptor(int expectedLength) throws GeneralSecurityException {
+        byte[] keyBytes = new byte[KEY_BYTES];
+        RANDOM.nextBytes(keyBytes);
+        key = new SecretKeySpec(keyBytes, "AES");
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         algorithm = new AlgorithmIdentifier(NISTObjectIdentifiers.id_aes256_GCM, new GCMParameters(nonce, TAG_BYTES));
-        cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher = CIPHERS.get();
         cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce));
+        this.expectedLength = Math.max(32, expectedLength);
     }
 
     @Override
@@ -58,7 +71,7 @@ final class JdkGcmEncryptor implements OutputAEADEncryptor {
 
     @Override
     public OutputStream getOutputStream(OutputStream out) {
-        return new ByteArrayOutputStream() {
+        return new ByteArrayOutputStream(expectedLength) {
             private boolean closed;
 
             @Override

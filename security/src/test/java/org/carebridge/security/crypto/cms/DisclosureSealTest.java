@@ -66,6 +66,24 @@ class DisclosureSealTest {
         assertThat(DisclosureSeal.keyProtection(recipient.certificate())).isEqualTo("RSA-OAEP-SHA256");
     }
 
+    /**
+     * Encoded into buffers sized for them, a signed and a sealed copy are the bytes Bouncy Castle's own encoding of them
+     * gives, for a small copy and for one far larger than the buffers' allowances; and they open.
+     */
+    @Test
+    void sealedCopiesAreEncodedAsBouncyCastleEncodesThem() throws Exception {
+        KeyMaterial recipient = encryptionKey("vs-suffolk");
+        byte[] large = new byte[300_000];
+        java.util.Arrays.fill(large, (byte) 'x');
+        for (byte[] content : List.of(CONTENT, large)) {
+            byte[] signed = seal().sign(content);
+            assertThat(signed).isEqualTo(new org.bouncycastle.cms.CMSSignedData(signed).getEncoded());
+            byte[] sealed = seal().seal(content, recipient.certificate());
+            assertThat(sealed).isEqualTo(new org.bouncycastle.cms.CMSAuthEnvelopedData(sealed).getEncoded());
+            assertThat(openerFor(recipient, List.of()).openFrom(sealed, gatewaySigning.certificate()).content()).isEqualTo(content);
+        }
+    }
+
     @Test
     void ecRecipientOpensByKeyAgreement() {
         KeyMaterial recipient = KeyMaterial.load(pki.partnerCertificate("police-norfolk"), pki.partnerKey("police-norfolk"));
@@ -219,7 +237,7 @@ class DisclosureSealTest {
         generator.setAuthenticatedAttributeGenerator(parameters -> new org.bouncycastle.asn1.cms.AttributeTable(
                 new org.bouncycastle.asn1.cms.Attribute(org.bouncycastle.asn1.cms.CMSAttributes.contentType,
                         new org.bouncycastle.asn1.DERSet(org.bouncycastle.asn1.cms.CMSObjectIdentifiers.data))));
-        byte[] sealed = generator.generate(new org.bouncycastle.cms.CMSProcessableByteArray(CONTENT), new JdkGcmEncryptor()).getEncoded();
+        byte[] sealed = generator.generate(new org.bouncycastle.cms.CMSProcessableByteArray(CONTENT), new JdkGcmEncryptor(CONTENT.length)).getEncoded();
 
         var data = new org.bouncycastle.cms.CMSAuthEnvelopedData(sealed);
         var info = data.getRecipientInfos().getRecipients().iterator().next();
