@@ -48,6 +48,25 @@ class AtRestCryptoTest {
                 .message().doesNotContain("9434765919");
     }
 
+    /** Each thread reuses one cipher: a refused payload leaves it fit for the next, and every payload has its own nonce. */
+    @Test
+    void onePerThreadCipherSealsAndOpensInAnyOrder() throws Exception {
+        SecretKey one = PayloadCipher.newDataKey();
+        SecretKey other = PayloadCipher.newDataKey();
+        byte[] first = PayloadCipher.seal(one, "first".getBytes(StandardCharsets.UTF_8), "intake_record/1");
+        byte[] again = PayloadCipher.seal(one, "first".getBytes(StandardCharsets.UTF_8), "intake_record/1");
+        assertThat(java.util.Arrays.copyOfRange(again, 1, 13)).isNotEqualTo(java.util.Arrays.copyOfRange(first, 1, 13));
+        assertThatThrownBy(() -> PayloadCipher.open(other, first, "intake_record/1")).isInstanceOf(PayloadUnreadable.class);
+        byte[] second = PayloadCipher.seal(other, "second".getBytes(StandardCharsets.UTF_8), "delivery/2");
+        assertThat(new String(PayloadCipher.open(one, again, "intake_record/1"), StandardCharsets.UTF_8)).isEqualTo("first");
+        assertThat(new String(PayloadCipher.open(other, second, "delivery/2"), StandardCharsets.UTF_8)).isEqualTo("second");
+        byte[][] fromAnotherThread = new byte[1][];
+        Thread thread = new Thread(() -> fromAnotherThread[0] = PayloadCipher.open(one, first, "intake_record/1"));
+        thread.start();
+        thread.join();
+        assertThat(new String(fromAnotherThread[0], StandardCharsets.UTF_8)).isEqualTo("first");
+    }
+
     @Test
     void aDataKeyWrappedUnderAnOlderKekStillOpensAfterRotation() throws Exception {
         SecretKey oldKek = PayloadCipher.newDataKey();
