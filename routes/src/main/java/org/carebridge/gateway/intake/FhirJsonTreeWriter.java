@@ -24,15 +24,23 @@ import java.util.Deque;
 final class FhirJsonTreeWriter extends BaseJsonLikeWriter {
 
     private static final JsonNodeFactory NODES = new JsonNodeFactory(true);
+    // {a context, the same model encoding without containment}
+    private static volatile FhirContext[] withoutContainment;
 
     private final Deque<JsonNode> open = new ArrayDeque<>();
     private ObjectNode root;
 
-    /** The resource as HAPI encodes it to JSON, as a tree. */
+    /**
+     * The resource as HAPI encodes it to JSON, as a tree. Encoded with {@code fhir}'s model, but with HAPI's search for
+     * references to contain turned off: HAPI walks every element of the Bundle, and again of each entry, looking for a
+     * reference that holds a resource object without an id, to make it a contained resource. A mapped message's
+     * references are fullUrls, never resource objects (our mappers build them so, and the tests check it), so the walk
+     * finds nothing, and it was about a third of the encoding.
+     */
     static ObjectNode encode(FhirContext fhir, IBaseResource resource) {
         FhirJsonTreeWriter writer = new FhirJsonTreeWriter();
         try {
-            ((IJsonLikeParser) fhir.newJsonParser()).encodeResourceToJsonLikeWriter(resource, writer);
+            ((IJsonLikeParser) withoutContainment(fhir).newJsonParser()).encodeResourceToJsonLikeWriter(resource, writer);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -40,6 +48,18 @@ final class FhirJsonTreeWriter extends BaseJsonLikeWriter {
             throw new IllegalStateException("HAPI's encoder left the JSON incomplete");
         }
         return writer.root;
+    }
+
+    /** The same model with reference containment off, made once for the gateway's context. */
+    private static FhirContext withoutContainment(FhirContext fhir) {
+        FhirContext[] cached = withoutContainment;
+        if (cached != null && cached[0] == fhir) {
+            return cached[1];
+        }
+        FhirContext encoding = new FhirContext(fhir.getVersion().getVersion());
+        encoding.getParserOptions().setAutoContainReferenceTargetsWithNoId(false);
+        withoutContainment = new FhirContext[] {fhir, encoding};
+        return encoding;
     }
 
     @Override

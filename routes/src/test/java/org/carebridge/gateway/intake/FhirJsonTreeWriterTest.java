@@ -10,12 +10,15 @@ import org.carebridge.connectors.ssda903.Ssda903Settings;
 import org.carebridge.connectors.ssda903.ZippedTables;
 import org.carebridge.gateway.support.Examples;
 import org.carebridge.security.fhir.FhirJsonTree;
+import org.hl7.fhir.instance.model.api.IBaseReference;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +53,48 @@ class FhirJsonTreeWriterTest {
         List<Bundle> mapped = ssda903Messages();
         assertThat(mapped).hasSizeGreaterThanOrEqualTo(2);
         mapped.forEach(FhirJsonTreeWriterTest::assertSameAsHapiText);
+    }
+
+    /** What encoding without HAPI's reference containment relies on: no reference holds a resource object instead. */
+    @Test
+    void ssda903MessagesReferByUrlNeverByResourceObject() throws IOException {
+        for (Bundle message : ssda903Messages()) {
+            List<IBaseReference> references = message.getEntry().stream()
+                    .flatMap(entry -> FHIR.newTerser().getAllPopulatedChildElementsOfType(entry.getResource(), IBaseReference.class).stream())
+                    .toList();
+            assertThat(references).isNotEmpty();
+            assertThat(references).allSatisfy(reference -> {
+                assertThat(reference.getResource()).isNull();
+                assertThat(reference.getReferenceElement().getValue()).startsWith("urn:uuid:");
+            });
+        }
+    }
+
+    /**
+     * The search for references to contain is off: a reference holding a resource object without an id is not made a
+     * contained resource (HAPI's default encoder would walk every element for it), so encoding a mapped message does not
+     * pay for the walk.
+     */
+    @Test
+    void referencesAreNotSearchedForResourcesToContain() {
+        ObjectNode tree = FhirJsonTreeWriter.encode(FHIR, referringToAResourceObject());
+        assertThat(tree.path("entry").path(0).path("resource").has("contained")).isFalse();
+        assertThat(tree.path("entry").path(0).path("resource").path("subject").has("reference")).isFalse();
+        // what HAPI's default encoder makes of the same (its encoding also rewrites the reference, so a fresh Bundle)
+        assertThat(FHIR.newJsonParser().encodeResourceToString(referringToAResourceObject())).contains("\"contained\"");
+    }
+
+    private static Bundle referringToAResourceObject() {
+        Patient child = new Patient();
+        child.addIdentifier().setSystem("https://example.org/child").setValue("C1");
+        Observation observation = new Observation();
+        observation.setId("o1");
+        observation.setSubject(new Reference(child));
+        Bundle bundle = new Bundle();
+        bundle.setId("b1");
+        bundle.setType(Bundle.BundleType.COLLECTION);
+        bundle.addEntry().setFullUrl("urn:uuid:o1").setResource(observation);
+        return bundle;
     }
 
     @Test
