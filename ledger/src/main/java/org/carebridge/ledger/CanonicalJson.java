@@ -62,6 +62,11 @@ public final class CanonicalJson {
 
     static void quote(String value, StringBuilder out) {
         out.append('"');
+        if (plain(value)) {
+            // nearly every value (ids, codes, times, hex keys): nothing to escape, so written whole, not char by char
+            out.append(value).append('"');
+            return;
+        }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
@@ -85,6 +90,17 @@ public final class CanonicalJson {
             }
         }
         out.append('"');
+    }
+
+    /** Whether the value has nothing {@link #quote} would escape or check: no control character, quote, backslash or surrogate. */
+    private static boolean plain(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isPairAt(String value, int i) {
