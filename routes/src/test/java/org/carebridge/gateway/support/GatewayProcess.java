@@ -107,6 +107,7 @@ public final class GatewayProcess {
 
     /** Starts the gateway and waits until it reports healthy. */
     public void start() throws IOException {
+        seedPki(data);
         // A killed run's listening sockets close as it dies, but give a slow kernel a moment rather than fail the bind.
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> bindable(port) && bindable(managementPort));
@@ -204,6 +205,45 @@ public final class GatewayProcess {
         CarebridgeProperties.Pki pkiProperties = new CarebridgeProperties.Pki(pkiDir, true,
                 pkiDir.resolve("gateway.dev-only.crt.pem"), pkiDir.resolve("gateway.dev-only.key.pem"), List.of(pkiDir.resolve("ca.crt.pem")));
         return new GatewayPki(pkiProperties, partners.stream().map(Partner::id).toList());
+    }
+
+    /**
+     * Gives a fresh data directory the dev PKI of the example partners, made once per test JVM and copied: the gateway
+     * would otherwise make its RSA keys itself on first start, in a JVM without the C2 compiler, which was half of a
+     * journey's first start (36 of 78 s). A directory that has a PKI already keeps it. The first-start generation itself
+     * is what the shared test context does (GatewayTest).
+     */
+    public static void seedPki(Path data) throws IOException {
+        Path pki = data.resolve("pki");
+        if (Files.exists(pki.resolve("ca.crt.pem"))) {
+            return;
+        }
+        Path template = pkiTemplate();
+        try (var files = Files.walk(template)) {
+            for (Path file : files.toList()) {
+                Path target = pki.resolve(template.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    private static Path pkiTemplate;
+
+    private static synchronized Path pkiTemplate() {
+        if (pkiTemplate == null) {
+            try {
+                Path data = Files.createTempDirectory(Files.createDirectories(Paths.get("target", "it-data")), "pki-template-").toAbsolutePath();
+                new GatewayProcess(data, stablePort()).preparePki();
+                pkiTemplate = data.resolve("pki");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return pkiTemplate;
     }
 
     public DemoPartnerServer startPartners() {
