@@ -208,7 +208,7 @@ class ClusterFailoverTest {
             long skewByNodeAhead;
             String integrity = "not checked (no small filesystem)";
             try (Connection db = run.db()) {
-                await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+                await().atMost(Duration.ofMinutes(1)).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1))
                         .until(() -> alertsDelivered(db, run, List.copyOf(run.accepted())));
                 alerts = alerts(db, run);
                 skewByNodeAhead = ReliabilityRun.count(db, """

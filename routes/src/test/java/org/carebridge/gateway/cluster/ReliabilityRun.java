@@ -470,7 +470,7 @@ public final class ReliabilityRun implements AutoCloseable {
 
     /** Waits until every one of {@code accepted} is at each of the {@link #RECIPIENTS}. */
     public static void awaitDelivered(DemoPartnerServer partners, Collection<String> accepted, Duration atMost) {
-        await().atMost(atMost).pollInterval(Duration.ofSeconds(1))
+        await().atMost(atMost).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1))
                 .until(() -> RECIPIENTS.stream().allMatch(r -> stored(partners.inbox(r).orElseThrow()).containsAll(accepted)));
     }
 
@@ -539,7 +539,7 @@ public final class ReliabilityRun implements AutoCloseable {
             String notDelivered = """
                     select count(*) from delivery d join intake_record r using (tracking_id)
                     where r.message_id = any (?) and d.state <> 'DELIVERED'""";
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+            await().atMost(Duration.ofMinutes(2)).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1))
                     .untilAsserted(() -> assertThat(count(db, notDelivered, ids)).as("copies not delivered").isZero());
             assertThat(count(db, """
                     select count(*) from record_clock c join intake_record r using (tracking_id)
@@ -560,7 +560,7 @@ public final class ReliabilityRun implements AutoCloseable {
 
     /** Waits until the ledger writer has chained every entry and a checkpoint covers them. */
     public static void awaitLedgerSettled(Connection db, Duration atMost) {
-        await().atMost(atMost).pollInterval(Duration.ofSeconds(1)).until(() -> count(db, "select count(*) from audit_outbox", null) == 0
+        await().atMost(atMost).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1)).until(() -> count(db, "select count(*) from audit_outbox", null) == 0
                 && count(db, "select coalesce(max(tree_size), 0) from audit_checkpoint", null)
                 == count(db, "select coalesce(max(seq), 0) from audit_entry", null));
     }

@@ -72,6 +72,7 @@ class StartupFailureIT {
     private static Started start(Path config, String... args) throws Exception {
         Path data = Files.createTempDirectory(Files.createDirectories(Paths.get("target", "it-data")), "startup-").toAbsolutePath();
         Path log = data.resolve("gateway.log");
+        GatewayProcess.seedPki(data);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m"));
         command.addAll(GatewayProcess.TEST_JVM_OPTIONS);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), GatewayApplication.class.getName(),

@@ -43,8 +43,11 @@ public final class GatewayProcess {
      * JVM options for a gateway started by a test: the C1 compiler only and the serial collector. A gateway in a test
      * spends its life starting up and handling a few hundred records, where C2's compilations and the parallel
      * collector's threads cost more CPU than they win back; on a shared two-core machine that CPU is the start time.
+     * Nor does it verify the bytecode of the classpath's classes (a tenth of a start's CPU): the test JVM itself loads
+     * the same classes verified, and an operator's gateway always does.
      */
-    public static final List<String> TEST_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto");
+    public static final List<String> TEST_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+            "-XX:+UnlockDiagnosticVMOptions", "-XX:-BytecodeVerificationRemote");
 
     private final Path data;
     private final int port = stablePort();
@@ -107,6 +110,7 @@ public final class GatewayProcess {
 
     /** Starts the gateway and waits until it reports healthy. */
     public void start() throws IOException {
+        seedPki(data);
         // A killed run's listening sockets close as it dies, but give a slow kernel a moment rather than fail the bind.
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> bindable(port) && bindable(managementPort));
@@ -141,7 +145,7 @@ public final class GatewayProcess {
                 .start();
         Process started = process;
         long startedAt = System.nanoTime();
-        await().atMost(Duration.ofSeconds(600)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        await().atMost(Duration.ofSeconds(600)).pollInterval(Duration.ofMillis(200)).until(() -> {
             assertThat(started.isAlive()).as("gateway process is running").isTrue();
             try {
                 return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health"))
@@ -204,6 +208,45 @@ public final class GatewayProcess {
         CarebridgeProperties.Pki pkiProperties = new CarebridgeProperties.Pki(pkiDir, true,
                 pkiDir.resolve("gateway.dev-only.crt.pem"), pkiDir.resolve("gateway.dev-only.key.pem"), List.of(pkiDir.resolve("ca.crt.pem")));
         return new GatewayPki(pkiProperties, partners.stream().map(Partner::id).toList());
+    }
+
+    /**
+     * Gives a fresh data directory the dev PKI of the example partners, made once per test JVM and copied: the gateway
+     * would otherwise make its RSA keys itself on first start, in a JVM without the C2 compiler, which was half of a
+     * journey's first start (36 of 78 s). A directory that has a PKI already keeps it. The first-start generation itself
+     * is what the shared test context does (GatewayTest).
+     */
+    public static void seedPki(Path data) throws IOException {
+        Path pki = data.resolve("pki");
+        if (Files.exists(pki.resolve("ca.crt.pem"))) {
+            return;
+        }
+        Path template = pkiTemplate();
+        try (var files = Files.walk(template)) {
+            for (Path file : files.toList()) {
+                Path target = pki.resolve(template.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    private static Path pkiTemplate;
+
+    private static synchronized Path pkiTemplate() {
+        if (pkiTemplate == null) {
+            try {
+                Path data = Files.createTempDirectory(Files.createDirectories(Paths.get("target", "it-data")), "pki-template-").toAbsolutePath();
+                new GatewayProcess(data, stablePort()).preparePki();
+                pkiTemplate = data.resolve("pki");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return pkiTemplate;
     }
 
     public DemoPartnerServer startPartners() {
