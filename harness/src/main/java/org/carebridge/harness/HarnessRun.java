@@ -18,6 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,6 +82,8 @@ public final class HarnessRun {
     private final int backfillRecords = Integer.getInteger("harness.backfill.records", 1_000_000);
     private final double urgentRate = Double.parseDouble(System.getProperty("harness.urgent.rate", "2"));
     private final double urgentSeconds = Double.parseDouble(System.getProperty("harness.urgent.seconds", "60"));
+    /** Records the gateway with Java Flight Recorder (gateway.jfr in the run directory), to trace a stall. */
+    private final boolean flightRecording = Boolean.parseBoolean(System.getProperty("harness.jfr", "false"));
     private final Path ledgerJar = Path.of(System.getProperty("harness.ledger-jar", "carebridge-ledger.jar"));
     private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private final String classpath = System.getProperty("java.class.path");
@@ -288,6 +295,7 @@ public final class HarnessRun {
         String prefix = prefix(system, label);
         long cpu0 = ProcessCpu.nanos(system.process().pid(), false);
         long pg0 = system.postgresPid() > 0 ? ProcessCpu.treeNanos(system.postgresPid()) : 0;
+        long deadlocks0 = deadlocks(system);
         Process load = startLoad(system, label, "cs-suffolk", template.toString(), loadMode, rate, records, duration, connections, null);
         LoadResult result = awaitLoad(load, system, label, true);
         int accepted = result.accepted();
@@ -314,10 +322,11 @@ public final class HarnessRun {
                 delivered == 0 ? 0 : cpu / 1e3 / delivered,
                 system.postgresPid() <= 0 ? Double.NaN : delivered == 0 ? 0 : pg / 1e3 / delivered);
         log(String.format(Locale.ROOT, "%s %s: accepted %d (refused %d) at %.0f/s, delivered %d records at %.0f/s; "
-                        + "acceptance to delivery p50 %.1f p99 %.1f p99.9 %.1f ms; 202 p50 %.1f p99 %.1f p99.9 %.1f ms; CPU %.0f us/record, PostgreSQL %.0f us/record",
+                        + "acceptance to delivery p50 %.1f p99 %.1f p99.9 %.1f ms; 202 p50 %.1f p99 %.1f p99.9 %.1f ms; CPU %.0f us/record, PostgreSQL %.0f us/record%s",
                 system.name(), label, accepted, phase.refused(), phase.acceptedPerSecond(), delivered, phase.deliveredPerSecond(),
                 phase.e2eP50(), phase.e2eP99(), phase.e2eP999(), phase.acceptP50(), phase.acceptP99(), phase.acceptP999(),
-                phase.cpuPerRecordUs(), phase.postgresPerRecordUs()));
+                phase.cpuPerRecordUs(), phase.postgresPerRecordUs(),
+                deadlocks0 < 0 ? "" : "; PostgreSQL deadlocks " + (deadlocks(system) - deadlocks0)));
         return phase;
     }
 
@@ -423,6 +432,7 @@ public final class HarnessRun {
         String templates = String.join(",", URGENT.stream().map(u -> config.resolve("examples").resolve(u[1]).toString()).toList());
         // both generators open their connections first, then start together on the shared monotonic clock
         Path startFile = run.resolve("urgent-start.txt");
+        long deadlocks0 = deadlocks(system);
         Process bulk = startLoad(system, "urgent-bulk", "cs-suffolk", template.toString(), "open", bulkRate, 0, urgentSeconds, connections, startFile);
         Process lane = startLoad(system, "urgent-lane", senders, templates, "open", urgentRate, 0, urgentSeconds, 4, startFile);
         for (String label : List.of("urgent-bulk", "urgent-lane")) {
@@ -453,11 +463,32 @@ public final class HarnessRun {
                 percentiles(bulkArrivals.e2e()[0]), Long.parseLong(laneLoad.summary().get("accept.p99")) / 1e3, byKind,
                 laneArrivals.copiesByKind());
         log(String.format(Locale.ROOT, "urgent lane: %d urgent records (%d copies of %d expected) at %.1f/s beside %d placements at %.1f/s; "
-                        + "urgent acceptance to delivery p50 %.1f p99 %.1f p99.9 %.1f ms, bulk p50 %.1f p99 %.1f p99.9 %.1f ms",
+                        + "urgent acceptance to delivery p50 %.1f p99 %.1f p99.9 %.1f ms, bulk p50 %.1f p99 %.1f p99.9 %.1f ms; "
+                        + "urgent 202 p99 %.1f ms; PostgreSQL deadlocks %d",
                 urgent.urgentAccepted(), urgent.urgentCopies(), expectedLane, urgentRate, urgent.bulkAccepted(), bulkRate,
                 urgent.urgentE2e()[0], urgent.urgentE2e()[1], urgent.urgentE2e()[2],
-                urgent.bulkE2e()[0], urgent.bulkE2e()[1], urgent.bulkE2e()[2]));
+                urgent.bulkE2e()[0], urgent.bulkE2e()[1], urgent.bulkE2e()[2], urgent.urgentAcceptP99(),
+                deadlocks(system) - deadlocks0));
         return urgent;
+    }
+
+    /**
+     * The deadlocks PostgreSQL has broken in the gateway's database so far (each one fails a transaction after
+     * deadlock_timeout, a second, stalling whatever waited on it); -1 for the baseline, which has no database.
+     */
+    private long deadlocks(System_ system) {
+        if (system.postgresPid() <= 0) {
+            return -1;
+        }
+        try (Connection db = DriverManager.getConnection(databaseUrl + "postgres?user=postgres");
+             Statement statement = db.createStatement();
+             ResultSet rs = statement.executeQuery("select coalesce(sum(deadlocks), 0) from pg_stat_database")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            log("could not count deadlocks: " + e.getMessage());
+            return -1;
+        }
     }
 
     private static double[] percentiles(Histogram h) {
@@ -619,8 +650,12 @@ public final class HarnessRun {
         Path ownConfig = copyConfig();
         int port = freePort();
         int management = freePort();
-        Process gateway = start("gateway", List.of(java, "-Xmx" + heap, "-Xlog:gc:file=" + run.resolve("gc-gateway.log"),
-                "-jar", jar.toString(),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-Xlog:gc:file=" + run.resolve("gc-gateway.log")));
+        if (flightRecording) {
+            command.add("-Xlog:safepoint*=info:file=" + run.resolve("safepoints-gateway.log"));
+            command.add("-XX:StartFlightRecording=settings=profile,filename=" + run.resolve("gateway.jfr"));
+        }
+        command.addAll(List.of("-jar", jar.toString(),
                 "--carebridge.data-dir=" + data,
                 "--carebridge.config-dir=" + ownConfig,
                 "--server.port=" + port,
@@ -635,6 +670,7 @@ public final class HarnessRun {
                 "--carebridge.audit.checkpoint-every=" + CHECKPOINT_EVERY,
                 "--carebridge.audit.batch=" + LEDGER_BATCH,
                 "--carebridge.audit.checkpoint-interval=" + CHECKPOINT_INTERVAL_SECONDS + "s"));
+        Process gateway = start("gateway", command);
         await("the gateway to report healthy", Duration.ofMinutes(10), gateway, () -> {
             try {
                 return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management + "/actuator/health"))

@@ -6,6 +6,7 @@ import org.carebridge.gateway.audit.AuditKind;
 import org.carebridge.gateway.audit.AuditTrail;
 import org.carebridge.gateway.delivery.DeliveryDispatcher;
 import org.carebridge.gateway.record.DeliveryOrder;
+import org.carebridge.gateway.record.DeliveryStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -145,17 +146,17 @@ public class DeadLetters {
         Requeued done = transaction.execute(tx -> {
             UUID actionId = actions.record(ConsoleActions.Kind.REDELIVER, actor, summary, reason);
             Timestamp now = Timestamp.from(Instant.now());
-            List<DeliveryOrder> orders = jdbc.query("""
-                    with requeued as (
-                        update delivery set state = 'QUEUED', dispatched = false, held = false, last_error = null, updated_at = ?
-                        where delivery_id = any (?) and state = 'DEAD_LETTERED'
-                        returning delivery_id, tracking_id, recipient, child_key, accepted_seq)
+            List<DeliveryOrder> orders = jdbc.query(DeliveryStore.lockedInIdOrder("delivery_id = any (?::uuid[]) and state = 'DEAD_LETTERED'") + """
+                    , requeued as (
+                        update delivery d set state = 'QUEUED', dispatched = false, held = false, last_error = null, updated_at = ?
+                        from locked where d.delivery_id = locked.delivery_id
+                        returning d.delivery_id, d.tracking_id, d.recipient, d.child_key, d.accepted_seq)
                     select q.delivery_id, q.tracking_id, q.recipient, r.event, r.message_id, q.child_key
                     from requeued q join intake_record r on r.tracking_id = q.tracking_id
                     where r.erased_at is null
                     order by q.accepted_seq""",
                     (rs, i) -> new DeliveryOrder(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                            rs.getString(4), rs.getString(5), false, rs.getString(6)), now, ids.toArray(UUID[]::new));
+                            rs.getString(4), rs.getString(5), false, rs.getString(6)), ids.toArray(UUID[]::new), now);
             List<AuditFact> facts = orders.stream().map(o -> AuditFact.of(AuditKind.REDELIVERED, actor.name(), actor.role())
                     .tracking(o.trackingId().toString()).recipient(o.recipient()).outcome("requeued", "action=" + actionId)).toList();
             audit.recordAll(facts);

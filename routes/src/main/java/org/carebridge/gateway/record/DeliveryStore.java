@@ -127,11 +127,12 @@ public class DeliveryStore {
     public List<UUID> claimForDispatch(List<UUID> deliveryIds, String node, Duration claimTimeout) {
         return transaction.execute(status -> {
             jdbc.execute("set local synchronous_commit = off");
-            return jdbc.queryForList("""
-                    update delivery set claimed_by = ?, claimed_at = now(), held = false
-                    where delivery_id = any (?) and not dispatched and state in ('QUEUED', 'FAILED')
-                      and (claimed_by is null or claimed_by = ? or claimed_at < now() - make_interval(secs => ?))
-                    returning delivery_id""", UUID.class, node, deliveryIds.toArray(UUID[]::new), node, seconds(claimTimeout));
+            return jdbc.queryForList(inIdOrder("""
+                    not dispatched and state in ('QUEUED', 'FAILED')
+                      and (claimed_by is null or claimed_by = ? or claimed_at < now() - make_interval(secs => ?))""")
+                    + " update delivery d set claimed_by = ?, claimed_at = now(), held = false from locked"
+                    + " where d.delivery_id = locked.delivery_id returning d.delivery_id",
+                    UUID.class, deliveryIds.toArray(UUID[]::new), node, seconds(claimTimeout), node);
         });
     }
 
@@ -141,8 +142,32 @@ public class DeliveryStore {
      * was claimed stays undispatched.
      */
     public void markDispatched(List<UUID> deliveryIds) {
-        relaxed(() -> jdbc.update("update delivery set dispatched = true, claimed_by = null, claimed_at = null "
-                + "where delivery_id = any (?) and not held", (Object) deliveryIds.toArray(UUID[]::new)));
+        relaxed(() -> jdbc.update(inIdOrder("not held")
+                + " update delivery d set dispatched = true, claimed_by = null, claimed_at = null from locked"
+                + " where d.delivery_id = locked.delivery_id", (Object) deliveryIds.toArray(UUID[]::new)));
+    }
+
+    /**
+     * A {@code with locked} clause that locks the copies with these ids (the first argument, a {@code uuid[]}) where
+     * the condition holds, for the statement after it to change only those; see {@link #lockedInIdOrder}.
+     */
+    static String inIdOrder(String condition) {
+        return lockedInIdOrder("delivery_id = any (?::uuid[]) and (" + condition + ")");
+    }
+
+    /**
+     * A {@code with locked} clause that locks the copies where the condition holds, in delivery-id order, for the
+     * statement after it to change only those ({@code from locked where d.delivery_id = locked.delivery_id}). Every
+     * statement that locks several copies takes them in this one order, so two of them never wait for each other (a
+     * deadlock): the dispatcher's claim and its marking a batch sent, the consumers' marking copies delivered,
+     * retention's and an operator's changes to many copies. A plain {@code update ... where delivery_id = any (?)}
+     * locks in whatever order its plan visits the rows: the index's for a few ids, the heap's for a bitmap scan of
+     * many, the array's for a join with unnest. {@code no key update} is the lock an update takes, so rows referencing
+     * a copy can still be inserted meanwhile.
+     */
+    public static String lockedInIdOrder(String condition) {
+        return "with locked as materialized (select delivery_id from delivery where " + condition
+                + " order by delivery_id for no key update)";
     }
 
     private static double seconds(Duration duration) {
@@ -184,15 +209,15 @@ public class DeliveryStore {
             attempts.merge(d.deliveryId(), 1, Integer::sum);
         }
         UUID[] ids = last.keySet().toArray(UUID[]::new);
-        // the ids again as "= any", so that the copies are found by their key, not by joining the whole table
         transaction.executeWithoutResult(status -> {
-            audit.recordAllAfter(List.of(new AuditTrail.Change("""
-                    update delivery d
+            audit.recordAllAfter(List.of(new AuditTrail.Change(inIdOrder("true") + """
+                     update delivery d
                     set state = 'DELIVERED', attempts = d.attempts + u.attempts, delivered_at = u.at, updated_at = u.at,
                         last_error = null
-                    from unnest(?::uuid[], ?::integer[], ?::timestamptz[]) as u (delivery_id, attempts, at)
-                    where d.delivery_id = u.delivery_id and d.delivery_id = any (?::uuid[])""", List.of(ids, attempts.values().toArray(Integer[]::new),
-                    last.values().stream().map(d -> AuditTrail.Change.time(d.at().toInstant())).toArray(String[]::new), ids))),
+                    from locked, unnest(?::uuid[], ?::integer[], ?::timestamptz[]) as u (delivery_id, attempts, at)
+                    where d.delivery_id = locked.delivery_id and u.delivery_id = locked.delivery_id""", List.of(ids, ids,
+                    attempts.values().toArray(Integer[]::new),
+                    last.values().stream().map(d -> AuditTrail.Change.time(d.at().toInstant())).toArray(String[]::new)))),
                     batch.stream().map(Delivered::disclosed).toList());
             clocks.afterDeliveredAll(batch.stream().filter(Delivered::clocked).map(Delivered::deliveryId).distinct().toList());
         });

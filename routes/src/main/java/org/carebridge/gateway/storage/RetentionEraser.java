@@ -91,6 +91,10 @@ public class RetentionEraser {
                 return 0;
             }
             UUID[] ids = due.toArray(UUID[]::new);
+            // the records' copies, locked in the one order every statement on many copies takes (no deadlock with the
+            // dispatcher or the consumers), before the two updates below change them
+            jdbc.queryForList("select delivery_id from delivery where tracking_id = any (?) order by delivery_id for no key update",
+                    UUID.class, (Object) ids);
             jdbc.update("delete from data_key where tracking_id = any (?)", (Object) ids);
             jdbc.update("update intake_record set erased_at = ? where tracking_id = any (?)", at, ids);
             List<Object[]> withdrawn = jdbc.query("""
