@@ -6,6 +6,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.carebridge.gateway.CarebridgeProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -35,7 +36,8 @@ public class EmbeddedPostgresConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    EmbeddedServer embeddedPostgresServer(CarebridgeProperties properties) throws IOException {
+    EmbeddedServer embeddedPostgresServer(CarebridgeProperties properties,
+            @Value("${carebridge.embedded.statement-statistics:false}") boolean statementStatistics) throws IOException {
         if ("root".equals(System.getProperty("user.name"))) {
             throw new IllegalStateException("PostgreSQL refuses to run as root: start the gateway as an ordinary user, "
                     + "or set spring.datasource.url to an external PostgreSQL");
@@ -43,7 +45,11 @@ public class EmbeddedPostgresConfiguration {
         Path data = properties.dataDir().resolve("postgres").toAbsolutePath();
         Files.createDirectories(data);
         new OrphanedPostmaster(data, ORPHAN_STOP_BOUND).stop();
-        return new EmbeddedServer(EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (statementStatistics) {
+            builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+        }
+        return new EmbeddedServer(builder
                 .setDataDirectory(data)
                 .setCleanDataDirectory(false)
                 // zonky turns synchronous commit off by default; a 202 must mean the record is on disk.

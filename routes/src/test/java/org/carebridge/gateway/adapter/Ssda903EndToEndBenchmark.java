@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -52,6 +54,10 @@ import static org.awaitility.Awaitility.await;
  * JVM thread CPU per episode by thread for both windows, and the load average; asserts only that every episode was
  * accepted, every copy delivered and every sampled copy opened, never a time. Not part of the normal build:
  * {@code ./mvnw -pl routes -am -Pbench verify -Dtest=Ssda903EndToEndBenchmark -Dbench.episodes=10000}.
+ *
+ * <p>Also prints PostgreSQL's CPU until acceptance (its processes' time, read from {@code /proc}); with
+ * {@code -Dbench.pgstat=true} the embedded PostgreSQL loads {@code pg_stat_statements}, and the statements that took
+ * most of its time over the whole run are printed too.
  */
 @Tag("bench")
 class Ssda903EndToEndBenchmark extends Ssda903Returns {
@@ -66,6 +72,15 @@ class Ssda903EndToEndBenchmark extends Ssda903Returns {
     @Autowired
     FhirContext fhir;
 
+    private static final boolean PGSTAT = Boolean.getBoolean("bench.pgstat");
+
+    @DynamicPropertySource
+    static void statementStatistics(DynamicPropertyRegistry registry) {
+        if (PGSTAT) {
+            registry.add("carebridge.embedded.statement-statistics", () -> "true");
+        }
+    }
+
     @Test
     void tenThousandEpisodesAcceptedEndToEnd() throws Exception {
         int episodes = Integer.getInteger("bench.episodes", 10000);
@@ -79,6 +94,11 @@ class Ssda903EndToEndBenchmark extends Ssda903Returns {
         Acknowledgement ack;
         double loadBefore = loadAverage();
         ThreadCpu cpu = new ThreadCpu(demoPartners.port(), FILE_THREAD);
+        if (PGSTAT) {
+            jdbc.execute("create extension if not exists pg_stat_statements");
+            jdbc.queryForList("select pg_stat_statements_reset()");
+        }
+        long postgresBefore = PostgresCpu.ticks();
         long start = System.nanoTime();
         java.time.Instant startedAt = java.time.Instant.now();
         Map<String, Long> untilAccepted;
@@ -86,12 +106,14 @@ class Ssda903EndToEndBenchmark extends Ssda903Returns {
         double accepted;
         double delivered;
         double loadAccepted;
+        long postgresAccepted;
         long copies;
         List<UUID> trackingIds = new ArrayList<>(episodes);
         try {
             ack = files.receive("return.zip", zip);
             accepted = (System.nanoTime() - start) / 1e9;
             untilAccepted = cpu.byGroup();
+            postgresAccepted = PostgresCpu.ticks() - postgresBefore;
             loadAccepted = loadAverage();
             assertThat(ack.counts().get(Acknowledgement.Outcome.ACCEPTED)).as(ack.summary()).isEqualTo(episodes);
             for (Acknowledgement.Line line : ack.lines()) {
@@ -121,8 +143,59 @@ class Ssda903EndToEndBenchmark extends Ssda903Returns {
                 acceptedCpu / 1e6 / episodes, intakeCpu(untilAccepted) / 1e6 / episodes, deliveredCpu / 1e6 / episodes,
                 loadBefore, loadAccepted, loadDelivered, Runtime.getRuntime().availableProcessors());
         print("until accepted", untilAccepted, acceptedCpu, episodes);
+        System.out.printf(Locale.ROOT, "  PostgreSQL's CPU per episode until accepted: %.2f ms%n",
+                PostgresCpu.millis(postgresAccepted) / episodes);
+        if (PGSTAT) {
+            System.out.println("  PostgreSQL statements by time over the whole run (calls, rows, total ms, mean ms, buffers, WAL bytes):");
+            jdbc.query("""
+                    select calls, rows, round(total_exec_time) as total, round(mean_exec_time::numeric, 2) as mean,
+                           shared_blks_hit + shared_blks_read as buffers, wal_bytes,
+                           left(regexp_replace(query, '\\s+', ' ', 'g'), 140) as query
+                    from pg_stat_statements where query not like '%pg_stat_statements%' order by total_exec_time desc limit 15""",
+                    (org.springframework.jdbc.core.RowCallbackHandler) row -> System.out.printf(Locale.ROOT,
+                            "    %8d %8d %8d %8s %10d %12d  %s%n", row.getLong(1), row.getLong(2), row.getLong(3),
+                            row.getString(4), row.getLong(5), row.getLong(6), row.getString(7)));
+        }
         print("until delivered", untilDelivered, deliveredCpu, episodes);
         assertThat(opened).isEqualTo(SAMPLE_PER_PARTNER * recipientsOf(trackingIds).size());
+    }
+
+    /** The CPU time of every process named postgres that this user can see (one that ended meanwhile is not counted). */
+    private static final class PostgresCpu {
+
+        private static final double TICK_MILLIS = 10; // USER_HZ is 100 on Linux
+
+        static long ticks() {
+            long ticks = 0;
+            try (java.util.stream.Stream<Path> processes = Files.list(Path.of("/proc"))) {
+                for (Path process : (Iterable<Path>) processes::iterator) {
+                    if (process.getFileName().toString().chars().allMatch(Character::isDigit)) {
+                        ticks += ofProcess(process);
+                    }
+                }
+            } catch (IOException e) {
+                return 0; // no /proc: not Linux
+            }
+            return ticks;
+        }
+
+        private static long ofProcess(Path process) {
+            try {
+                String stat = Files.readString(process.resolve("stat"));
+                int close = stat.lastIndexOf(')');
+                if (!stat.substring(stat.indexOf('(') + 1, close).startsWith("postgres")) {
+                    return 0;
+                }
+                String[] fields = stat.substring(close + 2).split(" ");
+                return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+            } catch (IOException | RuntimeException e) {
+                return 0; // ended, or not ours to read
+            }
+        }
+
+        static double millis(long ticks) {
+            return ticks * TICK_MILLIS;
+        }
     }
 
     private static Path zip(Path zip, String run, int episodes) throws IOException {
