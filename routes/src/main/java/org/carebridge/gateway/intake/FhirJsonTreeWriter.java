@@ -24,8 +24,7 @@ import java.util.Deque;
 final class FhirJsonTreeWriter extends BaseJsonLikeWriter {
 
     private static final JsonNodeFactory NODES = new JsonNodeFactory(true);
-    // {a context, the same model encoding without containment}
-    private static volatile FhirContext[] withoutContainment;
+    private static volatile Encoding encoding;
 
     private final Deque<JsonNode> open = new ArrayDeque<>();
     private ObjectNode root;
@@ -52,14 +51,18 @@ final class FhirJsonTreeWriter extends BaseJsonLikeWriter {
 
     /** The same model with reference containment off, made once for the gateway's context. */
     private static FhirContext withoutContainment(FhirContext fhir) {
-        FhirContext[] cached = withoutContainment;
-        if (cached != null && cached[0] == fhir) {
-            return cached[1];
+        Encoding cached = encoding;
+        if (cached != null && cached.model() == fhir) {
+            return cached.withoutContainment();
         }
-        FhirContext encoding = new FhirContext(fhir.getVersion().getVersion());
-        encoding.getParserOptions().setAutoContainReferenceTargetsWithNoId(false);
-        withoutContainment = new FhirContext[] {fhir, encoding};
-        return encoding;
+        FhirContext withoutContainment = new FhirContext(fhir.getVersion().getVersion());
+        withoutContainment.getParserOptions().setAutoContainReferenceTargetsWithNoId(false);
+        encoding = new Encoding(fhir, withoutContainment);
+        return withoutContainment;
+    }
+
+    /** A context, and the same model's context that encodes without containment. */
+    private record Encoding(FhirContext model, FhirContext withoutContainment) {
     }
 
     @Override

@@ -5,6 +5,7 @@ import ca.uhn.fhir.parser.StrictErrorHandler;
 import org.carebridge.connectors.inbound.Acknowledgement;
 import org.carebridge.connectors.inbound.Ssda903Inbound;
 import org.carebridge.gateway.demo.DemoInbox;
+import org.carebridge.gateway.load.PostgresCpu;
 import org.carebridge.gateway.load.ThreadCpu;
 import org.carebridge.security.partner.Partner;
 import org.carebridge.security.partner.PartnerRegistry;
@@ -55,7 +56,7 @@ import static org.awaitility.Awaitility.await;
  * accepted, every copy delivered and every sampled copy opened, never a time. Not part of the normal build:
  * {@code ./mvnw -pl routes -am -Pbench verify -Dtest=Ssda903EndToEndBenchmark -Dbench.episodes=10000}.
  *
- * <p>Also prints PostgreSQL's CPU until acceptance (its processes' time, read from {@code /proc}); with
+ * <p>Also prints PostgreSQL's CPU until acceptance (its server's processes' time, read from {@code /proc}); with
  * {@code -Dbench.pgstat=true} the embedded PostgreSQL loads {@code pg_stat_statements}, and the statements that took
  * most of its time over the whole run are printed too.
  */
@@ -98,7 +99,7 @@ class Ssda903EndToEndBenchmark extends Ssda903Returns {
             jdbc.execute("create extension if not exists pg_stat_statements");
             jdbc.queryForList("select pg_stat_statements_reset()");
         }
-        long postgresBefore = PostgresCpu.ticks();
+        long postgresBefore = PostgresCpu.nanos(jdbc);
         long start = System.nanoTime();
         java.time.Instant startedAt = java.time.Instant.now();
         Map<String, Long> untilAccepted;
@@ -113,7 +114,7 @@ class Ssda903EndToEndBenchmark extends Ssda903Returns {
             ack = files.receive("return.zip", zip);
             accepted = (System.nanoTime() - start) / 1e9;
             untilAccepted = cpu.byGroup();
-            postgresAccepted = PostgresCpu.ticks() - postgresBefore;
+            postgresAccepted = PostgresCpu.nanos(jdbc) - postgresBefore;
             loadAccepted = loadAverage();
             assertThat(ack.counts().get(Acknowledgement.Outcome.ACCEPTED)).as(ack.summary()).isEqualTo(episodes);
             for (Acknowledgement.Line line : ack.lines()) {
@@ -144,7 +145,7 @@ class Ssda903EndToEndBenchmark extends Ssda903Returns {
                 loadBefore, loadAccepted, loadDelivered, Runtime.getRuntime().availableProcessors());
         print("until accepted", untilAccepted, acceptedCpu, episodes);
         System.out.printf(Locale.ROOT, "  PostgreSQL's CPU per episode until accepted: %.2f ms%n",
-                PostgresCpu.millis(postgresAccepted) / episodes);
+                postgresAccepted / 1e6 / episodes);
         if (PGSTAT) {
             System.out.println("  PostgreSQL statements by time over the whole run (calls, rows, total ms, mean ms, buffers, WAL bytes):");
             jdbc.query("""
@@ -158,44 +159,6 @@ class Ssda903EndToEndBenchmark extends Ssda903Returns {
         }
         print("until delivered", untilDelivered, deliveredCpu, episodes);
         assertThat(opened).isEqualTo(SAMPLE_PER_PARTNER * recipientsOf(trackingIds).size());
-    }
-
-    /** The CPU time of every process named postgres that this user can see (one that ended meanwhile is not counted). */
-    private static final class PostgresCpu {
-
-        private static final double TICK_MILLIS = 10; // USER_HZ is 100 on Linux
-
-        static long ticks() {
-            long ticks = 0;
-            try (java.util.stream.Stream<Path> processes = Files.list(Path.of("/proc"))) {
-                for (Path process : (Iterable<Path>) processes::iterator) {
-                    if (process.getFileName().toString().chars().allMatch(Character::isDigit)) {
-                        ticks += ofProcess(process);
-                    }
-                }
-            } catch (IOException e) {
-                return 0; // no /proc: not Linux
-            }
-            return ticks;
-        }
-
-        private static long ofProcess(Path process) {
-            try {
-                String stat = Files.readString(process.resolve("stat"));
-                int close = stat.lastIndexOf(')');
-                if (!stat.substring(stat.indexOf('(') + 1, close).startsWith("postgres")) {
-                    return 0;
-                }
-                String[] fields = stat.substring(close + 2).split(" ");
-                return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-            } catch (IOException | RuntimeException e) {
-                return 0; // ended, or not ours to read
-            }
-        }
-
-        static double millis(long ticks) {
-            return ticks * TICK_MILLIS;
-        }
     }
 
     private static Path zip(Path zip, String run, int episodes) throws IOException {

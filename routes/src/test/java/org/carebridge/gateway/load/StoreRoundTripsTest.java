@@ -178,37 +178,6 @@ class StoreRoundTripsTest extends GatewayTest {
         }
     }
 
-    /** User and system time of the embedded PostgreSQL's processes (the postmaster's children), from /proc. */
-    private long postgresCpuNanos() {
-        long backend = jdbc.queryForObject("select pg_backend_pid()", Long.class);
-        String postmaster = stat(Path.of("/proc", Long.toString(backend), "stat"))[3];
-        long ticks = 0;
-        try (var processes = Files.list(Path.of("/proc"))) {
-            for (Path p : processes.filter(f -> f.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
-                String[] fields = stat(p.resolve("stat"));
-                if (fields.length > 14 && (fields[3].equals(postmaster) || p.getFileName().toString().equals(postmaster))) {
-                    ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
-                }
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return ticks * 10_000_000L; // USER_HZ is 100
-    }
-
-    /** The fields of a /proc stat line, field n of proc(5) at index n - 1 (pid and name left out); none if it has gone. */
-    private static String[] stat(Path file) {
-        try {
-            String line = Files.readString(file);
-            String[] rest = line.substring(line.lastIndexOf(')') + 2).split(" ");
-            String[] fields = new String[rest.length + 2];
-            System.arraycopy(rest, 0, fields, 2, rest.length);
-            return fields;
-        } catch (java.io.IOException e) {
-            return new String[0];
-        }
-    }
-
     private static AuditFact disclosed(DeliveryOrder copy) {
         return AuditFact.of(AuditKind.DISCLOSED, "gateway", "delivery").tracking(copy.trackingId().toString())
                 .recipient(copy.recipient()).outcome("delivered", copy.event() + "; round-trip measurement");
@@ -241,7 +210,7 @@ class StoreRoundTripsTest extends GatewayTest {
         private final long batchesAtStart = JdbcRoundTrips.TRACED_BATCHES.sum();
         private final long commitsAtStart = JdbcRoundTrips.TRACED_COMMITS.sum();
         private final LongAdder cpuNanos = new LongAdder();
-        private final long postgresAtStart = postgresCpuNanos();
+        private final long postgresAtStart = PostgresCpu.nanos(jdbc);
         private long postgresNanos;
         private long statements;
         private long batches;
@@ -275,7 +244,7 @@ class StoreRoundTripsTest extends GatewayTest {
         }
 
         Phase end() {
-            postgresNanos = postgresCpuNanos() - postgresAtStart;
+            postgresNanos = PostgresCpu.nanos(jdbc) - postgresAtStart;
             statements = JdbcRoundTrips.TRACED_STATEMENTS.sum() - statementsAtStart;
             batches = JdbcRoundTrips.TRACED_BATCHES.sum() - batchesAtStart;
             commits = JdbcRoundTrips.TRACED_COMMITS.sum() - commitsAtStart;
